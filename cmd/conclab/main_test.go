@@ -1,0 +1,95 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"go.uber.org/goleak"
+
+	"github.com/conclab/conclab/scenarios"
+)
+
+func TestMain(m *testing.M) {
+	scenarios.ServeIfWorker()
+	goleak.VerifyTestMain(m)
+}
+
+// conclab runs Main as the command line would and returns what it printed.
+func conclab(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = Main(t.Context(), args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestUsageErrorsAreOneLineAndExit2(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no command", nil, "Usage:"},
+		{"unknown command", []string{"frobnicate"}, `conclab: unknown command "frobnicate"`},
+		{"unknown scenario", []string{"run", "nope"}, `conclab run: unknown scenario "nope"`},
+		{"close misspelling", []string{"run", "counter-mutx"}, `(did you mean "counter-mutex"?)`},
+		{"missing scenario", []string{"run"}, "conclab run: missing scenario name"},
+		{"zero workers", []string{"run", "counter-mutex", "-workers", "0"}, "conclab run: -workers 0: must be between 1 and 10000"},
+		{"negative items", []string{"run", "counter-mutex", "-items", "-3"}, "conclab run: -items -3: must be between 1 and"},
+		{"too many workers", []string{"run", "counter-mutex", "-workers", "1000000"}, "conclab run: -workers 1000000: must be between 1 and 10000"},
+		{"malformed duration", []string{"run", "counter-mutex", "-latency", "xyz"}, `conclab run: invalid value "xyz" for flag -latency`},
+		{"unknown flag", []string{"run", "counter-mutex", "-wrokers", "3"}, "conclab run: flag provided but not defined: -wrokers"},
+		{"extra argument", []string{"run", "counter-mutex", "extra"}, `conclab run: unexpected argument "extra"`},
+		{"bad cpu", []string{"run", "counter-mutex", "-cpu", "0"}, "conclab run: -cpu 0: must be between 1 and 1024"},
+		{"bad backend", []string{"run", "counter-mutex", "-backend", "ftp"}, `conclab run: -backend ftp: must be "http" or "memory"`},
+		{"list extra argument", []string{"list", "x"}, `conclab list: unexpected argument "x"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := conclab(t, tc.args...)
+			assert.Equal(t, 2, code, "usage errors exit 2")
+			assert.Empty(t, stdout, "nothing on stdout")
+			assert.Contains(t, stderr, tc.want)
+			if tc.args != nil {
+				assert.Equal(t, 1, strings.Count(stderr, "\n"), "one line on stderr: %q", stderr)
+			}
+		})
+	}
+}
+
+func TestHelp(t *testing.T) {
+	for _, args := range [][]string{{"-h"}, {"run", "-h"}, {"list", "-h"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			code, stdout, stderr := conclab(t, args...)
+			assert.Equal(t, 0, code)
+			assert.Contains(t, stdout, "Usage")
+			assert.Empty(t, stderr)
+		})
+	}
+}
+
+func TestListShowsTheCatalogue(t *testing.T) {
+	code, stdout, _ := conclab(t, "list")
+	assert.Equal(t, 0, code)
+	for _, name := range scenarios.Names() {
+		assert.Contains(t, stdout, name)
+	}
+	code, stdout, _ = conclab(t, "list", "-v")
+	assert.Equal(t, 0, code)
+	assert.Contains(t, stdout, "threading.Lock()", "-v shows the Python snippet")
+}
+
+func TestRunCounterMutexPrints50000(t *testing.T) {
+	code, stdout, stderr := conclab(t, "run", "counter-mutex", "-cpu", "2")
+	assert.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "50000")
+	assert.Regexp(t, `(?m)^wall: \S+$`, stdout)
+	assert.Contains(t, stdout, "\ninvariant: ok\n")
+}
+
+func TestRunSerialBaseline(t *testing.T) {
+	code, stdout, stderr := conclab(t, "run", "-serial", "counter-atomic", "-workers", "3", "-items", "7")
+	assert.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "21")
+	assert.Contains(t, stdout, "invariant: ok")
+}

@@ -1,0 +1,120 @@
+package scenarios_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/conclab/conclab/scenarios"
+)
+
+func TestCatalogueDefaultsPassTheirInvariant(t *testing.T) {
+	for _, s := range scenarios.All() {
+		t.Run(s.Name, func(t *testing.T) {
+			if s.Kind == scenarios.CPU && testing.Short() {
+				t.Skip("CPU-bound defaults are sized for a demo; skipped in -short")
+			}
+			res, err := s.Run(t.Context(), s.Defaults)
+			require.NoError(t, err)
+			assert.NoError(t, s.Check(s.Defaults, res), "defaults must pass the invariant")
+			if s.Serial != nil {
+				res, err := s.Serial(t.Context(), s.Defaults)
+				require.NoError(t, err)
+				assert.NoError(t, s.Check(s.Defaults, res), "the serial baseline must pass the same invariant")
+			}
+		})
+	}
+}
+
+func TestCatalogueIsWellFormed(t *testing.T) {
+	all := scenarios.All()
+	require.NotEmpty(t, all)
+	seen := map[string]bool{}
+	for _, s := range all {
+		assert.False(t, seen[s.Name], "%s registered once", s.Name)
+		seen[s.Name] = true
+		assert.Regexp(t, `^[a-z][a-z0-9]*(-[a-z0-9]+)*$`, s.Name, "names are kebab-case")
+		assert.NotEmpty(t, s.Python, "%s names the Python it replaces", s.Name)
+		assert.NotEmpty(t, s.Doc, "%s says what it does", s.Name)
+		for _, v := range s.Broken {
+			assert.NotContains(t, scenarios.Names(), v.Name, "broken variant %s is not in the catalogue", v.Name)
+			got, owner, err := scenarios.LookupVariant(v.Name)
+			require.NoError(t, err)
+			assert.Equal(t, v.Name, got.Name)
+			assert.Equal(t, s.Name, owner.Name)
+		}
+	}
+}
+
+func TestLookup(t *testing.T) {
+	s, err := scenarios.Lookup("counter-mutex")
+	require.NoError(t, err)
+	assert.Equal(t, "counter-mutex", s.Name)
+
+	_, err = scenarios.Lookup("counter-mutx")
+	assert.EqualError(t, err, `unknown scenario "counter-mutx" (did you mean "counter-mutex"?)`)
+
+	_, err = scenarios.Lookup("zzzzzzzzzzzzzzzzzzzz")
+	assert.EqualError(t, err, "unknown scenario \"zzzzzzzzzzzzzzzzzzzz\" (see `conclab list`)")
+
+	_, _, err = scenarios.LookupVariant("counter-mutex")
+	assert.Error(t, err, "a scenario is not a broken variant")
+}
+
+func TestConfigValidate(t *testing.T) {
+	ok := scenarios.Config{Workers: 1, Items: 1}
+	for _, tc := range []struct {
+		name string
+		edit func(*scenarios.Config)
+		want string
+	}{
+		{"valid", func(*scenarios.Config) {}, ""},
+		{"workers=0 means GOMAXPROCS", func(c *scenarios.Config) { c.Workers = 0 }, ""},
+		{"workers=-1", func(c *scenarios.Config) { c.Workers = -1 }, "workers -1: must be between 0 and 10000"},
+		{"workers=too many", func(c *scenarios.Config) { c.Workers = scenarios.MaxWorkers + 1 }, "workers 10001: must be between 0 and 10000"},
+		{"items=-1", func(c *scenarios.Config) { c.Items = -1 }, "items -1: must be between 0 and 67108864"},
+		{"latency=-1s", func(c *scenarios.Config) { c.Latency = -1e9 }, "latency -1s: must be between 0s and 1m0s"},
+		{"backend=ftp", func(c *scenarios.Config) { c.Backend = "ftp" }, `backend ftp: must be "http" or "memory"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := ok
+			tc.edit(&cfg)
+			err := cfg.Validate()
+			if tc.want == "" {
+				assert.NoError(t, err)
+				return
+			}
+			assert.EqualError(t, err, tc.want)
+		})
+	}
+}
+
+func TestSplitCoversEveryIndexOnce(t *testing.T) {
+	for _, tc := range []struct{ n, parts int }{{0, 3}, {1, 3}, {10, 3}, {3, 10}, {1000, 7}} {
+		seen := make([]int, tc.n)
+		scenarios.Split(tc.n, tc.parts, func(_, lo, hi int) {
+			for i := lo; i < hi; i++ {
+				seen[i]++
+			}
+		})
+		for i, c := range seen {
+			assert.Equal(t, 1, c, "n=%d parts=%d: index %d covered once", tc.n, tc.parts, i)
+		}
+	}
+}
+
+func TestSquareNumbersSplitsExactly(t *testing.T) {
+	const n = 100_003
+	want := scenarios.SquareNumbers(0, n)
+	var got uint64
+	scenarios.Split(n, 7, func(_, lo, hi int) { got += scenarios.SquareNumbers(lo, hi) })
+	assert.Equal(t, want, got, "any split of the range gives the serial checksum")
+}
+
+func TestSleepStopsOnCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	assert.ErrorIs(t, scenarios.Sleep(ctx, 1<<62), context.Canceled)
+}
