@@ -3,9 +3,175 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"math"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+
+	"github.com/conclab/conclab/internal/profiling"
+	"github.com/conclab/conclab/scenarios"
 )
 
+const profileDoc = `Record, for every scenario and every GOMAXPROCS n, a CPU profile of a fixed
+amount of the scenario's work (with the mutex and block profiles for Sync
+scenarios, and a goroutine profile at the peak for IO scenarios), then read
+them back and write the report:
+
+	OUT/<scenario>/cpu-<n>.pb.gz, cpu-<n>.svg (flame graph), run-<n>.json
+	OUT/report.md, OUT/report.html, OUT/speedup-<scenario>.svg
+
+Progress goes to stderr, the scaling table to stdout. Each recording repeats
+the scenario until at least 0.4 s × -work have passed, so that its profile
+has samples; wall times are per round. Open a profile interactively with
+'go tool pprof -http=:0 FILE'; 'conclab report' rebuilds the report from
+profiles on disk (see package internal/profiling).`
+
+// MaxWork bounds -work.
+const MaxWork = 100
+
 func runProfile(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return errors.New("not built yet: the profiler lands with the profiling issue")
+	fs := newFlagSet("profile", "[flags]", profileDoc, stdout)
+	names := fs.String("scenario", "", "comma-separated scenarios to record (default: all of 'conclab list')")
+	cpus := fs.String("cpu", defaultCPUList(), "comma-separated GOMAXPROCS values to record at")
+	work := fs.Float64("work", 1, "scale of each scenario's work (and of the least wall time of a recording)")
+	out := fs.String("out", "profiles", "output directory")
+	quiet := fs.Bool("quiet", false, "print no progress on stderr")
+	rest, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usageErrorf("unexpected argument %q", rest[0])
+	}
+	list, err := parseScenarios(*names)
+	if err != nil {
+		return err
+	}
+	procs, err := parseCPUList(*cpus)
+	if err != nil {
+		return err
+	}
+	if math.IsNaN(*work) || *work <= 0 || *work > MaxWork {
+		return usageErrorf("-work %v: must be greater than 0 and at most %d", *work, MaxWork)
+	}
+	if err := profiling.CheckWritable(*out); err != nil {
+		return usageErrorf("-out %s: cannot write there: %v", *out, unwrapPath(err))
+	}
+
+	current := ""
+	opts := profiling.Options{
+		Dir:       *out,
+		Scenarios: list,
+		Procs:     procs,
+		Work:      *work,
+		Progress: func(step, steps int, what string) {
+			current = fmt.Sprintf("[%d/%d] %s", step, steps, what)
+			if !*quiet {
+				fmt.Fprintf(stderr, "%s …\n", current)
+			}
+		},
+	}
+	runs, err := profiling.ProfileAll(ctx, opts)
+	if err != nil {
+		if ctx.Err() != nil {
+			return &exitError{130, fmt.Errorf("interrupted at %s: no report written (%d recordings kept in %s)", current, len(runs), *out)}
+		}
+		return err
+	}
+	d, err := profiling.Report(*out, *out)
+	if err != nil {
+		return err
+	}
+	if err := d.WriteSummary(stdout); err != nil {
+		return err
+	}
+	if !*quiet {
+		fmt.Fprintf(stderr, "report: %s, %s\n", filepath.Join(*out, "report.md"), filepath.Join(*out, "report.html"))
+		fmt.Fprintf(stderr, "flame graphs: %s; interactive: go tool pprof -http=:0 %s\n",
+			filepath.Join(*out, "<scenario>", "cpu-<n>.svg"), filepath.Join(*out, runs[0].Scenario, runs[0].Files.CPU))
+	}
+	return nil
+}
+
+// defaultCPUList is 1, 2, 4, … up to runtime.NumCPU(), which ends the list.
+func defaultCPUList() string {
+	var ns []string
+	for n := 1; n < runtime.NumCPU(); n *= 2 {
+		ns = append(ns, strconv.Itoa(n))
+	}
+	return strings.Join(append(ns, strconv.Itoa(runtime.NumCPU())), ",")
+}
+
+// parseCPUList parses -cpu: GOMAXPROCS values from 1 to MaxCPU, duplicates
+// dropped, in the order given.
+func parseCPUList(s string) ([]int, error) {
+	var procs []int
+	for f := range strings.SplitSeq(s, ",") {
+		f = strings.TrimSpace(f)
+		n, err := strconv.Atoi(f)
+		if err != nil {
+			return nil, usageErrorf("-cpu %q: %q is not a whole number (want e.g. -cpu 1,2,4)", s, f)
+		}
+		if n < 1 || n > MaxCPU {
+			return nil, usageErrorf("-cpu %d: must be between 1 and %d", n, MaxCPU)
+		}
+		if !containsInt(procs, n) {
+			procs = append(procs, n)
+		}
+	}
+	return procs, nil
+}
+
+func containsInt(ns []int, n int) bool {
+	for _, m := range ns {
+		if m == n {
+			return true
+		}
+	}
+	return false
+}
+
+// parseScenarios looks up -scenario's names; empty means the whole catalogue.
+func parseScenarios(s string) ([]*scenarios.Scenario, error) {
+	if strings.TrimSpace(s) == "" {
+		all := scenarios.All()
+		if len(all) == 0 {
+			return nil, errors.New("the catalogue is empty")
+		}
+		return all, nil
+	}
+	var list []*scenarios.Scenario
+	for name := range strings.SplitSeq(s, ",") {
+		sc, err := scenarios.Lookup(strings.TrimSpace(name))
+		if err != nil {
+			return nil, usageErrorf("-scenario: %v", err)
+		}
+		if !containsScenario(list, sc) {
+			list = append(list, sc)
+		}
+	}
+	return list, nil
+}
+
+func containsScenario(list []*scenarios.Scenario, s *scenarios.Scenario) bool {
+	for _, t := range list {
+		if t == s {
+			return true
+		}
+	}
+	return false
+}
+
+// unwrapPath drops the path an *fs.PathError repeats, leaving its reason.
+func unwrapPath(err error) error {
+	for {
+		u := errors.Unwrap(err)
+		if u == nil {
+			return err
+		}
+		err = u
+	}
 }

@@ -1,0 +1,104 @@
+package profiling
+
+import (
+	"fmt"
+	"html"
+	"math"
+	"slices"
+	"strings"
+)
+
+// Chart geometry, in SVG pixels.
+const (
+	chartW, chartH = 520.0, 340.0
+	padL, padR     = 50.0, 20.0
+	padT, padB     = 34.0, 64.0
+)
+
+// seriesColors are distinguishable on white and for most colour-blind
+// readers (Okabe–Ito).
+var seriesColors = []string{"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"}
+
+// speedupChart draws sr's speed-up against n = 1 versus GOMAXPROCS, one
+// line per run set, with the ideal line (speed-up = n) dashed. Points
+// carry <title> tooltips with their numbers.
+func speedupChart(sr *ScenarioReport, sets []*Set) string {
+	maxN, maxY := 1.0, 1.0
+	for _, r := range sr.Rows {
+		maxN = max(maxN, float64(r.Run.Procs))
+		maxY = max(maxY, r.SpeedupN1)
+	}
+	maxY = math.Ceil(max(maxY, maxN) * 1.05)
+	plotW, plotH := chartW-padL-padR, chartH-padT-padB
+	x := func(n float64) float64 { return padL + plotW*n/maxN }
+	y := func(s float64) float64 { return padT + plotH*(1-s/maxY) }
+
+	height := chartH + 16*float64(len(sets))
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" viewBox="0 0 %.0f %.0f" font-family="Helvetica, Arial, sans-serif" font-size="11">
+<rect x="0" y="0" width="100%%" height="100%%" fill="#ffffff"/>
+<text x="%.0f" y="18" font-size="14" text-anchor="middle">%s: speed-up vs GOMAXPROCS</text>
+`, chartW, height, chartW, height, chartW/2, html.EscapeString(sr.Name))
+	// Axes and grid.
+	for _, t := range ticks(maxN) {
+		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#eee"/><text x="%.1f" y="%.1f" text-anchor="middle">%g</text>
+`, x(t), padT, x(t), padT+plotH, x(t), padT+plotH+14, t)
+	}
+	for _, t := range ticks(maxY) {
+		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#eee"/><text x="%.1f" y="%.1f" text-anchor="end">%g×</text>
+`, padL, y(t), padL+plotW, y(t), padL-4, y(t)+4, t)
+	}
+	fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#333"/><line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#333"/>
+<text x="%.1f" y="%.1f" text-anchor="middle">GOMAXPROCS (n)</text>
+`, padL, padT+plotH, padL+plotW, padT+plotH, padL, padT, padL, padT+plotH, padL+plotW/2, padT+plotH+30)
+	// The ideal: speed-up = n.
+	fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#888" stroke-dasharray="5,4"><title>ideal: speed-up = n</title></line>
+`, x(0), y(0), x(maxN), y(maxN))
+	legendY := padT + plotH + 48
+	fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#888" stroke-dasharray="5,4"/><text x="%.1f" y="%.1f">ideal (speed-up = n)</text>
+`, padL, legendY, padL+24, legendY, padL+30, legendY+4)
+	// One line per set.
+	drawn := 0
+	for _, set := range sets {
+		var pts []string
+		var dots strings.Builder
+		color := seriesColors[drawn%len(seriesColors)]
+		for _, r := range sr.Rows {
+			if r.Set != set || r.SpeedupN1 == 0 {
+				continue
+			}
+			n := float64(r.Run.Procs)
+			pts = append(pts, fmt.Sprintf("%.1f,%.1f", x(n), y(r.SpeedupN1)))
+			fmt.Fprintf(&dots, `<circle cx="%.1f" cy="%.1f" r="4" fill="%s"><title>n=%d: %.2f× vs n=1, effective parallelism %.2f (%s)</title></circle>
+`, x(n), y(r.SpeedupN1), color, r.Run.Procs, r.SpeedupN1, r.CPU.Parallelism, html.EscapeString(set.Label))
+		}
+		if len(pts) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, `<polyline points="%s" fill="none" stroke="%s" stroke-width="2"/>
+%s`, strings.Join(pts, " "), color, dots.String())
+		ly := legendY + 16*float64(drawn+1)
+		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="2"/><text x="%.1f" y="%.1f">%s</text>
+`, padL, ly, padL+24, ly, color, padL+30, ly+4, html.EscapeString(set.Label))
+		drawn++
+	}
+	if drawn == 0 {
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle" fill="#a00">no n=1 recording: no speed-up to draw</text>
+`, padL+plotW/2, padT+plotH/2)
+	}
+	b.WriteString("</svg>\n")
+	return b.String()
+}
+
+// ticks returns up to about 8 round tick values from 0 to hi.
+func ticks(hi float64) []float64 {
+	step := 1.0
+	for hi/step > 8 {
+		step *= 2
+	}
+	var t []float64
+	for v := 0.0; v <= hi+1e-9; v += step {
+		t = append(t, v)
+	}
+	return slices.Clip(t)
+}

@@ -1,0 +1,377 @@
+package profiling
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/conclab/conclab/scenarios"
+)
+
+// Row is one recording as the report shows it: one line of a scenario's
+// scaling table.
+type Row struct {
+	// Run is the recording's metadata; Dir the directory of its files.
+	Run *Run
+	Dir string
+	// Set is the run set the recording belongs to.
+	Set *Set
+	// CPU is read from the CPU profile.
+	CPU CPUStats
+	// Mutex and Block are read from the contention profiles, per round
+	// (like the wall time); nil where none was recorded.
+	Mutex, Block *WaitStats
+	// SpeedupN1 is the wall time of one round at n = 1 divided by this
+	// row's, within the same run set; 0 when there is no n = 1 recording.
+	SpeedupN1 float64
+	// SpeedupSerial is the serial baseline's round divided by this row's;
+	// 0 when the scenario has no serial baseline.
+	SpeedupSerial float64
+	// Efficiency is SpeedupN1 ÷ n.
+	Efficiency float64
+	// Verdict is "supports", "contradicts", "baseline" or "no evidence":
+	// what this row says of the article's claim; Evidence says why, in
+	// numbers.
+	Verdict, Evidence string
+}
+
+// Set is a run set: one directory of scenario directories, recorded on one
+// machine.
+type Set struct {
+	// Dir is the set's directory as found.
+	Dir string
+	// Label names the set in tables and charts: the machine, and the
+	// directory when several sets are merged.
+	Label string
+	// Machine is where the set was recorded; From and To bound its dates.
+	Machine  Machine
+	From, To time.Time
+}
+
+// ScenarioReport gathers the rows of one scenario across every set.
+type ScenarioReport struct {
+	Name, Section, Kind, Doc string
+	// Claim is what the article says that this scenario tests.
+	Claim string
+	// Rows are ordered by set, then n.
+	Rows []*Row
+	// Chart is the file name of the speed-up chart, in the output directory.
+	Chart string
+	chart string // the chart's SVG
+}
+
+// Data is a loaded report: every scenario's rows and every set.
+type Data struct {
+	Scenarios []*ScenarioReport
+	Sets      []*Set
+	// Out is the directory the report is written to; links are relative to it.
+	Out string
+}
+
+// runFile matches the metadata files of recordings.
+var runFile = regexp.MustCompile(`^run-\d+\.json$`)
+
+// Load finds every recording (every run-N.json) under dirs, reads and
+// analyses its profiles, and returns the report's data, with links
+// relative to out. The directory holding a scenario directory is a run
+// set: give several directories, or one with a sub-directory per machine,
+// to merge machines. Load fails on a missing directory, a directory with no
+// recordings, and any unreadable or corrupt profile or run file, naming it.
+func Load(out string, dirs ...string) (*Data, error) {
+	if len(dirs) == 0 {
+		return nil, errors.New("no directory to read")
+	}
+	d := &Data{Out: out}
+	sets := map[string]*Set{}
+	byName := map[string]*ScenarioReport{}
+	seen := map[string]bool{}
+	for _, root := range dirs {
+		if info, err := os.Stat(root); err != nil {
+			return nil, err
+		} else if !info.IsDir() {
+			return nil, fmt.Errorf("%s: not a directory", root)
+		}
+		err := filepath.WalkDir(root, func(path string, e fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if e.IsDir() || !runFile.MatchString(e.Name()) {
+				return nil
+			}
+			abs, err := filepath.Abs(path)
+			if err != nil {
+				return err
+			}
+			if seen[abs] {
+				return nil
+			}
+			seen[abs] = true
+			row, err := loadRow(path)
+			if err != nil {
+				return err
+			}
+			setDir := filepath.Dir(row.Dir)
+			setAbs := filepath.Dir(filepath.Dir(abs))
+			set := sets[setAbs]
+			if set == nil {
+				set = &Set{Dir: setDir, Machine: row.Run.Machine, From: row.Run.Date, To: row.Run.Date}
+				sets[setAbs] = set
+				d.Sets = append(d.Sets, set)
+			}
+			if row.Run.Date.Before(set.From) {
+				set.From = row.Run.Date
+			}
+			if row.Run.Date.After(set.To) {
+				set.To = row.Run.Date
+			}
+			row.Set = set
+			sr := byName[row.Run.Scenario]
+			if sr == nil {
+				sr = &ScenarioReport{
+					Name: row.Run.Scenario, Section: row.Run.Section, Kind: row.Run.Kind, Doc: row.Run.Doc,
+					Claim: claimOf(row.Run.Section),
+				}
+				byName[sr.Name] = sr
+				d.Scenarios = append(d.Scenarios, sr)
+			}
+			sr.Rows = append(sr.Rows, row)
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	if len(d.Scenarios) == 0 {
+		return nil, fmt.Errorf("no recordings (run-N.json files) under %s; record some with `conclab profile`", strings.Join(dirs, ", "))
+	}
+	d.label()
+	for _, sr := range d.Scenarios {
+		sr.finish(d)
+	}
+	slices.SortFunc(d.Scenarios, func(a, b *ScenarioReport) int {
+		return cmp.Or(cmp.Compare(sectionOrder(a.Section), sectionOrder(b.Section)), strings.Compare(a.Name, b.Name))
+	})
+	return d, nil
+}
+
+// loadRow reads one run file and the profiles it names.
+func loadRow(runPath string) (*Row, error) {
+	run, err := ReadRun(runPath)
+	if err != nil {
+		return nil, err
+	}
+	row := &Row{Run: run, Dir: filepath.Dir(runPath)}
+	p, err := ReadProfile(filepath.Join(row.Dir, run.Files.CPU))
+	if err != nil {
+		return nil, err
+	}
+	if row.CPU, err = AnalyzeCPU(p, 5); err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(row.Dir, run.Files.CPU), err)
+	}
+	for _, w := range []struct {
+		file string
+		dst  **WaitStats
+	}{{run.Files.Mutex, &row.Mutex}, {run.Files.Block, &row.Block}} {
+		if w.file == "" {
+			continue
+		}
+		path := filepath.Join(row.Dir, w.file)
+		p, err := ReadProfile(path)
+		if err != nil {
+			return nil, err
+		}
+		st, err := AnalyzeWait(p)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		// Per round, like the wall time.
+		rounds := max(run.ExtraRounds, 1)
+		st.Seconds /= float64(rounds)
+		st.Events = (st.Events + int64(rounds)/2) / int64(rounds)
+		*w.dst = &st
+	}
+	if run.Files.Goroutine != "" {
+		path := filepath.Join(row.Dir, run.Files.Goroutine)
+		p, err := ReadProfile(path)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := CountGoroutines(p); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	return row, nil
+}
+
+// label names the sets: by machine, and by directory too when merged.
+func (d *Data) label() {
+	slices.SortStableFunc(d.Sets, func(a, b *Set) int {
+		return cmp.Or(cmp.Compare(a.Machine.Cores, b.Machine.Cores), a.From.Compare(b.From))
+	})
+	for _, s := range d.Sets {
+		s.Label = s.Machine.Label()
+		if len(d.Sets) > 1 {
+			s.Label = fmt.Sprintf("%s (%s)", s.Label, filepath.ToSlash(s.Dir))
+		}
+	}
+}
+
+// finish orders the rows and computes the speed-ups and verdicts.
+func (sr *ScenarioReport) finish(d *Data) {
+	setIndex := func(s *Set) int { return slices.Index(d.Sets, s) }
+	slices.SortFunc(sr.Rows, func(a, b *Row) int {
+		return cmp.Or(cmp.Compare(setIndex(a.Set), setIndex(b.Set)), cmp.Compare(a.Run.Procs, b.Run.Procs))
+	})
+	for _, r := range sr.Rows {
+		round := r.Run.RoundSeconds()
+		for _, b := range sr.Rows {
+			if b.Set == r.Set && b.Run.Procs == 1 {
+				r.SpeedupN1 = b.Run.RoundSeconds() / round
+				r.Efficiency = r.SpeedupN1 / float64(r.Run.Procs)
+			}
+		}
+		if r.Run.SerialSeconds > 0 {
+			r.SpeedupSerial = r.Run.SerialSeconds / round
+		}
+		r.Verdict, r.Evidence = verdict(r)
+	}
+	sr.Chart = "speedup-" + sr.Name + ".svg"
+	sr.chart = speedupChart(sr, d.Sets)
+}
+
+// Report loads the recordings under dirs (see [Load]) and writes
+// report.md, report.html and the speed-up charts to out, each atomically.
+// Flame graphs are rendered again beside their profiles, so a report
+// rebuilt from profiles alone is complete.
+func Report(out string, dirs ...string) (*Data, error) {
+	d, err := Load(out, dirs...)
+	if err != nil {
+		return nil, err
+	}
+	if err := CheckWritable(out); err != nil {
+		return nil, err
+	}
+	for _, sr := range d.Scenarios {
+		for _, r := range sr.Rows {
+			if r.Run.Files.Flame == "" {
+				r.Run.Files.Flame = fmt.Sprintf("cpu-%d.svg", r.Run.Procs)
+			}
+			if _, err := renderFlame(r.Dir, r.Run); err != nil {
+				return nil, err
+			}
+		}
+		if err := writeFile(filepath.Join(out, sr.Chart), func(w io.Writer) error {
+			_, err := io.WriteString(w, sr.chart)
+			return err
+		}); err != nil {
+			return nil, err
+		}
+	}
+	if err := writeFile(filepath.Join(out, "report.md"), d.WriteMarkdown); err != nil {
+		return nil, err
+	}
+	if err := writeFile(filepath.Join(out, "report.html"), d.WriteHTML); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// link returns the path of file in r's directory relative to the report.
+func (d *Data) link(r *Row, file string) string {
+	p := filepath.Join(r.Dir, file)
+	if rel, err := filepath.Rel(d.Out, p); err == nil {
+		p = rel
+	}
+	return filepath.ToSlash(p)
+}
+
+// pprofCommand is the command that opens r's CPU profile interactively.
+func pprofCommand(r *Row) string {
+	return "go tool pprof -http=:0 " + filepath.ToSlash(filepath.Join(r.Dir, r.Run.Files.CPU))
+}
+
+// WriteSummary prints the scaling table of every scenario to w, one line a
+// recording, as `conclab profile` ends.
+func (d *Data) WriteSummary(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	multi := len(d.Sets) > 1
+	head := "SCENARIO\tN\tWALL\t×SERIAL\t×N=1\tEFFICIENCY\tPARALLELISM\tMUTEX WAIT\tBLOCK WAIT\t"
+	if multi {
+		head = "MACHINE\t" + head
+	}
+	fmt.Fprintln(tw, head+"TOP FUNCTION")
+	for _, sr := range d.Scenarios {
+		for _, r := range sr.Rows {
+			if multi {
+				fmt.Fprintf(tw, "%s\t", r.Set.Label)
+			}
+			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%.2f\t%s\t%s\t%s\n",
+				sr.Name, r.Run.Procs, fmtSeconds(r.Run.RoundSeconds()), fmtX(r.SpeedupSerial), fmtX(r.SpeedupN1),
+				fmtPct(r.Efficiency), r.CPU.Parallelism, fmtWait(r.Mutex), fmtWait(r.Block), topFunc(r))
+		}
+	}
+	return tw.Flush()
+}
+
+// topFunc names r's hottest function and its share of the CPU.
+func topFunc(r *Row) string {
+	if len(r.CPU.Top) == 0 || r.CPU.CPUSeconds == 0 {
+		return "-"
+	}
+	f := r.CPU.Top[0]
+	return fmt.Sprintf("%s %.0f%%", ShortName(f.Name), 100*f.Flat/r.CPU.CPUSeconds)
+}
+
+// fmtSeconds prints a duration in seconds with three significant digits.
+func fmtSeconds(s float64) string {
+	switch {
+	case s == 0:
+		return "0s"
+	case s >= 1:
+		return fmt.Sprintf("%.3gs", s)
+	case s >= 1e-3:
+		return fmt.Sprintf("%.3gms", s*1e3)
+	}
+	return fmt.Sprintf("%.3gµs", s*1e6)
+}
+
+func fmtX(x float64) string {
+	if x == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.2f×", x)
+}
+
+func fmtPct(x float64) string {
+	if x == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f%%", 100*x)
+}
+
+func fmtWait(w *WaitStats) string {
+	if w == nil {
+		return "-"
+	}
+	return fmtSeconds(w.Seconds)
+}
+
+// sectionOrder places a section name in the article's order; unknown
+// sections go last.
+func sectionOrder(name string) int {
+	for s := scenarios.Threading; s <= scenarios.Mistakes; s++ {
+		if s.String() == name {
+			return int(s)
+		}
+	}
+	return int(scenarios.Mistakes) + 1
+}
