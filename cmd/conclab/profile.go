@@ -58,7 +58,7 @@ func runProfile(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return usageErrorf("-work %v: must be greater than 0 and at most %d", *work, MaxWork)
 	}
 	if err := profiling.CheckWritable(*out); err != nil {
-		return usageErrorf("-out %s: cannot write there: %v", *out, unwrapPath(err))
+		return usageErrorf("-out: %v", err)
 	}
 
 	current := ""
@@ -163,15 +163,4 @@ func containsScenario(list []*scenarios.Scenario, s *scenarios.Scenario) bool {
 		}
 	}
 	return false
-}
-
-// unwrapPath drops the path an *fs.PathError repeats, leaving its reason.
-func unwrapPath(err error) error {
-	for {
-		u := errors.Unwrap(err)
-		if u == nil {
-			return err
-		}
-		err = u
-	}
 }

@@ -186,20 +186,23 @@ func funcName(loc *profile.Location, ln profile.Line) string {
 	return fmt.Sprintf("0x%x", loc.Address)
 }
 
-// ShortName drops a function name's import path, keeping the package:
-// "github.com/conclab/conclab/scenarios.mix" becomes "scenarios.mix".
+// ShortName drops the import path of a function outside the standard
+// library, keeping its package: "github.com/conclab/conclab/scenarios.mix"
+// becomes "scenarios.mix". Standard-library names, whose first path element
+// has no dot ("internal/sync.(*Mutex).Lock"), are kept whole.
 func ShortName(name string) string {
-	// The import path ends at the last slash before the first dot that
-	// follows it; dots inside the path (github.com) come before a slash.
-	paren := strings.IndexAny(name, "([")
 	prefix := name
-	if paren >= 0 {
-		prefix = name[:paren]
+	if i := strings.IndexAny(name, "(["); i >= 0 {
+		prefix = name[:i]
 	}
-	if i := strings.LastIndexByte(prefix, '/'); i >= 0 {
-		return name[i+1:]
+	slash := strings.LastIndexByte(prefix, '/')
+	if slash < 0 {
+		return name
 	}
-	return name
+	if first, _, _ := strings.Cut(prefix, "/"); !strings.Contains(first, ".") {
+		return name
+	}
+	return name[slash+1:]
 }
 
 // oneLine keeps the first line of err's message.

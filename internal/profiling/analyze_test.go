@@ -134,9 +134,11 @@ func TestShortName(t *testing.T) {
 	for in, want := range map[string]string{
 		"github.com/conclab/conclab/scenarios.mix":                 "scenarios.mix",
 		"github.com/conclab/conclab/scenarios.(*MutexCounter).Inc": "scenarios.(*MutexCounter).Inc",
-		"runtime.selectgo":       "runtime.selectgo",
-		"net/http.(*conn).serve": "http.(*conn).serve",
-		"main.f[...]":            "main.f[...]",
+		"runtime.selectgo":            "runtime.selectgo",
+		"net/http.(*conn).serve":      "net/http.(*conn).serve",
+		"internal/sync.(*Mutex).Lock": "internal/sync.(*Mutex).Lock",
+		"example.com/m.F":             "m.F",
+		"main.f[...]":                 "main.f[...]",
 		"github.com/conclab/conclab/scenarios.Split.func1": "scenarios.Split.func1",
 	} {
 		assert.Equal(t, want, profiling.ShortName(in), in)

@@ -50,8 +50,10 @@ package profiling
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -150,13 +152,21 @@ func writeBytes(path string, b []byte) error {
 
 // CheckWritable returns an error if files cannot be created in dir, which
 // it creates if needed. It leaves nothing behind in an existing directory.
+// The error reads "cannot write to DIR: REASON".
 func CheckWritable(dir string) error {
+	fail := func(err error) error {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Errorf("cannot write to %s: %w", dir, err)
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
+		return fail(err)
 	}
 	f, err := os.CreateTemp(dir, ".conclab-write-test-*")
 	if err != nil {
-		return err
+		return fail(err)
 	}
 	f.Close()
 	return os.Remove(f.Name())

@@ -1,0 +1,282 @@
+package profiling_test
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"flag"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/pprof/profile"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/conclab/conclab/internal/profiling"
+	"github.com/conclab/conclab/scenarios"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/merged from the fake profiles of this file")
+
+// fixtureRun is one recording of the fixture, with the numbers it must
+// produce written beside it in the comments of TestReport.
+type fixtureRun struct {
+	set      string // "laptop" or "ci"
+	scenario string
+	n        int
+	wall     time.Duration // all rounds
+	rounds   int
+	serial   time.Duration // one round of the baseline
+	cpu      int64         // CPU samples, one stack
+	mutex    *wait
+	block    *wait
+	peak     int // goroutines, IO only
+}
+
+var fixtureMachines = map[string]profiling.Machine{
+	"laptop": {CPU: "Example Laptop CPU", Cores: 2, Go: "go1.26.0", OS: "linux", Arch: "amd64"},
+	"ci":     {CPU: "Example CI Runner CPU", Cores: 4, Go: "go1.26.0", OS: "linux", Arch: "arm64"},
+}
+
+var fixtureScenarios = map[string]struct {
+	section scenarios.Section
+	kind    scenarios.Kind
+	stack   []string
+}{
+	"cpu-bound":     {scenarios.ProcessPerCore, scenarios.CPU, []string{"github.com/conclab/conclab/scenarios.mix+github.com/conclab/conclab/scenarios.SquareNumbers", "github.com/conclab/conclab/scenarios.cpuBound.func1"}},
+	"download":      {scenarios.Threading, scenarios.IO, []string{"syscall.Syscall", "net.(*netFD).Read"}},
+	"counter-mutex": {scenarios.Lock, scenarios.Sync, []string{"sync.(*Mutex).Lock", "github.com/conclab/conclab/scenarios.(*MutexCounter).Inc"}},
+}
+
+var fixture = []fixtureRun{
+	{set: "laptop", scenario: "cpu-bound", n: 1, wall: time.Second, rounds: 1, serial: 1020 * time.Millisecond, cpu: 100},
+	{set: "laptop", scenario: "cpu-bound", n: 2, wall: 520 * time.Millisecond, rounds: 1, serial: 1020 * time.Millisecond, cpu: 98},
+	{set: "laptop", scenario: "download", n: 1, wall: 500 * time.Millisecond, rounds: 2, serial: 2 * time.Second, cpu: 2, peak: 12},
+	{set: "laptop", scenario: "download", n: 2, wall: 480 * time.Millisecond, rounds: 2, serial: 2 * time.Second, cpu: 3, peak: 12},
+	{set: "laptop", scenario: "counter-mutex", n: 1, wall: 400 * time.Millisecond, rounds: 100, serial: 3200 * time.Microsecond, cpu: 40,
+		mutex: &wait{}, block: &wait{[]string{"sync.(*WaitGroup).Wait"}, 100, 200 * time.Millisecond}},
+	{set: "laptop", scenario: "counter-mutex", n: 2, wall: 400 * time.Millisecond, rounds: 50, serial: 3200 * time.Microsecond, cpu: 60,
+		mutex: &wait{[]string{"sync.(*Mutex).Unlock", "github.com/conclab/conclab/scenarios.(*MutexCounter).Inc"}, 500, 50 * time.Millisecond},
+		block: &wait{[]string{"sync.(*WaitGroup).Wait"}, 100, 100 * time.Millisecond}},
+	{set: "ci", scenario: "cpu-bound", n: 1, wall: time.Second, rounds: 1, serial: time.Second, cpu: 100},
+	{set: "ci", scenario: "cpu-bound", n: 2, wall: 500 * time.Millisecond, rounds: 1, serial: time.Second, cpu: 100},
+	{set: "ci", scenario: "cpu-bound", n: 4, wall: 260 * time.Millisecond, rounds: 1, serial: time.Second, cpu: 100},
+}
+
+// writeFixture writes the fixture's recordings under dir, as conclab
+// profile would have: profiles first, run-N.json last.
+func writeFixture(t *testing.T, dir string) {
+	t.Helper()
+	date := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	write := func(path string, p *profile.Profile) {
+		var buf bytes.Buffer
+		require.NoError(t, p.Write(&buf))
+		require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o644))
+	}
+	for _, f := range fixture {
+		sc := fixtureScenarios[f.scenario]
+		sdir := filepath.Join(dir, f.set, f.scenario)
+		require.NoError(t, os.MkdirAll(sdir, 0o755))
+		run := &profiling.Run{
+			Scenario: f.scenario, Section: sc.section.String(), Kind: sc.kind.String(), Doc: "a fixture",
+			Procs: f.n, Rounds: f.rounds, WallSeconds: f.wall.Seconds(), SerialSeconds: f.serial.Seconds(),
+			Machine: fixtureMachines[f.set], Date: date,
+		}
+		run.Files.CPU = filepathf("cpu-%d.pb.gz", f.n)
+		write(filepath.Join(sdir, run.Files.CPU), fakeCPU(f.wall, stack{sc.stack, f.cpu}))
+		if f.mutex != nil {
+			run.ExtraRounds = f.rounds
+			run.Files.Mutex = filepathf("mutex-%d.pb.gz", f.n)
+			run.Files.Block = filepathf("block-%d.pb.gz", f.n)
+			var ws []wait
+			if f.mutex.events > 0 {
+				ws = append(ws, *f.mutex)
+			}
+			write(filepath.Join(sdir, run.Files.Mutex), fakeWait(f.wall, ws...))
+			write(filepath.Join(sdir, run.Files.Block), fakeWait(f.wall, *f.block))
+		}
+		if f.peak > 0 {
+			run.ExtraRounds = 1
+			run.PeakGoroutines = f.peak
+			run.Files.Goroutine = filepathf("goroutine-%d.pb.gz", f.n)
+			b := newBuilder(&profile.ValueType{Type: "goroutine", Unit: "count"})
+			b.sample([]string{"time.Sleep", "github.com/conclab/conclab/scenarios.fetch"}, int64(f.peak-1))
+			b.sample([]string{"runtime/pprof.writeGoroutine"}, 1)
+			write(filepath.Join(sdir, run.Files.Goroutine), b.p)
+		}
+		require.NoError(t, profiling.WriteRun(sdir, run))
+	}
+}
+
+func filepathf(format string, n int) string {
+	return strings.Replace(format, "%d", string(rune('0'+n)), 1)
+}
+
+// copyFixture copies testdata/merged to a temporary directory, since the
+// report writes beside the profiles.
+func copyFixture(t *testing.T) string {
+	t.Helper()
+	if *update {
+		require.NoError(t, os.RemoveAll("testdata/merged"))
+		writeFixture(t, "testdata/merged")
+	}
+	dst := t.TempDir()
+	require.NoError(t, os.CopyFS(dst, os.DirFS("testdata/merged")))
+	return dst
+}
+
+func readString(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	return string(b)
+}
+
+// wellFormed checks that path holds well-formed XML.
+func wellFormed(t *testing.T, path string) {
+	t.Helper()
+	dec := xml.NewDecoder(strings.NewReader(readString(t, path)))
+	for {
+		_, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			return
+		}
+		require.NoError(t, err, "%s is well-formed XML", path)
+	}
+}
+
+func TestFixtureIsUpToDate(t *testing.T) {
+	// The committed fixture is what writeFixture writes: regenerate it
+	// with go test -run TestFixtureIsUpToDate -update.
+	dir := copyFixture(t)
+	fresh := t.TempDir()
+	writeFixture(t, fresh)
+	require.NoError(t, filepath.WalkDir(fresh, func(path string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(fresh, path)
+		assert.Equal(t, readString(t, path), readString(t, filepath.Join(dir, rel)), "testdata/merged/%s is stale: go test -run TestFixtureIsUpToDate -update", rel)
+		return nil
+	}))
+}
+
+func TestReport(t *testing.T) {
+	dir := copyFixture(t)
+	laptop := filepath.Join(dir, "laptop")
+	d, err := profiling.Report(laptop, laptop)
+	require.NoError(t, err)
+	require.Len(t, d.Sets, 1)
+
+	md := readString(t, filepath.Join(laptop, "report.md"))
+	for _, want := range []string{
+		// n | wall | ×serial | ×n=1 | efficiency | parallelism | mutex wait | block wait | peak
+		// cpu-bound n=2: 98 samples in 0.52 s, serial 1.02 s, n=1 1 s.
+		"| 1 | 1s | 1.02× | 1.00× | 100% | 1.00 | - | - | - | `scenarios.mix 100%` | **baseline** |",
+		"| 2 | 520ms | 1.96× | 1.92× | 96% | 1.88 | - | - | - | `scenarios.mix 100%` | **contradicts** | 1.88 of 2 usable cores busy",
+		// download: 2 rounds, waits overlap, nearly no CPU.
+		"| 1 | 250ms | 8.00× | 1.00× | 100% | 0.04 | - | - | 12 | `syscall.Syscall 100%` | **supports** |",
+		"| 2 | 240ms | 8.33× | 1.04× | 52% | 0.06 | - | - | 12 |",
+		// counter-mutex: waits per round (n=2: 50 ms over 50 rounds).
+		"| 1 | 4ms | 0.80× | 1.00× | 100% | 1.00 | 0s | 2ms | - | `sync.(*Mutex).Lock 100%` | **no evidence** |",
+		"| 2 | 8ms | 0.40× | 0.50× | 25% | 1.50 | 1ms | 2ms | - | `sync.(*Mutex).Lock 100%` | **supports** | goroutines queued 1ms a round for a lock in 10 contentions",
+		"[cpu-2.svg](cpu-bound/cpu-2.svg) · [profile](cpu-bound/cpu-2.pb.gz)",
+		"![cpu-bound: speed-up vs GOMAXPROCS](speedup-cpu-bound.svg)",
+		"go tool pprof -http=:0 " + filepath.ToSlash(filepath.Join(laptop, "cpu-bound", "cpu-2.pb.gz")),
+		"| 2 × Example Laptop CPU | Example Laptop CPU | 2 | go1.26.0 | linux/amd64 | 2026-11-25 12:00 UTC |",
+		"> The article: One process per core",
+	} {
+		assert.Contains(t, md, want)
+	}
+	assert.Less(t, strings.Index(md, "## download"), strings.Index(md, "## cpu-bound"), "scenarios in the article's order")
+
+	html := readString(t, filepath.Join(laptop, "report.html"))
+	for _, want := range []string{`<a href="cpu-bound/cpu-2.svg">flame graph</a>`, "<td class=\"num\">1.88</td>", "<svg", "Example Laptop CPU", "ideal: speed-up = n"} {
+		assert.Contains(t, html, want)
+	}
+	for _, f := range []string{"speedup-cpu-bound.svg", "speedup-download.svg", "speedup-counter-mutex.svg"} {
+		wellFormed(t, filepath.Join(laptop, f))
+	}
+	for _, f := range []string{"cpu-bound/cpu-1.svg", "cpu-bound/cpu-2.svg", "download/cpu-2.svg", "counter-mutex/cpu-2.svg"} {
+		path := filepath.Join(laptop, f)
+		frames := parseFlameGraph(t, []byte(readString(t, path)))
+		assert.NotEmpty(t, frames, "%s: the report renders a flame graph for every CPU profile", f)
+	}
+
+	var sum bytes.Buffer
+	require.NoError(t, d.WriteSummary(&sum))
+	assert.Regexp(t, `cpu-bound\s+2\s+520ms\s+1\.96×\s+1\.92×\s+96%\s+1\.88\s+-\s+-\s+scenarios\.mix 100%`, sum.String())
+}
+
+func TestReportMergesMachines(t *testing.T) {
+	dir := copyFixture(t)
+	out := filepath.Join(dir, "merged")
+	d, err := profiling.Report(out, dir)
+	require.NoError(t, err)
+	require.Len(t, d.Sets, 2, "one run set per machine directory")
+	assert.Equal(t, "2 × Example Laptop CPU (", d.Sets[0].Label[:len("2 × Example Laptop CPU (")], "sets ordered by cores")
+
+	md := readString(t, filepath.Join(out, "report.md"))
+	for _, want := range []string{
+		"| 4 | 260ms | 3.85× | 3.85× | 96% | 3.85 |",
+		"[cpu-4.svg](../ci/cpu-bound/cpu-4.svg)",
+		"[cpu-2.svg](../laptop/cpu-bound/cpu-2.svg)",
+		"| Example CI Runner CPU | 4 | go1.26.0 | linux/arm64 |",
+	} {
+		assert.Contains(t, md, want)
+	}
+	chart := readString(t, filepath.Join(out, "speedup-cpu-bound.svg"))
+	wellFormed(t, filepath.Join(out, "speedup-cpu-bound.svg"))
+	assert.Equal(t, 2, strings.Count(chart, "<polyline"), "one line per machine")
+	assert.Contains(t, chart, "n=4: 3.85× vs n=1")
+	assert.Equal(t, 1, strings.Count(readString(t, filepath.Join(out, "speedup-download.svg")), "<polyline"), "download was recorded on one machine")
+
+	// The same sets given one by one make the same report.
+	d2, err := profiling.Report(out, filepath.Join(dir, "ci"), filepath.Join(dir, "laptop"), filepath.Join(dir, "laptop"))
+	require.NoError(t, err)
+	assert.Len(t, d2.Sets, 2, "a directory given twice counts once")
+}
+
+func TestReportRejectsBadInput(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		spoil func(dir string) error
+		want  string
+	}{
+		{"corrupt-cpu-profile", func(dir string) error {
+			return os.WriteFile(filepath.Join(dir, "laptop", "download", "cpu-2.pb.gz"), []byte("\x1f\x8b garbage"), 0o644)
+		}, filepath.Join("laptop", "download", "cpu-2.pb.gz") + ": not a valid pprof profile"},
+		{"mutex-profile-in-place-of-cpu", func(dir string) error {
+			src := filepath.Join(dir, "laptop", "counter-mutex", "mutex-2.pb.gz")
+			b, err := os.ReadFile(src)
+			if err != nil {
+				return err
+			}
+			return os.WriteFile(filepath.Join(dir, "laptop", "counter-mutex", "cpu-2.pb.gz"), b, 0o644)
+		}, "no cpu/nanoseconds samples"},
+		{"missing-profile", func(dir string) error {
+			return os.Remove(filepath.Join(dir, "laptop", "cpu-bound", "cpu-1.pb.gz"))
+		}, "cpu-1.pb.gz: no such file"},
+		{"corrupt-run-file", func(dir string) error {
+			return os.WriteFile(filepath.Join(dir, "laptop", "cpu-bound", "run-1.json"), []byte("{"), 0o644)
+		}, "run-1.json: not a conclab run file"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := copyFixture(t)
+			require.NoError(t, tc.spoil(dir))
+			_, err := profiling.Report(filepath.Join(dir, "laptop"), filepath.Join(dir, "laptop"))
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+			assert.NoFileExists(t, filepath.Join(dir, "laptop", "report.md"), "no report from bad input")
+		})
+	}
+	_, err := profiling.Report(t.TempDir(), t.TempDir())
+	assert.ErrorContains(t, err, "no recordings")
+	_, err = profiling.Report(t.TempDir(), filepath.Join(t.TempDir(), "nope"))
+	assert.ErrorContains(t, err, "no such file")
+}
