@@ -99,9 +99,10 @@ var recordMu sync.Mutex
 // The CPU profile and the wall time come from a first pass with no other
 // profiler on, so that the others' bookkeeping (a clock read at every
 // blocking event, a stopped world for each goroutine profile) shows neither
-// in the CPU samples nor in the wall time. The other profiles come from a
-// second pass of the same number of rounds (one round for the goroutine
-// profile alone). The mutex and block profiles hold only that pass's
+// in the CPU samples nor in the wall time; the profile is stamped with the
+// wall time of its rounds, so that its duration is the work's and not the
+// profiler's. The other profiles come from a second pass of the same
+// number of rounds (one round for the goroutine profile alone). The mutex and block profiles hold only that pass's
 // contention: the runtime's profiles are cumulative, so Record takes one
 // before and one after and keeps the difference.
 //
@@ -145,9 +146,18 @@ func Record(ctx context.Context, dir string, job Job) (Recording, error) {
 	if err != nil {
 		return Recording{}, err
 	}
+	// The profile's own clock runs until its reader has drained the last
+	// samples, a little after the work; stamp it with the work's.
+	p, err := profile.Parse(&cpu)
+	if err != nil {
+		return Recording{}, fmt.Errorf("parse the CPU profile: %w", err)
+	}
+	p.TimeNanos = start.UnixNano()
+	p.DurationNanos = rec.Wall.Nanoseconds()
 	n := job.Procs
+	p.Comments = append(p.Comments, fmt.Sprintf("conclab: %d rounds at GOMAXPROCS=%d in %v", rec.Rounds, n, rec.Wall))
 	rec.Files.CPU = fmt.Sprintf("cpu-%d.pb.gz", n)
-	if err := writeBytes(filepath.Join(dir, rec.Files.CPU), cpu.Bytes()); err != nil {
+	if err := writeFile(filepath.Join(dir, rec.Files.CPU), p.Write); err != nil {
 		return Recording{}, err
 	}
 	if job.Extra == 0 {

@@ -340,8 +340,10 @@ func fmtSeconds(s float64) string {
 		return fmt.Sprintf("%.3gs", s)
 	case s >= 1e-3:
 		return fmt.Sprintf("%.3gms", s*1e3)
+	case s >= 1e-6:
+		return fmt.Sprintf("%.3gµs", s*1e6)
 	}
-	return fmt.Sprintf("%.3gµs", s*1e6)
+	return fmt.Sprintf("%.3gns", s*1e9)
 }
 
 func fmtX(x float64) string {
