@@ -103,6 +103,13 @@ func verdict(r *Row) (string, string) {
 		return "supports", fmt.Sprintf("waiting used %.2f cores", p)
 	case run.Kind == scenarios.Sync.String():
 		both := fmt.Sprintf("mutex wait %s, blocked %s, %.2f cores busy", fmtWait(r.Mutex), fmtWait(r.Block), p)
+		if run.MaxConcurrent > 0 {
+			limit := ""
+			if run.Config.Limit > 0 {
+				limit = fmt.Sprintf(" (limit %d)", run.Config.Limit)
+			}
+			both = fmt.Sprintf("at most %d holders at once%s; %s", run.MaxConcurrent, limit, both)
+		}
 		switch {
 		case r.Mutex != nil && r.Mutex.Seconds > 0:
 			return "supports", fmt.Sprintf("goroutines queued %s a round for a lock in %d contentions, one holder at a time (%s)", fmtSeconds(r.Mutex.Seconds), r.Mutex.Events, both)

@@ -58,7 +58,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"time"
 )
 
 // Machine is the set of facts about the computer a recording was made on
@@ -171,6 +170,3 @@ func CheckWritable(dir string) error {
 	f.Close()
 	return os.Remove(f.Name())
 }
-
-// seconds converts d to float seconds, the unit of every figure in a report.
-func seconds(d time.Duration) float64 { return d.Seconds() }

@@ -46,6 +46,9 @@ type Run struct {
 	// PeakGoroutines is the largest number of goroutines seen (IO
 	// scenarios).
 	PeakGoroutines int `json:"peak_goroutines,omitempty"`
+	// MaxConcurrent is the first round's Result.MaxConcurrent: the peak
+	// number of goroutines holding a bounded resource at once.
+	MaxConcurrent int `json:"max_concurrent,omitempty"`
 	// Summary is the scenario's own one-line summary of its first round.
 	Summary string `json:"summary,omitempty"`
 	// Files names the profiles, relative to the run's directory.
@@ -266,6 +269,7 @@ func recordScenario(ctx context.Context, dir string, s *scenarios.Scenario, cfg 
 		WallSeconds:    rec.Wall.Seconds(),
 		ExtraRounds:    rec.ExtraRounds,
 		PeakGoroutines: rec.PeakGoroutines,
+		MaxConcurrent:  first.MaxConcurrent,
 		Summary:        first.Summary,
 		Files:          rec.Files,
 		Machine:        ThisMachine(),
