@@ -138,7 +138,7 @@ func Load(out string, dirs ...string) (*Data, error) {
 			if sr == nil {
 				sr = &ScenarioReport{
 					Name: row.Run.Scenario, Section: row.Run.Section, Kind: row.Run.Kind, Doc: row.Run.Doc,
-					Claim: claimOf(row.Run.Section),
+					Claim: claimOf(row.Run.Scenario, row.Run.Section),
 				}
 				byName[sr.Name] = sr
 				d.Scenarios = append(d.Scenarios, sr)
