@@ -84,7 +84,7 @@ func verdict(r *Row) (string, string) {
 		case r.SpeedupN1 >= scalingShare*float64(usable):
 			return "supports", fmt.Sprintf("wall-time speed-up %.2f× at n=%d; %s", r.SpeedupN1, n, note)
 		case r.SpeedupN1 > 0:
-			return "contradicts", fmt.Sprintf("wall-time speed-up only %.2f× at n=%d; %s", r.SpeedupN1, n, note)
+			return "no evidence", fmt.Sprintf("wall-time speed-up only %.2f× at n=%d; %s", r.SpeedupN1, n, note)
 		}
 		return "no evidence", note
 	case run.Kind == scenarios.CPU.String():
@@ -129,13 +129,21 @@ func verdict(r *Row) (string, string) {
 			}
 			return "contradicts", fmt.Sprintf("%d holders at once with only %d permits; %s", run.MaxConcurrent, run.Config.Limit, both)
 		case counts(r.Mutex):
-			return "supports", fmt.Sprintf("goroutines queued %s a round for a lock in %d contentions, one holder at a time (%s)", fmtSeconds(r.Mutex.Seconds), r.Mutex.Events, both)
+			return "supports", fmt.Sprintf("goroutines queued %s a round for a lock in %s, one holder at a time (%s)", fmtSeconds(r.Mutex.Seconds), plural(r.Mutex.Events, "contention"), both)
 		case run.Section != scenarios.Lock.String() && counts(r.Block):
-			return "supports", fmt.Sprintf("goroutines waited %s a round in %d blocking events (%s)", fmtSeconds(r.Block.Seconds), r.Block.Events, both)
+			return "supports", fmt.Sprintf("goroutines waited %s a round in %s (%s)", fmtSeconds(r.Block.Seconds), plural(r.Block.Events, "blocking event"), both)
 		case run.Section == scenarios.Lock.String():
 			return "no evidence", "no goroutine waited for a mutex (" + both + ")"
 		}
 		return "no evidence", "nothing was contended (" + both + ")"
 	}
 	return "no evidence", fmt.Sprintf("effective parallelism %.2f", p)
+}
+
+// plural writes n things: "1 contention", "4 contentions".
+func plural(n int64, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }
