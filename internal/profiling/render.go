@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"slices"
 	"strings"
 	"time"
 )
@@ -15,7 +16,14 @@ type view struct {
 	Multi     bool
 	Sets      []setView
 	Scenarios []scenarioView
+	Overview  []overviewRow
 	Runs      int
+}
+
+// overviewRow sums up one scenario on one machine: its effective
+// parallelism at each n, and the speed-up and verdict at the largest n.
+type overviewRow struct {
+	Scenario, Kind, Machine, Parallelism, Speedup, Verdict string
 }
 
 type setView struct {
@@ -80,8 +88,47 @@ func (d *Data) view() view {
 			sv.Pprof = append(sv.Pprof, pprofCommand(r))
 		}
 		v.Scenarios = append(v.Scenarios, sv)
+		for _, set := range d.Sets {
+			var ps []string
+			var last *Row
+			for _, r := range sr.Rows {
+				if r.Set == set {
+					ps = append(ps, fmt.Sprintf("%.2f", r.CPU.Parallelism))
+					last = r
+				}
+			}
+			if last == nil {
+				continue
+			}
+			v.Overview = append(v.Overview, overviewRow{
+				Scenario: sr.Name, Kind: sr.Kind, Machine: set.Label,
+				Parallelism: strings.Join(ps, " · "),
+				Speedup:     fmt.Sprintf("%s at n=%d", fmtX(last.SpeedupN1), last.Run.Procs),
+				Verdict:     last.Verdict,
+			})
+		}
 	}
 	return v
+}
+
+// procsList is "1, 2, 4": the n of every recording, for the summary's head.
+func (d *Data) procsList() string {
+	seen := map[int]bool{}
+	var ns []int
+	for _, sr := range d.Scenarios {
+		for _, r := range sr.Rows {
+			if !seen[r.Run.Procs] {
+				seen[r.Run.Procs] = true
+				ns = append(ns, r.Run.Procs)
+			}
+		}
+	}
+	slices.Sort(ns)
+	var s []string
+	for _, n := range ns {
+		s = append(s, fmt.Sprint(n))
+	}
+	return strings.Join(s, ", ")
 }
 
 // legend explains the columns; both renderers print it.
@@ -105,17 +152,26 @@ func (d *Data) WriteMarkdown(w io.Writer) error {
 	for _, s := range v.Sets {
 		fmt.Fprintf(&b, "| %s | %s | %d | %s | %s | %s |\n", md(s.Label), md(s.CPU), s.Cores, s.Go, s.Platform, s.Recorded)
 	}
+	fmt.Fprintf(&b, "\n## Summary\n\nEffective parallelism is the average number of busy cores, read from the CPU profile at each GOMAXPROCS n (%s); the speed-up and the verdict on the article's claim are at the largest n.\n\n", d.procsList())
+	if v.Multi {
+		b.WriteString("| machine ")
+	}
+	b.WriteString("| scenario | kind | effective parallelism | speed-up vs n=1 | the article's claim |\n")
+	if v.Multi {
+		b.WriteString("|---")
+	}
+	b.WriteString("|---|---|---|---|---|\n")
+	for _, o := range v.Overview {
+		if v.Multi {
+			fmt.Fprintf(&b, "| %s ", md(o.Machine))
+		}
+		fmt.Fprintf(&b, "| [%s](#%s) | %s | %s | %s | %s |\n", o.Scenario, o.Scenario, o.Kind, o.Parallelism, o.Speedup, o.Verdict)
+	}
 	fmt.Fprintf(&b, "\n## How to read the tables\n\n")
 	for _, l := range legend {
 		fmt.Fprintf(&b, "- %s\n", l)
 	}
 	fmt.Fprintf(&b, "\nEach flame graph is a static SVG that any browser opens; for the interactive view run the `go tool pprof -http=:0` line under each table.\n")
-	fmt.Fprintf(&b, "\n## Summary\n\n| scenario | kind | n | ×n=1 | parallelism | verdict |\n|---|---|---:|---:|---:|---|\n")
-	for _, s := range v.Scenarios {
-		for _, r := range s.Rows {
-			fmt.Fprintf(&b, "| [%s](#%s) | %s | %s | %s | %s | %s |\n", s.Name, s.Name, s.Kind, r.N, r.N1, r.Parallelism, r.Verdict)
-		}
-	}
 	for _, s := range v.Scenarios {
 		fmt.Fprintf(&b, "\n## %s\n\n*%s* · %s · %s\n\n> The article: %s\n\n", s.Name, md(s.Section), s.Kind, md(s.Doc), md(s.Claim))
 		if s.Summary != "" {
@@ -194,16 +250,17 @@ pre { padding: 0.5em; overflow-x: auto; }
 <tr><th>run set</th><th>CPU</th><th>cores</th><th>Go</th><th>platform</th><th>recorded</th></tr>
 {{range .Sets}}<tr><td>{{.Label}}</td><td>{{.CPU}}</td><td class="num">{{.Cores}}</td><td>{{.Go}}</td><td>{{.Platform}}</td><td>{{.Recorded}}</td></tr>
 {{end}}</table>
+<h2>Summary</h2>
+<p>Effective parallelism is the average number of busy cores, read from the CPU profile at each GOMAXPROCS n ({{.Procs}}); the speed-up and the verdict on the article's claim are at the largest n.</p>
+<table>
+<tr>{{if .Multi}}<th>machine</th>{{end}}<th>scenario</th><th>kind</th><th>effective parallelism</th><th>speed-up vs n=1</th><th>the article's claim</th></tr>
+{{range .Overview}}<tr>{{if $.Multi}}<td>{{.Machine}}</td>{{end}}<td><a href="#{{.Scenario}}">{{.Scenario}}</a></td><td>{{.Kind}}</td><td class="num">{{.Parallelism}}</td><td class="num">{{.Speedup}}</td><td class="{{.Verdict}}">{{.Verdict}}</td></tr>
+{{end}}</table>
 <h2>How to read the tables</h2>
 <ul>
 {{range .Legend}}<li>{{markdown .}}</li>
 {{end}}</ul>
 <p>Each flame graph is a static SVG that any browser opens; for the interactive view run the <code>go tool pprof -http=:0</code> line under each table.</p>
-<h2>Summary</h2>
-<table>
-<tr><th>scenario</th><th>kind</th><th>n</th><th>×n=1</th><th>parallelism</th><th>claim</th></tr>
-{{range $s := .Scenarios}}{{range .Rows}}<tr><td><a href="#{{$s.Name}}">{{$s.Name}}</a></td><td>{{$s.Kind}}</td><td class="num">{{.N}}</td><td class="num">{{.N1}}</td><td class="num">{{.Parallelism}}</td><td class="{{.Verdict}}">{{.Verdict}}</td></tr>
-{{end}}{{end}}</table>
 {{range .Scenarios}}
 <div class="scenario" id="{{.Name}}">
 <h2>{{.Name}}</h2>
@@ -231,5 +288,6 @@ func (d *Data) WriteHTML(w io.Writer) error {
 	return htmlReport.Execute(w, struct {
 		view
 		Legend []string
-	}{v, legend})
+		Procs  string
+	}{v, legend, d.procsList()})
 }
