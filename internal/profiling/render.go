@@ -23,7 +23,7 @@ type view struct {
 // overviewRow sums up one scenario on one machine: its effective
 // parallelism at each n, and the speed-up and verdict at the largest n.
 type overviewRow struct {
-	Scenario, Kind, Machine, Parallelism, Speedup, Verdict string
+	Scenario, Kind, Machine, Parallelism, Serial, Speedup, Verdict string
 }
 
 type setView struct {
@@ -103,7 +103,8 @@ func (d *Data) view() view {
 			v.Overview = append(v.Overview, overviewRow{
 				Scenario: sr.Name, Kind: sr.Kind, Machine: set.Label,
 				Parallelism: strings.Join(ps, " · "),
-				Speedup:     fmt.Sprintf("%s at n=%d", fmtX(last.SpeedupN1), last.Run.Procs),
+				Serial:      fmtX(last.SpeedupSerial),
+				Speedup:     fmtX(last.SpeedupN1),
 				Verdict:     last.Verdict,
 			})
 		}
@@ -152,20 +153,20 @@ func (d *Data) WriteMarkdown(w io.Writer) error {
 	for _, s := range v.Sets {
 		fmt.Fprintf(&b, "| %s | %s | %d | %s | %s | %s |\n", md(s.Label), md(s.CPU), s.Cores, s.Go, s.Platform, s.Recorded)
 	}
-	fmt.Fprintf(&b, "\n## Summary\n\nEffective parallelism is the average number of busy cores, read from the CPU profile at each GOMAXPROCS n (%s); the speed-up and the verdict on the article's claim are at the largest n.\n\n", d.procsList())
+	fmt.Fprintf(&b, "\n## Summary\n\nEffective parallelism is the average number of busy cores, read from the CPU profile at each GOMAXPROCS n (%s); the speed-ups and the verdict on the article's claim are at the largest n.\n\n", d.procsList())
 	if v.Multi {
 		b.WriteString("| machine ")
 	}
-	b.WriteString("| scenario | kind | effective parallelism | speed-up vs n=1 | the article's claim |\n")
+	b.WriteString("| scenario | kind | effective parallelism | ×serial | ×n=1 | the article's claim |\n")
 	if v.Multi {
 		b.WriteString("|---")
 	}
-	b.WriteString("|---|---|---|---|---|\n")
+	b.WriteString("|---|---|---|---:|---:|---|\n")
 	for _, o := range v.Overview {
 		if v.Multi {
 			fmt.Fprintf(&b, "| %s ", md(o.Machine))
 		}
-		fmt.Fprintf(&b, "| [%s](#%s) | %s | %s | %s | %s |\n", o.Scenario, o.Scenario, o.Kind, o.Parallelism, o.Speedup, o.Verdict)
+		fmt.Fprintf(&b, "| [%s](#%s) | %s | %s | %s | %s | %s |\n", o.Scenario, o.Scenario, o.Kind, o.Parallelism, o.Serial, o.Speedup, o.Verdict)
 	}
 	fmt.Fprintf(&b, "\n## How to read the tables\n\n")
 	for _, l := range legend {
@@ -251,10 +252,10 @@ pre { padding: 0.5em; overflow-x: auto; }
 {{range .Sets}}<tr><td>{{.Label}}</td><td>{{.CPU}}</td><td class="num">{{.Cores}}</td><td>{{.Go}}</td><td>{{.Platform}}</td><td>{{.Recorded}}</td></tr>
 {{end}}</table>
 <h2>Summary</h2>
-<p>Effective parallelism is the average number of busy cores, read from the CPU profile at each GOMAXPROCS n ({{.Procs}}); the speed-up and the verdict on the article's claim are at the largest n.</p>
+<p>Effective parallelism is the average number of busy cores, read from the CPU profile at each GOMAXPROCS n ({{.Procs}}); the speed-ups and the verdict on the article's claim are at the largest n.</p>
 <table>
-<tr>{{if .Multi}}<th>machine</th>{{end}}<th>scenario</th><th>kind</th><th>effective parallelism</th><th>speed-up vs n=1</th><th>the article's claim</th></tr>
-{{range .Overview}}<tr>{{if $.Multi}}<td>{{.Machine}}</td>{{end}}<td><a href="#{{.Scenario}}">{{.Scenario}}</a></td><td>{{.Kind}}</td><td class="num">{{.Parallelism}}</td><td class="num">{{.Speedup}}</td><td class="{{.Verdict}}">{{.Verdict}}</td></tr>
+<tr>{{if .Multi}}<th>machine</th>{{end}}<th>scenario</th><th>kind</th><th>effective parallelism</th><th>×serial</th><th>×n=1</th><th>the article's claim</th></tr>
+{{range .Overview}}<tr>{{if $.Multi}}<td>{{.Machine}}</td>{{end}}<td><a href="#{{.Scenario}}">{{.Scenario}}</a></td><td>{{.Kind}}</td><td class="num">{{.Parallelism}}</td><td class="num">{{.Serial}}</td><td class="num">{{.Speedup}}</td><td class="{{.Verdict}}">{{.Verdict}}</td></tr>
 {{end}}</table>
 <h2>How to read the tables</h2>
 <ul>

@@ -191,8 +191,8 @@ func TestReport(t *testing.T) {
 		"| 2 × Example Laptop CPU | Example Laptop CPU | 2 | go1.26.0 | linux/amd64 | 2026-11-25 12:00 UTC |",
 		"> The article: One process per core",
 		// The summary: parallelism at each n, speed-up and verdict at the largest.
-		"| [cpu-bound](#cpu-bound) | CPU | 1.00 · 1.88 | 1.92× at n=2 | contradicts |",
-		"| [download](#download) | IO | 0.04 · 0.06 | 1.04× at n=2 | supports |",
+		"| [cpu-bound](#cpu-bound) | CPU | 1.00 · 1.88 | 1.96× | 1.92× | contradicts |",
+		"| [download](#download) | IO | 0.04 · 0.06 | 8.33× | 1.04× | supports |",
 		"at each GOMAXPROCS n (1, 2)",
 	} {
 		assert.Contains(t, md, want)
@@ -232,7 +232,7 @@ func TestReportMergesMachines(t *testing.T) {
 		"[cpu-2.svg](../laptop/cpu-bound/cpu-2.svg)",
 		"| Example CI Runner CPU | 4 | go1.26.0 | linux/arm64 |",
 		"at each GOMAXPROCS n (1, 2, 4)",
-		"| [cpu-bound](#cpu-bound) | CPU | 1.00 · 2.00 · 3.85 | 3.85× at n=4 | contradicts |",
+		"| [cpu-bound](#cpu-bound) | CPU | 1.00 · 2.00 · 3.85 | 3.85× | 3.85× | contradicts |",
 	} {
 		assert.Contains(t, md, want)
 	}
