@@ -1,6 +1,7 @@
 package ci
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -42,27 +43,65 @@ func makeCITargets(t *testing.T) []string {
 	return strings.Fields(string(m[1]))
 }
 
-func TestWorkflowRunsWhatMakeCIRuns(t *testing.T) {
+// workflowTargets returns the make targets the workflow's run steps call, in
+// order, and an error for a step that runs anything but one make target or
+// an action not pinned to a release.
+func workflowTargets(data []byte) ([]string, error) {
 	var wf workflow
-	require.NoError(t, yaml.Unmarshal(readRepoFile(t, ".github/workflows/ci.yml"), &wf), "ci.yml is valid YAML")
-	assert.Contains(t, wf.On, "push")
-	assert.Contains(t, wf.On, "pull_request")
-	require.Len(t, wf.Jobs, 1)
-
+	if err := yaml.Unmarshal(data, &wf); err != nil {
+		return nil, err
+	}
+	if len(wf.Jobs) != 1 {
+		return nil, fmt.Errorf("want one job, got %d", len(wf.Jobs))
+	}
 	var targets []string
 	for _, job := range wf.Jobs {
 		for _, step := range job.Steps {
 			if step.Uses != "" {
-				assert.Regexp(t, `@v\d+\.\d+\.\d+$`, step.Uses, "actions are pinned to a release")
+				if !regexp.MustCompile(`@v\d+\.\d+\.\d+$`).MatchString(step.Uses) {
+					return nil, fmt.Errorf("step %q: action %q is not pinned to a release", step.Name, step.Uses)
+				}
 				continue
 			}
 			fields := strings.Fields(step.Run)
-			require.GreaterOrEqual(t, len(fields), 2, "step %q", step.Name)
-			require.Equal(t, "make", fields[0], "step %q runs a make target, so that make ci can run the same", step.Name)
+			if len(fields) < 2 || fields[0] != "make" {
+				return nil, fmt.Errorf("step %q runs %q, not a make target that make ci can run too", step.Name, step.Run)
+			}
 			targets = append(targets, fields[1])
 		}
 	}
+	return targets, nil
+}
+
+func TestWorkflowRunsWhatMakeCIRuns(t *testing.T) {
+	data := readRepoFile(t, ".github/workflows/ci.yml")
+	var wf workflow
+	require.NoError(t, yaml.Unmarshal(data, &wf), "ci.yml is valid YAML")
+	assert.Contains(t, wf.On, "push")
+	assert.Contains(t, wf.On, "pull_request")
+	targets, err := workflowTargets(data)
+	require.NoError(t, err)
 	assert.Equal(t, makeCITargets(t), targets, "the workflow's steps are make ci's targets, in order")
+}
+
+// The check above must be able to fail: workflows that drift from make ci
+// are caught.
+func TestWorkflowTargetsRejectsDrift(t *testing.T) {
+	for _, tc := range []struct {
+		name, yaml, want string
+	}{
+		{"a raw command", "jobs:\n  j:\n    steps:\n      - run: go test ./...\n", "not a make target"},
+		{"an unpinned action", "jobs:\n  j:\n    steps:\n      - uses: actions/checkout@main\n", "not pinned"},
+		{"not YAML", "jobs: [\n", "yaml"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := workflowTargets([]byte(tc.yaml))
+			assert.ErrorContains(t, err, tc.want)
+		})
+	}
+	targets, err := workflowTargets([]byte("jobs:\n  j:\n    steps:\n      - run: make test-cpus\n      - run: make lint\n"))
+	require.NoError(t, err)
+	assert.NotEqual(t, makeCITargets(t), targets, "steps out of order differ from make ci")
 }
 
 func TestCIRunsTheREADMETestCommand(t *testing.T) {
