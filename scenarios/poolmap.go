@@ -35,6 +35,7 @@ type MapPanicError struct {
 	Stack []byte
 }
 
+// Error returns the panic value followed by the stack, as a panic prints them.
 func (e *MapPanicError) Error() string {
 	return fmt.Sprintf("pool-map: f panicked: %v\n\n%s", e.Value, e.Stack)
 }
