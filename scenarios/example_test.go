@@ -70,3 +70,12 @@ func ExampleSubmit() {
 	fmt.Println(errors.As(err, &pe), pe.Value)
 	// Output: true assignment to entry in nil map
 }
+
+// "You can also use ProcessPoolExecutor for CPU-bound tasks": two worker
+// processes (copies of this binary) compute the kernel over eight ranges,
+// and the checksum is the one a single goroutine computes.
+func ExampleSquareNumbersInProcesses() {
+	sum, err := scenarios.SquareNumbersInProcesses(context.Background(), 2, 8, 1000)
+	fmt.Println(sum == scenarios.SquareNumbers(0, 8*1000), err)
+	// Output: true <nil>
+}
