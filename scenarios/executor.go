@@ -105,16 +105,17 @@ func (f *Future[T]) Get(ctx context.Context) (T, error) {
 
 // TaskExecutor runs submitted tasks on a fixed pool of goroutines, like
 // Python's ThreadPoolExecutor: [Submit] queues a task and returns at once
-// with a [Future]; the workers take tasks in submission order. Make one with
-// [NewTaskExecutor] and always end it with [TaskExecutor.Shutdown], which stops its
-// workers.
+// with a [Future]; the workers take tasks in submission order. The queue is
+// unbounded, as Python's is: bound the work in flight with [MapTasks] or a
+// semaphore. Make one with [NewTaskExecutor] and always end it with
+// [TaskExecutor.Shutdown], which stops its workers.
 type TaskExecutor struct {
 	mu      sync.Mutex
-	ready   sync.Cond // signalled when queue grows or closed is set
-	queue   []func()  // tasks not yet started, oldest first
-	closed  bool      // Shutdown began: Submit refuses new tasks
-	pending int       // tasks submitted and not yet finished
-	idle    sync.Cond // broadcast when pending falls to 0
+	ready   sync.Cond     // signalled when queue grows or closed is set
+	queue   []func()      // tasks not yet started, oldest first
+	closed  bool          // Shutdown began: Submit refuses new tasks
+	pending int           // tasks submitted and not yet finished
+	drained chan struct{} // closed once closed is set and pending is 0
 
 	workers sync.WaitGroup
 	kill    context.Context // cancelled when a Shutdown gives up waiting
@@ -124,9 +125,8 @@ type TaskExecutor struct {
 // NewTaskExecutor starts an executor with the given number of worker
 // goroutines, at least one. The caller must call Shutdown.
 func NewTaskExecutor(workers int) *TaskExecutor {
-	e := &TaskExecutor{}
+	e := &TaskExecutor{drained: make(chan struct{})}
 	e.ready.L = &e.mu
-	e.idle.L = &e.mu
 	e.kill, e.stop = context.WithCancelCause(context.Background())
 	for range max(workers, 1) {
 		e.workers.Go(e.work)
@@ -175,8 +175,8 @@ func (e *TaskExecutor) run(task func()) {
 func (e *TaskExecutor) finish() {
 	e.mu.Lock()
 	e.pending--
-	if e.pending == 0 {
-		e.idle.Broadcast()
+	if e.pending == 0 && e.closed {
+		close(e.drained)
 	}
 	e.mu.Unlock()
 }
@@ -277,31 +277,23 @@ func MapTasks[In, Out any](ctx context.Context, e *TaskExecutor, inputs []In, f 
 // called more than once and from several goroutines; each call waits.
 func (e *TaskExecutor) Shutdown(ctx context.Context) error {
 	e.mu.Lock()
-	e.closed = true
-	e.ready.Broadcast()
+	if !e.closed {
+		e.closed = true
+		e.ready.Broadcast()
+		if e.pending == 0 {
+			close(e.drained)
+		}
+	}
 	e.mu.Unlock()
 
-	// Wait for pending to reach 0 without holding up on ctx: a helper
-	// goroutine waits on the condition and closes drained; it always ends,
-	// because the workers drain the queue whatever happens below.
-	drained := make(chan struct{})
-	var waiter sync.WaitGroup
-	waiter.Go(func() {
-		e.mu.Lock()
-		for e.pending > 0 {
-			e.idle.Wait()
-		}
-		e.mu.Unlock()
-		close(drained)
-	})
 	var err error
 	select {
-	case <-drained:
+	case <-e.drained:
 	case <-ctx.Done():
 		err = ctx.Err()
 		e.stop(ErrShutdown)
 	}
-	waiter.Wait()
+	// The workers return once the queue is empty: every task has finished.
 	e.workers.Wait()
 	e.stop(nil)
 	return err

@@ -280,3 +280,17 @@ func TestExecutorStopsOnCancel(t *testing.T) {
 	_, err = s.Run(ctx, s.Defaults)
 	assert.ErrorIs(t, err, context.Canceled)
 }
+
+// BenchmarkExecutorSubmitGet measures the executor's cost per task: queue,
+// hand-off to a worker goroutine, and the future's wake-up, with no work in
+// the task.
+func BenchmarkExecutorSubmitGet(b *testing.B) {
+	e := scenarios.NewTaskExecutor(1)
+	defer func() { require.NoError(b, e.Shutdown(b.Context())) }()
+	task := func(context.Context) (int, error) { return 1, nil }
+	for b.Loop() {
+		if _, err := scenarios.Submit(b.Context(), e, task).Get(b.Context()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -137,3 +137,17 @@ func TestProcessPoolScenarioStopsOnCancel(t *testing.T) {
 	_, err = s.Serial(ctx, scenarios.Config{Workers: 2, Items: 4, Work: 10})
 	assert.ErrorIs(t, err, context.Canceled)
 }
+
+// BenchmarkProcessPoolRoundTrip measures the cost of one request to a
+// worker process and its answer, with no work in it: two pipe writes, two
+// reads and two wake-ups across a process boundary.
+func BenchmarkProcessPoolRoundTrip(b *testing.B) {
+	p, err := scenarios.StartSubprocessPool(b.Context(), 1)
+	require.NoError(b, err)
+	defer func() { require.NoError(b, p.Close()) }()
+	for b.Loop() {
+		if _, err := p.SquareNumbers(b.Context(), 0, 0); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
