@@ -29,13 +29,14 @@ import (
 // SquareNumbers(0, Items×Work). Result.Total is the checksum, which must
 // equal the serial one; Result.MaxConcurrent is the number of processes.
 
-const processPoolPython = `from concurrent.futures import ProcessPoolExecutor
+const processPoolPython = `# "You can also use ProcessPoolExecutor for CPU-bound tasks."
+def square_numbers():
+    for i in range(1_000_000):
+        i * i
 
-def square_numbers(lo, hi):
-    return sum(i * i for i in range(lo, hi))
-
-with ProcessPoolExecutor() as executor:
-    total = sum(executor.map(square_numbers, los, his))`
+if __name__ == "__main__":
+    for _ in range(multiprocessing.cpu_count()):
+        p = multiprocessing.Process(target=square_numbers)`
 
 // ErrPoolClosed is returned by [SubprocessPool.SquareNumbers] after
 // [SubprocessPool.Close].
@@ -88,8 +89,8 @@ func StartSubprocessPool(ctx context.Context, procs int) (*SubprocessPool, error
 }
 
 func startSubprocessPool(ctx context.Context, procs int, env []string) (*SubprocessPool, error) {
-	if os.Getenv(WorkerEnv) != "" {
-		return nil, fmt.Errorf("process pool: refusing to start inside a worker process (%s is set): does main or TestMain call scenarios.ServeIfWorker first?", WorkerEnv)
+	if os.Getenv(WorkerEnv) == "1" {
+		return nil, fmt.Errorf("process pool: refusing to start inside a worker process (%s=1): does main or TestMain call scenarios.ServeIfWorker first?", WorkerEnv)
 	}
 	exe, err := os.Executable()
 	if err != nil {
@@ -134,6 +135,7 @@ func startWorker(ctx context.Context, exe string, n int, env []string) (*poolWor
 	}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
+		stdin.Close()
 		return nil, fmt.Errorf("process pool: worker %d: %w", n, err)
 	}
 	if err := cmd.Start(); err != nil {

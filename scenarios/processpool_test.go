@@ -151,3 +151,9 @@ func BenchmarkProcessPoolRoundTrip(b *testing.B) {
 		}
 	}
 }
+
+func TestProcessPoolRefusesToStartInsideAWorker(t *testing.T) {
+	t.Setenv(scenarios.WorkerEnv, "1")
+	_, err := scenarios.StartSubprocessPool(t.Context(), 1)
+	assert.ErrorContains(t, err, "refusing to start inside a worker process", "no fork bomb from a binary that forgot ServeIfWorker")
+}
