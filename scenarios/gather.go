@@ -60,6 +60,9 @@ func Gather[T any](ctx context.Context, limit int, tasks []func(context.Context)
 			break
 		}
 		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err // cancelled while this task waited for a slot
+			}
 			v, err := task(gctx)
 			if err != nil {
 				return err
