@@ -218,17 +218,16 @@ func (w *poolWorker) roundTrip() (kernelResponse, error) {
 // says what went wrong, how the process ended, and the end of what it wrote
 // on stderr.
 func (w *poolWorker) fail(cause error) error {
-	pid := w.cmd.Process.Pid
 	w.cmd.Process.Kill()
-	werr := w.cmd.Wait()
-	msg := fmt.Sprintf("process pool: worker %d (pid %d)", w.n, pid)
-	if werr != nil {
-		msg += " " + werr.Error()
+	status := "exit status 0"
+	if err := w.cmd.Wait(); err != nil {
+		status = err.Error()
 	}
+	stderr := ""
 	if tail := w.stderr.String(); tail != "" {
-		msg += "; stderr: " + lastStderrLine(tail)
+		stderr = "; stderr: " + lastStderrLine(tail)
 	}
-	w.err = fmt.Errorf("%s: %w", msg, cause)
+	w.err = fmt.Errorf("process pool: worker %d (pid %d, %s): %w%s", w.n, w.cmd.Process.Pid, status, cause, stderr)
 	return w.err
 }
 
