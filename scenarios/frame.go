@@ -86,21 +86,26 @@ func appendFrame(dst []byte, typ frameType, payload []byte) []byte {
 }
 
 // checkHeader validates a frame header and returns its type and payload
-// length.
+// length. Given only the first bytes of a header, it checks those and
+// reports the rest as truncated: a peer that writes "hello" is told its
+// magic is wrong, not that its frame is short.
 func checkHeader(h []byte) (frameType, int, error) {
-	if h[0] != frameMagic {
+	if len(h) > 0 && h[0] != frameMagic {
 		return 0, 0, malformedFrame("bad magic 0x%02x, want 0x%02x", h[0], frameMagic)
 	}
-	if h[1] != frameVersion {
+	if len(h) > 1 && h[1] != frameVersion {
 		return 0, 0, malformedFrame("unsupported version %d, want %d", h[1], frameVersion)
 	}
-	typ := frameType(h[2])
-	if typ < frameRequest || typ > frameError {
+	if len(h) > 2 && (h[2] < byte(frameRequest) || h[2] > byte(frameError)) {
 		return 0, 0, malformedFrame("unknown frame type %d", h[2])
 	}
-	if h[3] != 0 {
+	if len(h) > 3 && h[3] != 0 {
 		return 0, 0, malformedFrame("reserved byte is 0x%02x, want 0", h[3])
 	}
+	if len(h) < frameHeaderLen {
+		return 0, 0, truncatedFrame(len(h), frameHeaderLen)
+	}
+	typ := frameType(h[2])
 	n := binary.BigEndian.Uint32(h[4:8])
 	if n > maxFramePayload {
 		return 0, 0, malformedFrame("payload of %d bytes exceeds the limit of %d", n, maxFramePayload)
@@ -112,10 +117,7 @@ func checkHeader(h []byte) (frameType, int, error) {
 // number of bytes it took. If b holds less than a whole frame, the error
 // wraps both ErrMalformedFrame and io.ErrUnexpectedEOF.
 func decodeFrame(b []byte) (frame, int, error) {
-	if len(b) < frameHeaderLen {
-		return frame{}, 0, truncatedFrame(len(b), frameHeaderLen)
-	}
-	typ, n, err := checkHeader(b[:frameHeaderLen])
+	typ, n, err := checkHeader(b[:min(len(b), frameHeaderLen)])
 	if err != nil {
 		return frame{}, 0, err
 	}
@@ -141,7 +143,7 @@ func readFrame(r io.Reader, buf []byte) (frame, []byte, error) {
 			return frame{}, buf, io.EOF
 		}
 		if err == io.ErrUnexpectedEOF {
-			return frame{}, buf, truncatedFrame(n, frameHeaderLen)
+			_, _, err = checkHeader(buf[:n])
 		}
 		return frame{}, buf, err
 	}
