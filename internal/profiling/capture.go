@@ -66,6 +66,11 @@ type Recording struct {
 	Rounds int
 	// Wall is the wall time of those rounds together.
 	Wall time.Duration
+	// ChildCPU is the CPU time used by child processes that exited during
+	// the CPU pass (a process pool's workers): their samples are not in the
+	// CPU profile, which covers this process only. Zero where the platform
+	// cannot tell (it is read with getrusage on Unix).
+	ChildCPU time.Duration
 	// ExtraRounds is the number of rounds of the second pass: as many as
 	// the CPU pass when the mutex or block profile was asked for, one for
 	// the goroutine profile alone, 0 without a second pass.
@@ -130,6 +135,7 @@ func Record(ctx context.Context, dir string, job Job) (Recording, error) {
 	if err := pprof.StartCPUProfile(&cpu); err != nil {
 		return Recording{}, fmt.Errorf("start the CPU profile: %w", err)
 	}
+	children := childrenCPU()
 	start := time.Now()
 	var err error
 	for rec.Rounds == 0 || time.Since(start) < job.MinWall {
@@ -142,6 +148,7 @@ func Record(ctx context.Context, dir string, job Job) (Recording, error) {
 		}
 	}
 	rec.Wall = time.Since(start)
+	rec.ChildCPU = childrenCPU() - children
 	pprof.StopCPUProfile()
 	if err != nil {
 		return Recording{}, err

@@ -76,8 +76,18 @@ func verdict(r *Row) (string, string) {
 		usable = min(n, c)
 	}
 	switch {
+	case run.Section == scenarios.ProcessPool.String() && r.ChildParallelism > 0:
+		note := fmt.Sprintf("the workers' CPU is not in the parent's profile (%.2f cores there); getrusage counts %.2f cores busy in the workers", p, r.ChildParallelism)
+		total := p + r.ChildParallelism
+		switch {
+		case n == 1:
+			return "baseline", note
+		case total >= scalingShare*float64(usable):
+			return "supports", fmt.Sprintf("%.2f of %d usable cores busy in all; %s", total, usable, note)
+		}
+		return "no evidence", fmt.Sprintf("only %.2f of %d usable cores busy in all; %s", total, usable, note)
 	case run.Section == scenarios.ProcessPool.String():
-		note := fmt.Sprintf("the children's CPU is not in the parent's profile (effective parallelism %.2f here counts the parent only)", p)
+		note := fmt.Sprintf("the workers' CPU is not in the parent's profile (effective parallelism %.2f here counts the parent only)", p)
 		switch {
 		case n == 1:
 			return "baseline", note

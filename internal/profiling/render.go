@@ -75,7 +75,7 @@ func (d *Data) view() view {
 				Serial:      fmtX(r.SpeedupSerial),
 				N1:          fmtX(r.SpeedupN1),
 				Efficiency:  fmtPct(r.Efficiency),
-				Parallelism: fmt.Sprintf("%.2f", r.CPU.Parallelism),
+				Parallelism: fmtParallelism(r),
 				Mutex:       fmtWait(r.Mutex),
 				Block:       fmtWait(r.Block),
 				Peak:        peak,
@@ -93,7 +93,7 @@ func (d *Data) view() view {
 			var last *Row
 			for _, r := range sr.Rows {
 				if r.Set == set {
-					ps = append(ps, fmt.Sprintf("%.2f", r.CPU.Parallelism))
+					ps = append(ps, fmtParallelism(r))
 					last = r
 				}
 			}
@@ -140,7 +140,7 @@ var legend = []string{
 	"**mutex wait**: seconds per round goroutines waited for a locked sync.Mutex (mutex profile). **block wait**: seconds per round goroutines spent blocked on channels, sync.Cond, WaitGroup.Wait and the like (block profile), including the main goroutine waiting for its workers. Both summed over goroutines, so they can exceed the wall time; both recorded in a second pass of the same rounds, so that their bookkeeping stays out of the CPU profile and the wall time. Sync scenarios only.",
 	"**peak goroutines**: the most goroutines alive during the first round (IO scenarios; goroutine-N.pb.gz holds their stacks).",
 	"**top function**: the function with the most flat CPU, and its share of the samples.",
-	"A process pool's children are other processes: their CPU is not in the parent's profile, so its effective parallelism is about 0 however many cores the children use. Its verdict rests on the wall-time speed-up.",
+	"A process pool's workers are other processes: their CPU is not in the parent's profile, so the profile's effective parallelism is about 0 however many cores they use. The recorder adds what getrusage counts for the children that exited during the recording (\"0.02+1.85 children\"); where it cannot, the verdict rests on the wall-time speed-up alone.",
 }
 
 // WriteMarkdown writes the report as Markdown, links relative to d.Out.

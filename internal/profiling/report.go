@@ -27,6 +27,9 @@ type Row struct {
 	Set *Set
 	// CPU is read from the CPU profile.
 	CPU CPUStats
+	// ChildParallelism is the average number of cores busy in child
+	// processes (Run.ChildCPUSeconds ÷ wall), which the profile cannot see.
+	ChildParallelism float64
 	// Mutex and Block are read from the contention profiles, per round
 	// (like the wall time); nil where none was recorded.
 	Mutex, Block *WaitStats
@@ -169,7 +172,7 @@ func loadRow(runPath string) (*Row, error) {
 	if err != nil {
 		return nil, err
 	}
-	row := &Row{Run: run, Dir: filepath.Dir(runPath)}
+	row := &Row{Run: run, Dir: filepath.Dir(runPath), ChildParallelism: run.ChildCPUSeconds / run.WallSeconds}
 	p, err := ReadProfile(filepath.Join(row.Dir, run.Files.CPU))
 	if err != nil {
 		return nil, err
@@ -314,12 +317,21 @@ func (d *Data) WriteSummary(w io.Writer) error {
 			if multi {
 				fmt.Fprintf(tw, "%s\t", r.Set.Label)
 			}
-			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%.2f\t%s\t%s\t%s\n",
+			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
 				sr.Name, r.Run.Procs, fmtSeconds(r.Run.RoundSeconds()), fmtX(r.SpeedupSerial), fmtX(r.SpeedupN1),
-				fmtPct(r.Efficiency), r.CPU.Parallelism, fmtWait(r.Mutex), fmtWait(r.Block), topFunc(r))
+				fmtPct(r.Efficiency), fmtParallelism(r), fmtWait(r.Mutex), fmtWait(r.Block), topFunc(r))
 		}
 	}
 	return tw.Flush()
+}
+
+// fmtParallelism prints r's effective parallelism, and that of its child
+// processes when it had some: "0.02+1.87 children".
+func fmtParallelism(r *Row) string {
+	if r.ChildParallelism >= 0.005 {
+		return fmt.Sprintf("%.2f+%.2f children", r.CPU.Parallelism, r.ChildParallelism)
+	}
+	return fmt.Sprintf("%.2f", r.CPU.Parallelism)
 }
 
 // topFunc names r's hottest function and its share of the CPU.

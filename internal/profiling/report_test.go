@@ -35,7 +35,8 @@ type fixtureRun struct {
 	cpu      int64         // CPU samples, one stack
 	mutex    *wait
 	block    *wait
-	peak     int // goroutines, IO only
+	peak     int           // goroutines, IO only
+	children time.Duration // CPU of child processes
 }
 
 var fixtureMachines = map[string]profiling.Machine{
@@ -50,6 +51,7 @@ var fixtureScenarios = map[string]struct {
 }{
 	"cpu-bound":     {scenarios.ProcessPerCore, scenarios.CPU, []string{"github.com/conclab/conclab/scenarios.mix+github.com/conclab/conclab/scenarios.SquareNumbers", "github.com/conclab/conclab/scenarios.cpuBound.func1"}},
 	"download":      {scenarios.Threading, scenarios.IO, []string{"syscall.Syscall", "net.(*netFD).Read"}},
+	"process-pool":  {scenarios.ProcessPool, scenarios.CPU, []string{"syscall.Syscall6", "os.(*Process).Wait"}},
 	"counter-mutex": {scenarios.Lock, scenarios.Sync, []string{"sync.(*Mutex).Lock", "github.com/conclab/conclab/scenarios.(*MutexCounter).Inc"}},
 }
 
@@ -63,6 +65,8 @@ var fixture = []fixtureRun{
 	{set: "laptop", scenario: "counter-mutex", n: 2, wall: 400 * time.Millisecond, rounds: 50, serial: 3200 * time.Microsecond, cpu: 60,
 		mutex: &wait{[]string{"sync.(*Mutex).Unlock", "github.com/conclab/conclab/scenarios.(*MutexCounter).Inc"}, 500, 50 * time.Millisecond},
 		block: &wait{[]string{"sync.(*WaitGroup).Wait"}, 100, 100 * time.Millisecond}},
+	{set: "laptop", scenario: "process-pool", n: 1, wall: time.Second, rounds: 1, serial: time.Second, cpu: 1, children: 970 * time.Millisecond},
+	{set: "laptop", scenario: "process-pool", n: 2, wall: 550 * time.Millisecond, rounds: 1, serial: time.Second, cpu: 2, children: time.Second},
 	{set: "ci", scenario: "cpu-bound", n: 1, wall: time.Second, rounds: 1, serial: time.Second, cpu: 100},
 	{set: "ci", scenario: "cpu-bound", n: 2, wall: 500 * time.Millisecond, rounds: 1, serial: time.Second, cpu: 100},
 	{set: "ci", scenario: "cpu-bound", n: 4, wall: 260 * time.Millisecond, rounds: 1, serial: time.Second, cpu: 100},
@@ -84,7 +88,7 @@ func writeFixture(t *testing.T, dir string) {
 		require.NoError(t, os.MkdirAll(sdir, 0o755))
 		run := &profiling.Run{
 			Scenario: f.scenario, Section: sc.section.String(), Kind: sc.kind.String(), Doc: "a fixture",
-			Procs: f.n, Rounds: f.rounds, WallSeconds: f.wall.Seconds(), SerialSeconds: f.serial.Seconds(),
+			Procs: f.n, Rounds: f.rounds, WallSeconds: f.wall.Seconds(), SerialSeconds: f.serial.Seconds(), ChildCPUSeconds: f.children.Seconds(),
 			Machine: fixtureMachines[f.set], Date: date,
 		}
 		run.Files.CPU = filepathf("cpu-%d.pb.gz", f.n)
@@ -185,6 +189,8 @@ func TestReport(t *testing.T) {
 		// counter-mutex: waits per round (n=2: 50 ms over 50 rounds).
 		"| 1 | 4ms | 0.80× | 1.00× | 100% | 1.00 | 0s | 2ms | - | `sync.(*Mutex).Lock 100%` | **no evidence** |",
 		"| 2 | 8ms | 0.40× | 0.50× | 25% | 1.50 | 1ms | 2ms | - | `sync.(*Mutex).Lock 100%` | **supports** | goroutines queued 1ms a round for a lock in 10 contentions",
+		// process-pool: the workers' CPU from getrusage, 1 s in 0.55 s.
+		"| 2 | 550ms | 1.82× | 1.82× | 91% | 0.04+1.82 children | - | - | - | `syscall.Syscall6 100%` | **supports** | 1.85 of 2 usable cores busy in all",
 		"[cpu-2.svg](cpu-bound/cpu-2.svg) · [profile](cpu-bound/cpu-2.pb.gz)",
 		"![cpu-bound: speed-up vs GOMAXPROCS](speedup-cpu-bound.svg)",
 		"go tool pprof -http=:0 " + filepath.ToSlash(filepath.Join(laptop, "cpu-bound", "cpu-2.pb.gz")),

@@ -39,6 +39,10 @@ type Run struct {
 	// baseline, recorded in the same session at GOMAXPROCS 1; 0 if the
 	// scenario has none.
 	SerialSeconds float64 `json:"serial_seconds,omitempty"`
+	// ChildCPUSeconds is the CPU time of child processes that exited during
+	// the recording (a process pool's workers), which the CPU profile does
+	// not hold; 0 for scenarios that start none.
+	ChildCPUSeconds float64 `json:"child_cpu_seconds,omitempty"`
 	// ExtraRounds is how many rounds the mutex and block profiles (or the
 	// goroutine profile) cover: a second pass, so that their bookkeeping
 	// stays out of the CPU profile and the wall time.
@@ -259,21 +263,22 @@ func recordScenario(ctx context.Context, dir string, s *scenarios.Scenario, cfg 
 		return Run{}, fmt.Errorf("%s GOMAXPROCS=%d: invariant failed: %w", s.Name, n, err)
 	}
 	run := Run{
-		Scenario:       s.Name,
-		Section:        s.Section.String(),
-		Kind:           s.Kind.String(),
-		Doc:            s.Doc,
-		Procs:          n,
-		Config:         cfg,
-		Rounds:         rec.Rounds,
-		WallSeconds:    rec.Wall.Seconds(),
-		ExtraRounds:    rec.ExtraRounds,
-		PeakGoroutines: rec.PeakGoroutines,
-		MaxConcurrent:  first.MaxConcurrent,
-		Summary:        first.Summary,
-		Files:          rec.Files,
-		Machine:        ThisMachine(),
-		Date:           time.Now().UTC().Truncate(time.Second),
+		Scenario:        s.Name,
+		Section:         s.Section.String(),
+		Kind:            s.Kind.String(),
+		Doc:             s.Doc,
+		Procs:           n,
+		Config:          cfg,
+		Rounds:          rec.Rounds,
+		WallSeconds:     rec.Wall.Seconds(),
+		ChildCPUSeconds: rec.ChildCPU.Seconds(),
+		ExtraRounds:     rec.ExtraRounds,
+		PeakGoroutines:  rec.PeakGoroutines,
+		MaxConcurrent:   first.MaxConcurrent,
+		Summary:         first.Summary,
+		Files:           rec.Files,
+		Machine:         ThisMachine(),
+		Date:            time.Now().UTC().Truncate(time.Second),
 	}
 	if run.Files.Flame, err = renderFlame(dir, &run); err != nil {
 		return Run{}, err
