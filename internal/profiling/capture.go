@@ -137,19 +137,21 @@ func Record(ctx context.Context, dir string, job Job) (Recording, error) {
 	}
 	children := childrenCPU()
 	start := time.Now()
-	var err error
-	for rec.Rounds == 0 || time.Since(start) < job.MinWall {
-		if err = ctx.Err(); err != nil {
-			break
+	err := func() error {
+		defer pprof.StopCPUProfile() // even if a round panics
+		for rec.Rounds == 0 || time.Since(start) < job.MinWall {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			rec.Rounds++
+			if err := job.Round(ctx); err != nil {
+				return err
+			}
 		}
-		rec.Rounds++
-		if err = job.Round(ctx); err != nil {
-			break
-		}
-	}
-	rec.Wall = time.Since(start)
-	rec.ChildCPU = childrenCPU() - children
-	pprof.StopCPUProfile()
+		rec.Wall = time.Since(start)
+		rec.ChildCPU = childrenCPU() - children
+		return nil
+	}()
 	if err != nil {
 		return Recording{}, err
 	}
