@@ -21,6 +21,21 @@
 // from directories of recordings. [ProfileAll] ties them together for
 // `conclab profile`.
 //
+// # How a recording is made
+//
+// One recording runs the scenario's Run again and again ("rounds") at
+// GOMAXPROCS n until at least [DefaultMinWall] × -work has passed, so that
+// even a short round leaves enough samples (the profiler samples each busy
+// thread 100 times a second); every figure is then per round. The CPU
+// profile and the wall time come from that pass alone. The mutex and block
+// profiles (and the goroutine profile) come from a second pass of the same
+// rounds, so that their bookkeeping stays out of the CPU samples and the
+// wall time. The serial baseline is timed, not profiled, at GOMAXPROCS 1.
+// A process pool's workers are other processes whose CPU no profile of
+// this one can hold: the recorder adds the CPU getrusage reports for the
+// children that exited during the recording, and the report shows it
+// apart ("0.02+1.85 children").
+//
 // # Layout on disk
 //
 // A recording of scenario S at GOMAXPROCS n lives in DIR/S/:
