@@ -54,8 +54,9 @@ type CPUStats struct {
 	// CPU-bound work that scales over n cores, and about 0 for a run that
 	// waits.
 	Parallelism float64
-	// Top lists the functions by flat CPU seconds, largest first (ties by
-	// name), at most the number asked for.
+	// Top lists the functions by flat CPU seconds, largest first, then by
+	// cumulative seconds and by name, as `go tool pprof -top` does; at most
+	// the number asked for.
 	Top []Func
 }
 
@@ -112,12 +113,12 @@ func AnalyzeCPU(p *profile.Profile, top int) (CPUStats, error) {
 	st.CPUSeconds = float64(total) / 1e9
 	st.WallSeconds = float64(p.DurationNanos) / 1e9
 	st.Parallelism = st.CPUSeconds / st.WallSeconds
-	funcs := make([]Func, 0, len(flat))
-	for name, v := range flat {
-		funcs = append(funcs, Func{Name: name, Flat: float64(v) / 1e9, Cum: float64(cum[name]) / 1e9})
+	funcs := make([]Func, 0, len(cum))
+	for name, v := range cum {
+		funcs = append(funcs, Func{Name: name, Flat: float64(flat[name]) / 1e9, Cum: float64(v) / 1e9})
 	}
 	slices.SortFunc(funcs, func(a, b Func) int {
-		return cmp.Or(cmp.Compare(b.Flat, a.Flat), strings.Compare(a.Name, b.Name))
+		return cmp.Or(cmp.Compare(b.Flat, a.Flat), cmp.Compare(b.Cum, a.Cum), strings.Compare(a.Name, b.Name))
 	})
 	st.Top = funcs[:min(top, len(funcs))]
 	return st, nil

@@ -42,7 +42,10 @@ func TestAnalyzeCPU(t *testing.T) {
 			wall:    2 * time.Second,
 			stacks:  []stack{{[]string{"syscall.Syscall", "net.(*conn).Read"}, 4}},
 			samples: 4, cpu: 0.04, parallelism: 0.02,
-			top: []profiling.Func{{Name: "syscall.Syscall", Flat: 0.04, Cum: 0.04}},
+			top: []profiling.Func{
+				{Name: "syscall.Syscall", Flat: 0.04, Cum: 0.04},
+				{Name: "net.(*conn).Read", Flat: 0, Cum: 0.04},
+			},
 		},
 		{
 			name: "inlined-leaf-is-flat/wall=500ms",

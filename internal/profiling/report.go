@@ -63,6 +63,8 @@ type Set struct {
 // ScenarioReport gathers the rows of one scenario across every set.
 type ScenarioReport struct {
 	Name, Section, Kind, Doc string
+	// Python is the article's snippet the scenario replaces.
+	Python string
 	// Claim is what the article says that this scenario tests.
 	Claim string
 	// Rows are ordered by set, then n.
@@ -140,7 +142,7 @@ func Load(out string, dirs ...string) (*Data, error) {
 			sr := byName[row.Run.Scenario]
 			if sr == nil {
 				sr = &ScenarioReport{
-					Name: row.Run.Scenario, Section: row.Run.Section, Kind: row.Run.Kind, Doc: row.Run.Doc,
+					Name: row.Run.Scenario, Section: row.Run.Section, Kind: row.Run.Kind, Doc: row.Run.Doc, Python: row.Run.Python,
 					Claim: claimOf(row.Run.Scenario, row.Run.Section),
 				}
 				byName[sr.Name] = sr

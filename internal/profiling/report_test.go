@@ -87,7 +87,7 @@ func writeFixture(t *testing.T, dir string) {
 		sdir := filepath.Join(dir, f.set, f.scenario)
 		require.NoError(t, os.MkdirAll(sdir, 0o755))
 		run := &profiling.Run{
-			Scenario: f.scenario, Section: sc.section.String(), Kind: sc.kind.String(), Doc: "a fixture",
+			Scenario: f.scenario, Section: sc.section.String(), Kind: sc.kind.String(), Doc: "a fixture", Python: "run(" + f.scenario + ")",
 			Procs: f.n, Rounds: f.rounds, WallSeconds: f.wall.Seconds(), SerialSeconds: f.serial.Seconds(), ChildCPUSeconds: f.children.Seconds(),
 			Machine: fixtureMachines[f.set], Date: date,
 		}
@@ -196,6 +196,8 @@ func TestReport(t *testing.T) {
 		"go tool pprof -http=:0 " + filepath.ToSlash(filepath.Join(laptop, "cpu-bound", "cpu-2.pb.gz")),
 		"| 2 × Example Laptop CPU | Example Laptop CPU | 2 | go1.26.0 | linux/amd64 | 2026-11-25 12:00 UTC |",
 		"> The article: One process per core",
+		"The article's Python:\n\n```python\nrun(cpu-bound)\n```",
+		"Top functions by flat CPU at GOMAXPROCS=2:\n\n- `scenarios.mix: 100% flat, 100% cum (980ms)`\n- `scenarios.SquareNumbers: 0% flat, 100% cum (0s)`\n- `scenarios.cpuBound.func1: 0% flat, 100% cum (0s)`\n",
 		// The summary: parallelism at each n, speed-up and verdict at the largest.
 		"| [cpu-bound](#cpu-bound) | CPU | 1.00 · 1.88 | 1.96× | 1.92× | contradicts |",
 		"| [download](#download) | IO | 0.04 · 0.06 | 8.33× | 1.04× | supports |",

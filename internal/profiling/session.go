@@ -26,6 +26,8 @@ type Run struct {
 	Section  string `json:"section"`
 	Kind     string `json:"kind"`
 	Doc      string `json:"doc,omitempty"`
+	// Python is the snippet of the article the scenario replaces.
+	Python string `json:"python,omitempty"`
 	// Procs is GOMAXPROCS during the recording: the n of the file names.
 	Procs int `json:"gomaxprocs"`
 	// Config is the configuration each round ran with (Latency in
