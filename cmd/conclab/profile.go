@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/conclab/conclab/internal/profiling"
 	"github.com/conclab/conclab/scenarios"
@@ -75,6 +76,19 @@ func runProfile(ctx context.Context, args []string, stdout, stderr io.Writer) er
 				fmt.Fprintf(stderr, "%s …\n", current)
 			}
 		},
+		Recorded: func(run *profiling.Run, dir string) {
+			if *quiet {
+				return
+			}
+			cpu := filepath.Join(dir, run.Files.CPU)
+			busy := "?"
+			if p, err := profiling.ReadProfile(cpu); err == nil {
+				if st, err := profiling.AnalyzeCPU(p, 1); err == nil {
+					busy = fmt.Sprintf("%.2f", st.Parallelism)
+				}
+			}
+			fmt.Fprintf(stderr, "        %v a round, %s cores busy; go tool pprof -http=:0 %s\n", roundDuration(run.RoundSeconds()), busy, cpu)
+		},
 	}
 	runs, err := profiling.ProfileAll(ctx, opts)
 	if err != nil {
@@ -91,9 +105,8 @@ func runProfile(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	if !*quiet {
-		fmt.Fprintf(stderr, "report: %s, %s\n", filepath.Join(*out, "report.md"), filepath.Join(*out, "report.html"))
-		fmt.Fprintf(stderr, "flame graphs: %s; interactive: go tool pprof -http=:0 %s\n",
-			filepath.Join(*out, "<scenario>", "cpu-<n>.svg"), filepath.Join(*out, runs[0].Scenario, runs[0].Files.CPU))
+		fmt.Fprintf(stderr, "report: %s, %s; flame graphs: %s\n", filepath.Join(*out, "report.md"), filepath.Join(*out, "report.html"),
+			filepath.Join(*out, "<scenario>", "cpu-<n>.svg"))
 	}
 	return nil
 }
@@ -165,4 +178,16 @@ func containsScenario(list []*scenarios.Scenario, s *scenarios.Scenario) bool {
 		}
 	}
 	return false
+}
+
+// roundDuration prints seconds as a duration to about three digits.
+func roundDuration(s float64) time.Duration {
+	d := time.Duration(s * float64(time.Second))
+	switch {
+	case d >= 10*time.Millisecond:
+		return d.Round(time.Millisecond)
+	case d >= 10*time.Microsecond:
+		return d.Round(time.Microsecond)
+	}
+	return d
 }

@@ -62,7 +62,7 @@ func TestProfileWritesTheReport(t *testing.T) {
 	assert.Contains(t, stderr, "[1/6] counter-atomic serial baseline …\n")
 	assert.Contains(t, stderr, "[3/6] counter-atomic GOMAXPROCS=2 …\n")
 	assert.Contains(t, stderr, "[6/6] counter-mutex GOMAXPROCS=2 …\n")
-	assert.Contains(t, stderr, "go tool pprof -http=:0 ")
+	assert.Regexp(t, `(?m)^\s+\S+ a round, \d+\.\d\d cores busy; go tool pprof -http=:0 \S+/counter-mutex/cpu-2\.pb\.gz$`, stderr)
 	assert.Regexp(t, `(?m)^SCENARIO\s+N\s+WALL\s+×SERIAL\s+×N=1\s+EFFICIENCY\s+PARALLELISM\s+MUTEX WAIT\s+BLOCK WAIT\s+TOP FUNCTION$`, stdout)
 	assert.Regexp(t, `(?m)^counter-mutex\s+2\s+\S+\s+\S+×\s+\S+×\s+\d+%\s+\d+\.\d\d\s+\S+s\s+\S+s\s+\S`, stdout)
 

@@ -92,6 +92,9 @@ type Options struct {
 	// Progress, if not nil, is called before each step with its number
 	// (from 1), the number of steps and what the step does.
 	Progress func(step, steps int, what string)
+	// Recorded, if not nil, is called after each recording with its
+	// metadata and its directory.
+	Recorded func(run *Run, dir string)
 }
 
 // ScaleConfig returns cfg with its amount of work multiplied by work:
@@ -191,6 +194,9 @@ func ProfileAll(ctx context.Context, opts Options) ([]Run, error) {
 			run.SerialSeconds = serial
 			if err := WriteRun(dir, &run); err != nil {
 				return runs, err
+			}
+			if opts.Recorded != nil {
+				opts.Recorded(&run, dir)
 			}
 			runs = append(runs, run)
 		}
