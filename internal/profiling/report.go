@@ -255,8 +255,8 @@ func (sr *ScenarioReport) finish(d *Data) {
 
 // Report loads the recordings under dirs (see [Load]) and writes
 // report.md, report.html and the speed-up charts to out, each atomically.
-// Flame graphs are rendered again beside their profiles, so a report
-// rebuilt from profiles alone is complete.
+// A CPU profile without its flame graph gets one, rendered beside it, so a
+// report rebuilt from profiles alone is complete.
 func Report(out string, dirs ...string) (*Data, error) {
 	d, err := Load(out, dirs...)
 	if err != nil {
@@ -267,10 +267,12 @@ func Report(out string, dirs ...string) (*Data, error) {
 	}
 	for _, sr := range d.Scenarios {
 		for _, r := range sr.Rows {
-			if r.Run.Files.Flame == "" {
-				r.Run.Files.Flame = fmt.Sprintf("cpu-%d.svg", r.Run.Procs)
+			if r.Run.Files.Flame != "" {
+				if _, err := os.Stat(filepath.Join(r.Dir, r.Run.Files.Flame)); err == nil {
+					continue
+				}
 			}
-			if _, err := renderFlame(r.Dir, r.Run); err != nil {
+			if r.Run.Files.Flame, err = renderFlame(r.Dir, r.Run); err != nil {
 				return nil, err
 			}
 		}
