@@ -1,9 +1,13 @@
 package profiling
 
 import (
+	"context"
 	"testing"
+	"testing/synctest"
+	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/conclab/conclab/scenarios"
 )
@@ -57,4 +61,25 @@ func TestVerdict(t *testing.T) {
 			assert.Contains(t, evidence, tc.evidence)
 		})
 	}
+}
+
+func TestTimeSerialLeavesTheCheckOut(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		checks := 0
+		s := &scenarios.Scenario{
+			Name: "sleepy",
+			Serial: func(ctx context.Context, cfg scenarios.Config) (scenarios.Result, error) {
+				return scenarios.Result{}, scenarios.Sleep(ctx, 10*time.Millisecond)
+			},
+			Check: func(scenarios.Config, scenarios.Result) error {
+				checks++
+				time.Sleep(time.Second) // a Check that redoes the serial work
+				return nil
+			},
+		}
+		round, err := timeSerial(t.Context(), s, scenarios.Config{}, 35*time.Millisecond)
+		require.NoError(t, err)
+		assert.Equal(t, 0.010, round, "one round of the baseline, the check left out")
+		assert.Equal(t, 1, checks, "the first round is checked")
+	})
 }
