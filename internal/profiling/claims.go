@@ -85,7 +85,7 @@ func verdict(r *Row) (string, string) {
 		case total >= scalingShare*float64(usable):
 			return "supports", fmt.Sprintf("%.2f of %d usable cores busy in all; %s", total, usable, note)
 		}
-		return "no evidence", fmt.Sprintf("only %.2f of %d usable cores busy in all; %s", total, usable, note)
+		return "no evidence", fmt.Sprintf("only %.2f of %d usable cores busy in all%s; %s", total, usable, loadNote(run), note)
 	case run.Section == scenarios.ProcessPool.String():
 		note := fmt.Sprintf("the workers' CPU is not in the parent's profile (effective parallelism %.2f here counts the parent only)", p)
 		switch {
@@ -94,7 +94,7 @@ func verdict(r *Row) (string, string) {
 		case r.SpeedupN1 >= scalingShare*float64(usable):
 			return "supports", fmt.Sprintf("wall-time speed-up %.2f× at n=%d; %s", r.SpeedupN1, n, note)
 		case r.SpeedupN1 > 0:
-			return "no evidence", fmt.Sprintf("wall-time speed-up only %.2f× at n=%d; %s", r.SpeedupN1, n, note)
+			return "no evidence", fmt.Sprintf("wall-time speed-up only %.2f× at n=%d%s; %s", r.SpeedupN1, n, loadNote(run), note)
 		}
 		return "no evidence", note
 	case run.Kind == scenarios.CPU.String():
@@ -114,7 +114,7 @@ func verdict(r *Row) (string, string) {
 			}
 			return "supports", fmt.Sprintf("%.2f of %d usable cores busy (efficiency %s)", p, usable, fmtPct(r.Efficiency))
 		default:
-			return "no evidence", fmt.Sprintf("only %.2f of %d usable cores busy (efficiency %s)", p, usable, fmtPct(r.Efficiency))
+			return "no evidence", fmt.Sprintf("only %.2f of %d usable cores busy (efficiency %s)%s", p, usable, fmtPct(r.Efficiency), loadNote(run))
 		}
 	case run.Kind == scenarios.IO.String():
 		switch {
@@ -156,4 +156,13 @@ func plural(n int64, thing string) string {
 		return "1 " + thing
 	}
 	return fmt.Sprintf("%d %ss", n, thing)
+}
+
+// loadNote says when other programs competed for the cores during run: a
+// load average above what the recording itself could use.
+func loadNote(run *Run) string {
+	if run.Machine.Cores > 0 && run.LoadAverage > float64(run.Machine.Cores) {
+		return fmt.Sprintf(", while the machine's load average was %.1f on %d cores: other programs took the rest", run.LoadAverage, run.Machine.Cores)
+	}
+	return ""
 }

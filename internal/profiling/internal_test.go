@@ -28,6 +28,8 @@ func TestVerdict(t *testing.T) {
 			"contradicts", "1.60 of 2 usable cores"},
 		{"cpu/n=2/starved", Row{Run: &Run{Kind: "CPU", Section: scenarios.ProcessPerCore.String(), Procs: 2, Machine: twoCores}, CPU: CPUStats{Parallelism: 1.1}, Efficiency: 0.55},
 			"no evidence", "only 1.10 of 2 usable cores busy (efficiency 55%)"},
+		{"cpu/n=2/starved-by-others", Row{Run: &Run{Kind: "CPU", Section: scenarios.ProcessPerCore.String(), Procs: 2, Machine: twoCores, LoadAverage: 3.5}, CPU: CPUStats{Parallelism: 0.97}, Efficiency: 0.5},
+			"no evidence", "only 0.97 of 2 usable cores busy (efficiency 50%), while the machine's load average was 3.5 on 2 cores: other programs took the rest"},
 		{"cpu/executor/parallel", Row{Run: &Run{Kind: "CPU", Section: scenarios.Executor.String(), Procs: 2, Machine: twoCores}, CPU: CPUStats{Parallelism: 1.9}, Efficiency: 0.9},
 			"supports", "1.90 of 2 usable cores busy (efficiency 90%)"},
 		{"cpu/oversubscribed", Row{Run: &Run{Kind: "CPU", Section: scenarios.Mistakes.String(), Procs: 2, Config: scenarios.Config{Workers: 256}, Machine: twoCores}, CPU: CPUStats{Parallelism: 1.9}},

@@ -72,6 +72,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 )
 
@@ -103,6 +104,25 @@ func ThisMachine() Machine {
 // Label is a short name for the machine: "2 × Intel(R) Xeon(R) ...".
 func (m Machine) Label() string {
 	return fmt.Sprintf("%d × %s", m.Cores, m.CPU)
+}
+
+// loadAverage returns the one-minute load average from /proc/loadavg, or 0
+// where there is none: how many threads wanted a core, on average, just
+// before a recording.
+func loadAverage() float64 {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return 0
+	}
+	v, err := strconv.ParseFloat(f[0], 64)
+	if err != nil {
+		return 0
+	}
+	return v
 }
 
 // cpuModel reads the model name from /proc/cpuinfo on Linux.

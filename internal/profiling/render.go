@@ -27,8 +27,8 @@ type overviewRow struct {
 }
 
 type setView struct {
-	Label, CPU, Go, Platform, Recorded string
-	Cores                              int
+	Label, CPU, Go, Platform, Recorded, Load string
+	Cores                                    int
 }
 
 type scenarioView struct {
@@ -54,7 +54,7 @@ func (d *Data) view() view {
 		}
 		v.Sets = append(v.Sets, setView{
 			Label: s.Label, CPU: s.Machine.CPU, Cores: s.Machine.Cores, Go: s.Machine.Go,
-			Platform: s.Machine.OS + "/" + s.Machine.Arch, Recorded: rec,
+			Platform: s.Machine.OS + "/" + s.Machine.Arch, Recorded: rec, Load: d.loadRange(s),
 		})
 	}
 	for _, sr := range d.Scenarios {
@@ -125,6 +125,30 @@ func (d *Data) view() view {
 	return v
 }
 
+// loadRange is the range of load averages of set's recordings, "-" if
+// none was recorded.
+func (d *Data) loadRange(set *Set) string {
+	lo, hi := -1.0, -1.0
+	for _, sr := range d.Scenarios {
+		for _, r := range sr.Rows {
+			if r.Set != set || r.Run.LoadAverage == 0 {
+				continue
+			}
+			if lo < 0 || r.Run.LoadAverage < lo {
+				lo = r.Run.LoadAverage
+			}
+			hi = max(hi, r.Run.LoadAverage)
+		}
+	}
+	switch {
+	case lo < 0:
+		return "-"
+	case lo == hi:
+		return fmt.Sprintf("%.1f", lo)
+	}
+	return fmt.Sprintf("%.1f–%.1f", lo, hi)
+}
+
 // procsList is "1, 2, 4": the n of every recording, for the summary's head.
 func (d *Data) procsList() string {
 	seen := map[int]bool{}
@@ -162,10 +186,11 @@ func (d *Data) WriteMarkdown(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# conclab: how each pattern uses the cores\n\n")
 	fmt.Fprintf(&b, "Every pattern of *Concurrency in Python*, rebuilt in Go, measured with pprof: %d recordings, report generated %s by `conclab report`.\n\n", v.Runs, v.Generated)
-	fmt.Fprintf(&b, "## Machines\n\n| run set | CPU | cores | Go | platform | recorded |\n|---|---|---:|---|---|---|\n")
+	fmt.Fprintf(&b, "## Machines\n\n| run set | CPU | cores | Go | platform | recorded | load average |\n|---|---|---:|---|---|---|---|\n")
 	for _, s := range v.Sets {
-		fmt.Fprintf(&b, "| %s | %s | %d | %s | %s | %s |\n", md(s.Label), md(s.CPU), s.Cores, s.Go, s.Platform, s.Recorded)
+		fmt.Fprintf(&b, "| %s | %s | %d | %s | %s | %s | %s |\n", md(s.Label), md(s.CPU), s.Cores, s.Go, s.Platform, s.Recorded, s.Load)
 	}
+	fmt.Fprintf(&b, "\nThe load average (one minute, before each recording) above the number of cores means other programs competed for them: parallelism and speed-ups are then lower than the machine can give.\n")
 	fmt.Fprintf(&b, "\n## Summary\n\nEffective parallelism is the average number of busy cores, read from the CPU profile at each GOMAXPROCS n (%s); the speed-ups and the verdict on the article's claim are at the largest n.\n\n", d.procsList())
 	if v.Multi {
 		b.WriteString("| machine ")
@@ -270,9 +295,10 @@ pre { padding: 0.5em; overflow-x: auto; }
 <p>Every pattern of <i>Concurrency in Python</i>, rebuilt in Go, measured with pprof: {{.Runs}} recordings, report generated {{.Generated}} by <code>conclab report</code>.</p>
 <h2>Machines</h2>
 <table>
-<tr><th>run set</th><th>CPU</th><th>cores</th><th>Go</th><th>platform</th><th>recorded</th></tr>
-{{range .Sets}}<tr><td>{{.Label}}</td><td>{{.CPU}}</td><td class="num">{{.Cores}}</td><td>{{.Go}}</td><td>{{.Platform}}</td><td>{{.Recorded}}</td></tr>
+<tr><th>run set</th><th>CPU</th><th>cores</th><th>Go</th><th>platform</th><th>recorded</th><th>load average</th></tr>
+{{range .Sets}}<tr><td>{{.Label}}</td><td>{{.CPU}}</td><td class="num">{{.Cores}}</td><td>{{.Go}}</td><td>{{.Platform}}</td><td>{{.Recorded}}</td><td>{{.Load}}</td></tr>
 {{end}}</table>
+<p>The load average (one minute, before each recording) above the number of cores means other programs competed for them: parallelism and speed-ups are then lower than the machine can give.</p>
 <h2>Summary</h2>
 <p>Effective parallelism is the average number of busy cores, read from the CPU profile at each GOMAXPROCS n ({{.Procs}}); the speed-ups and the verdict on the article's claim are at the largest n.</p>
 <table>

@@ -89,7 +89,8 @@ func writeFixture(t *testing.T, dir string) {
 		run := &profiling.Run{
 			Scenario: f.scenario, Section: sc.section.String(), Kind: sc.kind.String(), Doc: "a fixture", Python: "run(" + f.scenario + ")",
 			Procs: f.n, Rounds: f.rounds, WallSeconds: f.wall.Seconds(), SerialSeconds: f.serial.Seconds(), ChildCPUSeconds: f.children.Seconds(),
-			Machine: fixtureMachines[f.set], Date: date,
+			LoadAverage: map[string]float64{"laptop": 0.4}[f.set],
+			Machine:     fixtureMachines[f.set], Date: date,
 		}
 		run.Files.CPU = filepathf("cpu-%d.pb.gz", f.n)
 		write(filepath.Join(sdir, run.Files.CPU), fakeCPU(f.wall, stack{sc.stack, f.cpu}))
@@ -194,7 +195,7 @@ func TestReport(t *testing.T) {
 		"[cpu-2.svg](cpu-bound/cpu-2.svg) · [profile](cpu-bound/cpu-2.pb.gz)",
 		"![cpu-bound: speed-up vs GOMAXPROCS](speedup-cpu-bound.svg)",
 		"go tool pprof -http=:0 " + filepath.ToSlash(filepath.Join(laptop, "cpu-bound", "cpu-2.pb.gz")),
-		"| 2 × Example Laptop CPU | Example Laptop CPU | 2 | go1.26.0 | linux/amd64 | 2026-11-25 12:00 UTC |",
+		"| 2 × Example Laptop CPU | Example Laptop CPU | 2 | go1.26.0 | linux/amd64 | 2026-11-25 12:00 UTC | 0.4 |",
 		"> The article: One process per core",
 		"The article's Python:\n\n```python\nrun(cpu-bound)\n```",
 		"Top functions by flat CPU at GOMAXPROCS=2:\n\n- `scenarios.mix: 100% flat, 100% cum (980ms)`\n- `scenarios.SquareNumbers: 0% flat, 100% cum (0s)`\n- `scenarios.cpuBound.func1: 0% flat, 100% cum (0s)`\n",
@@ -238,7 +239,7 @@ func TestReportMergesMachines(t *testing.T) {
 		"| 4 | 260ms | 3.85× | 3.85× | 96% | 3.85 |",
 		"[cpu-4.svg](../ci/cpu-bound/cpu-4.svg)",
 		"[cpu-2.svg](../laptop/cpu-bound/cpu-2.svg)",
-		"| Example CI Runner CPU | 4 | go1.26.0 | linux/arm64 |",
+		"| Example CI Runner CPU | 4 | go1.26.0 | linux/arm64 | 2026-11-25 12:00 UTC | - |",
 		"at each GOMAXPROCS n (1, 2, 4)",
 		"| [cpu-bound](#cpu-bound) | CPU | 1.00 · 2.00 · 3.85 | 3.85× | 3.85× | contradicts |",
 	} {

@@ -59,6 +59,10 @@ type Run struct {
 	Summary string `json:"summary,omitempty"`
 	// Files names the profiles, relative to the run's directory.
 	Files Files `json:"files"`
+	// LoadAverage is the machine's one-minute load average just before the
+	// recording (Linux; 0 elsewhere). Above its number of cores, other
+	// programs were competing for them.
+	LoadAverage float64 `json:"load_average,omitempty"`
 	// Machine and Date say where and when the recording was made.
 	Machine Machine   `json:"machine"`
 	Date    time.Time `json:"date"`
@@ -255,6 +259,7 @@ func timeSerial(ctx context.Context, s *scenarios.Scenario, cfg scenarios.Config
 // graph of its CPU profile.
 func recordScenario(ctx context.Context, dir string, s *scenarios.Scenario, cfg scenarios.Config, n int, minWall time.Duration) (Run, error) {
 	var first *scenarios.Result
+	load := loadAverage()
 	rec, err := Record(ctx, dir, Job{
 		Procs:   n,
 		Extra:   ExtraFor(s.Kind),
@@ -288,6 +293,7 @@ func recordScenario(ctx context.Context, dir string, s *scenarios.Scenario, cfg 
 		MaxConcurrent:   first.MaxConcurrent,
 		Summary:         first.Summary,
 		Files:           rec.Files,
+		LoadAverage:     load,
 		Machine:         ThisMachine(),
 		Date:            time.Now().UTC().Truncate(time.Second),
 	}
