@@ -137,12 +137,12 @@ func WriteFlameGraph(w io.Writer, p *profile.Profile, title string) error {
 }
 
 // clip fits label into a frame w pixels wide, ending it with ".." when cut,
-// or returns "" when not even three characters fit.
+// or returns "" when fewer than four characters fit.
 func clip(label string, w float64) string {
 	fit := int((w - 6) / charWidth)
 	r := []rune(label)
 	switch {
-	case fit < 3:
+	case fit < 4:
 		return ""
 	case len(r) <= fit:
 		return label
