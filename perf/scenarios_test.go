@@ -14,11 +14,21 @@ import (
 // a second. The overlap of long waits is measured by BenchmarkDownload.
 const maxBenchLatency = time.Millisecond
 
+// maxBenchWork caps the kernel iterations of one run (Items × Work): about
+// 40 ms on one core, where the demo defaults take half a second, so that
+// b.Loop gets a few dozen runs out of its second.
+const maxBenchWork = 1 << 25
+
 // benchConfig is s's defaults sized for a benchmark: waits capped at
-// maxBenchLatency, everything else as the scenario's author chose it.
+// maxBenchLatency, CPU work at maxBenchWork by shortening each item (the
+// number of items, and so how the work splits between workers, is kept),
+// everything else as the scenario's author chose it.
 func benchConfig(s *scenarios.Scenario) scenarios.Config {
 	cfg := s.Defaults
 	cfg.Latency = min(cfg.Latency, maxBenchLatency)
+	if cfg.Items > 0 && cfg.Work > 0 && cfg.Items*cfg.Work > maxBenchWork {
+		cfg.Work = max(1, maxBenchWork/cfg.Items)
+	}
 	return cfg
 }
 

@@ -5,12 +5,21 @@ import "github.com/conclab/conclab/scenarios"
 // The Go side of each comparison: the scenario that rebuilds the article's
 // program, sized to the same work as the Python one.
 
+// squareRange is the length of one range of the CPU work, the article's
+// range(1_000_000): cpu-bound and process-pool compute SquareNumbers(0,
+// Items×Work).
+const squareRange = 1_000_000
+
 func goCPU(s sizes) runner {
-	return goScenario("cpu-bound", func(c *scenarios.Config, w int) { c.Workers, c.Items = w, s.squares })
+	return goScenario("cpu-bound", func(c *scenarios.Config, w int) {
+		c.Workers, c.Items, c.Work = w, max(1, s.squares/squareRange), squareRange
+	})
 }
 
 func goProcessPool(s sizes) runner {
-	return goScenario("process-pool", func(c *scenarios.Config, w int) { c.Workers, c.Items = w, s.squares })
+	return goScenario("process-pool", func(c *scenarios.Config, w int) {
+		c.Workers, c.Items, c.Work = w, max(1, s.squares/squareRange), squareRange
+	})
 }
 
 func goIO(s sizes) runner {
@@ -20,9 +29,11 @@ func goIO(s sizes) runner {
 }
 
 func goPoolMap(s sizes) runner {
-	return goScenario("pool-map", func(c *scenarios.Config, w int) { c.Workers, c.Items = w, s.mapItems })
+	// Work 0: the article's bare compute_square, n*n.
+	return goScenario("pool-map", func(c *scenarios.Config, w int) { c.Workers, c.Items, c.Work = w, s.mapItems, 0 })
 }
 
 func goExecutor(s sizes) runner {
-	return goScenario("executor", func(c *scenarios.Config, w int) { c.Workers, c.Items = w, s.tasks })
+	// Work 0: the article's greet, a string format and nothing else.
+	return goScenario("executor", func(c *scenarios.Config, w int) { c.Workers, c.Items, c.Work = w, s.tasks, 0 })
 }
