@@ -34,7 +34,12 @@ func benchConfig(s *scenarios.Scenario) scenarios.Config {
 
 // workerCounts is 1, 2 and 4 workers, and the scenario's own default when
 // it is a small fixed number (the article's 5 threads of the Lock example).
-func workerCounts(cfg scenarios.Config) []int {
+// An I/O scenario runs only with its default: its time is the overlap of its
+// waits, which its Items and Latency decide.
+func workerCounts(s *scenarios.Scenario, cfg scenarios.Config) []int {
+	if s.Kind == scenarios.IO {
+		return []int{cfg.Workers}
+	}
 	ws := []int{1, 2, 4}
 	if d := cfg.Workers; d > 0 && d <= 16 && !slices.Contains(ws, d) {
 		ws = append(ws, d)
@@ -44,8 +49,9 @@ func workerCounts(cfg scenarios.Config) []int {
 }
 
 // BenchmarkScenarios runs every scenario of the catalogue with 1, 2 and 4
-// workers (and its default worker count), named
-// scenario/workers=W/items=N, and reports beside time and allocations:
+// workers (and its default worker count; I/O scenarios with their default
+// only), named scenario/workers=W/items=N, sized by benchConfig, and reports
+// beside time and allocations:
 //
 //   - items/s and ns/item, from the Items the run says it completed;
 //   - for CPU scenarios, speedup (the 1-worker time divided by this one's,
@@ -62,10 +68,14 @@ func BenchmarkScenarios(b *testing.B) {
 
 func benchmarkScenario(b *testing.B, s *scenarios.Scenario, base scenarios.Config) {
 	var oneWorker time.Duration // time per run with 1 worker, once measured
-	for _, w := range workerCounts(base) {
+	for _, w := range workerCounts(s, base) {
 		cfg := base
 		cfg.Workers = w
-		b.Run(fmt.Sprintf("workers=%d/items=%d", w, cfg.Items), func(b *testing.B) {
+		name := fmt.Sprintf("workers=%d/items=%d", w, cfg.Items)
+		if w == 0 {
+			name = fmt.Sprintf("workers=default/items=%d", cfg.Items) // GOMAXPROCS: the -N suffix
+		}
+		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
 			var res scenarios.Result
 			for b.Loop() {

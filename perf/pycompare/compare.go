@@ -28,7 +28,7 @@ type sizes struct {
 }
 
 var (
-	fullSizes  = sizes{squares: 20_000_000, waits: 1000, latency: 200 * time.Millisecond, mapItems: 1_000_000, tasks: 50_000, threads: 5, incs: 10_000}
+	fullSizes  = sizes{squares: 40_000_000, waits: 1000, latency: 200 * time.Millisecond, mapItems: 1_000_000, tasks: 50_000, threads: 5, incs: 10_000}
 	quickSizes = sizes{squares: 2_000_000, waits: 100, latency: 20 * time.Millisecond, mapItems: 100_000, tasks: 5_000, threads: 5, incs: 10_000}
 )
 
@@ -127,21 +127,25 @@ func compare(ctx context.Context, o options, progress io.Writer) (*table, error)
 		{lock, pyThreads, []int{s.threads}, py("lock_counter.py", fixed(s.threads), fixed(s.incs))},
 		{lock, goGoroutine, []int{s.threads}, goScenario("counter-mutex", func(c *scenarios.Config, w int) {
 			c.Workers, c.Items = w, s.incs
-		})},
+		}, nil)},
 	} {
+		// The runs of one model alternate between its worker counts, rep
+		// after rep, so that a burst of load on the shared machine spoils
+		// one run of each rather than every run of one.
+		fmt.Fprintf(progress, "pycompare: %s, %s\n", w.workload, w.model)
+		ms, err := bestOf(ctx, o.reps, w.run, w.workers)
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		var one time.Duration
-		for _, n := range w.workers {
-			fmt.Fprintf(progress, "pycompare: %s, %s, %d workers\n", w.workload, w.model, n)
+		for i, n := range w.workers {
 			r := row{workload: w.workload, model: w.model, workers: n}
-			m, err := best(ctx, o.reps, w.run, n)
 			if err != nil {
-				if ctx.Err() != nil {
-					return nil, ctx.Err()
-				}
 				r.note = err.Error()
 				t.rows = append(t.rows, r)
 				continue
 			}
+			m := ms[i]
 			r.wall, r.items = m.wall, m.items
 			if n == 1 {
 				one = m.wall
@@ -159,19 +163,22 @@ func compare(ctx context.Context, o options, progress io.Writer) (*table, error)
 	return t, nil
 }
 
-// best runs r reps times and keeps the fastest run.
-func best(ctx context.Context, reps int, r runner, workers int) (measure, error) {
-	var b measure
-	for i := range reps {
-		m, err := r(ctx, workers)
-		if err != nil {
-			return measure{}, err
-		}
-		if i == 0 || m.wall < b.wall {
-			b = m
+// bestOf runs r reps times with each worker count, the counts taken in
+// turn, and returns the fastest run of each.
+func bestOf(ctx context.Context, reps int, r runner, workers []int) ([]measure, error) {
+	best := make([]measure, len(workers))
+	for rep := range reps {
+		for i, n := range workers {
+			m, err := r(ctx, n)
+			if err != nil {
+				return nil, err
+			}
+			if rep == 0 || m.wall < best[i].wall {
+				best[i] = m
+			}
 		}
 	}
-	return b, nil
+	return best, nil
 }
 
 // ratios fills in each Go row's wall time over the best Python wall time of
@@ -360,7 +367,9 @@ func lastLine(s string) string {
 // goScenario measures one run of a registered scenario, its defaults set
 // by configure for the given workers, and checks the result against the
 // scenario's invariant. A scenario that is not registered is an error.
-func goScenario(name string, configure func(c *scenarios.Config, workers int)) runner {
+// The items of the measure are the scenario's Result.Items, or what
+// items(cfg, res) returns when it is not nil.
+func goScenario(name string, configure func(c *scenarios.Config, workers int), items func(scenarios.Config, scenarios.Result) int) runner {
 	return func(ctx context.Context, workers int) (measure, error) {
 		s, err := scenarios.Lookup(name)
 		if err != nil {
@@ -380,6 +389,10 @@ func goScenario(name string, configure func(c *scenarios.Config, workers int)) r
 		if err := s.Check(cfg, res); err != nil {
 			return measure{}, fmt.Errorf("%s: invariant: %v", name, err)
 		}
-		return measure{wall: wall, items: res.Items}, nil
+		m := measure{wall: wall, items: res.Items}
+		if items != nil {
+			m.items = items(cfg, res)
+		}
+		return m, nil
 	}
 }

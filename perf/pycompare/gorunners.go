@@ -10,30 +10,34 @@ import "github.com/conclab/conclab/scenarios"
 // Items×Work).
 const squareRange = 1_000_000
 
+// squares counts the integers squared, as the Python programs do, rather
+// than the ranges.
+func squares(cfg scenarios.Config, _ scenarios.Result) int { return cfg.Items * cfg.Work }
+
 func goCPU(s sizes) runner {
 	return goScenario("cpu-bound", func(c *scenarios.Config, w int) {
 		c.Workers, c.Items, c.Work = w, max(1, s.squares/squareRange), squareRange
-	})
+	}, squares)
 }
 
 func goProcessPool(s sizes) runner {
 	return goScenario("process-pool", func(c *scenarios.Config, w int) {
 		c.Workers, c.Items, c.Work = w, max(1, s.squares/squareRange), squareRange
-	})
+	}, squares)
 }
 
 func goIO(s sizes) runner {
 	return goScenario("download", func(c *scenarios.Config, w int) {
 		c.Workers, c.Items, c.Latency, c.Backend = w, s.waits, s.latency, scenarios.BackendMemory
-	})
+	}, nil)
 }
 
 func goPoolMap(s sizes) runner {
 	// Work 0: the article's bare compute_square, n*n.
-	return goScenario("pool-map", func(c *scenarios.Config, w int) { c.Workers, c.Items, c.Work = w, s.mapItems, 0 })
+	return goScenario("pool-map", func(c *scenarios.Config, w int) { c.Workers, c.Items, c.Work = w, s.mapItems, 0 }, nil)
 }
 
 func goExecutor(s sizes) runner {
 	// Work 0: the article's greet, a string format and nothing else.
-	return goScenario("executor", func(c *scenarios.Config, w int) { c.Workers, c.Items, c.Work = w, s.tasks, 0 })
+	return goScenario("executor", func(c *scenarios.Config, w int) { c.Workers, c.Items, c.Work = w, s.tasks, 0 }, nil)
 }
