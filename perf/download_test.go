@@ -17,7 +17,8 @@ import (
 // perfectly). Beside time and allocations it reports what each file in
 // flight costs at the peak: the memory (heap objects and goroutine stacks,
 // client and server sides together, since both live in this process) and
-// the goroutines, above what the process held before the run.
+// the goroutines, above what the process held before the run, and their
+// ratio, the memory of one goroutine in flight (its stack and what it holds).
 //
 // files=10000 takes a few seconds a run and is skipped in -short.
 func BenchmarkDownload(b *testing.B) {
@@ -48,6 +49,9 @@ func BenchmarkDownload(b *testing.B) {
 			b.ReportMetric(perRun.Seconds()/latency.Seconds(), "wall/latency")
 			b.ReportMetric(float64(peak.bytes)/float64(n), "peak-B/file")
 			b.ReportMetric(float64(peak.goroutines)/float64(n), "goroutines/file")
+			if peak.goroutines > 0 {
+				b.ReportMetric(float64(peak.bytes)/float64(peak.goroutines), "peak-B/goroutine")
+			}
 		})
 	}
 }
