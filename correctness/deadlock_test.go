@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/conclab/conclab/scenarios"
 )
 
 // A testing/synctest bubble is conclab's detector for Fault Deadlock: when
@@ -153,6 +155,45 @@ func TestNoDeadlockWhenFixed(t *testing.T) {
 	}
 }
 
+// blockedInScenarios matches a goroutine that synctest reports durably
+// blocked with a frame of package scenarios on its stack: a deadlocked
+// variant's goroutine, stuck in the scenario's own code.
+var blockedInScenarios = regexp.MustCompile(`goroutine \d+ \[[^\]]*durable[^\]]*\]:\n(?:[^\n]+\n)*?github\.com/conclab/conclab/scenarios\.`)
+
+// deadlockBlockedIn names, for the variants whose bug is known here, the
+// function their goroutines must be reported stuck in.
+var deadlockBlockedIn = map[string]*regexp.Regexp{
+	"condition-no-close": regexp.MustCompile(`goroutine \d+ \[sync\.Cond\.Wait \(durable\)[^\]]*\]:\n(?:[^\n]+\n)*?github\.com/conclab/conclab/scenarios\.\(\*Queue\[\.\.\.\]\)\.Get`),
+}
+
 // scenarioDeadlockCases turns every broken variant of Fault Deadlock in the
-// catalogue into a case.
-func scenarioDeadlockCases() []deadlockCase { return nil }
+// catalogue into a case: broken runs the variant with its scenario's
+// defaults, fixed runs the scenario itself.
+func scenarioDeadlockCases() []deadlockCase {
+	var cases []deadlockCase
+	for _, s := range scenarios.All() {
+		for _, v := range s.Broken {
+			if v.Fault != scenarios.Deadlock {
+				continue
+			}
+			blocked := blockedInScenarios
+			if re, ok := deadlockBlockedIn[v.Name]; ok {
+				blocked = re
+			}
+			cases = append(cases, deadlockCase{
+				name: v.Name,
+				broken: func(t *testing.T) {
+					_, err := v.Run(t.Context(), s.Defaults)
+					t.Errorf("%s returned (error %v): it was meant to deadlock", v.Name, err)
+				},
+				fixed: func(t *testing.T) {
+					res, err := s.Run(t.Context(), s.Defaults)
+					require.NoError(t, err)
+					assert.NoError(t, s.Check(s.Defaults, res))
+				},
+				blocked: blocked,
+			})
+		}
+	}
+	return cases
+}
