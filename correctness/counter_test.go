@@ -153,7 +153,9 @@ func TestLinearizabilityRejectsLostUpdate(t *testing.T) {
 }
 
 // TestInvariantVariantsAreRejected runs each broken variant of Fault
-// Invariant and requires its scenario's Check to reject the result. Lost
+// Invariant and requires its scenario's Check to reject the result, in a
+// synctest bubble where it waits (so that, for instance, every task of an
+// unbounded semaphore is inside at once, deterministically). Lost
 // updates need two goroutines running at once, so the test raises
 // GOMAXPROCS to at least 4 for its duration; since a lost update remains a
 // matter of scheduling, a variant gets a few attempts, and if it never
@@ -169,12 +171,12 @@ func TestInvariantVariantsAreRejected(t *testing.T) {
 			}
 			n++
 			t.Run(v.Name, func(t *testing.T) {
-				cfg := s.Defaults
+				cfg := tableConfig(s, s.Defaults.Workers, s.Defaults.Items)
 				const attempts = 20
 				for range attempts {
-					res, err := v.Run(t.Context(), cfg)
-					require.NoError(t, err)
-					if err := s.Check(cfg, res); err != nil {
+					r := runScenario(t, s, v.Run, cfg, nil)
+					require.NoError(t, r.err)
+					if err := s.Check(cfg, r.res); err != nil {
 						t.Logf("Check rejected %s: %v", v.Name, err)
 						return
 					}

@@ -62,12 +62,10 @@ func tableConfig(s *scenarios.Scenario, workers, items int) scenarios.Config {
 // 4×GOMAXPROCS, and more workers than items.
 func workerCounts(s *scenarios.Scenario, items int) []int {
 	p := runtime.GOMAXPROCS(0)
-	ws := []int{1, 2, p, 4 * p}
+	ws := compact(1, 2, p, 4*p)
 	if items < largeItems {
-		ws = append(ws, items+1)
+		ws = compact(append(ws, items+1)...)
 	}
-	slices.Sort(ws)
-	ws = slices.Compact(ws)
 	if startsProcesses(s) {
 		ws = slices.DeleteFunc(ws, func(w int) bool { return w > maxProcesses })
 	}
