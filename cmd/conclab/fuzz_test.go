@@ -12,7 +12,7 @@ import (
 // fuzzSizeCap bounds every number on a fuzzed command line, so that a
 // fuzzed run stays tiny: -workers 9999 -items 67108864 would be a valid
 // hour-long run, not a parsing bug.
-const fuzzSizeCap = 64
+const fuzzSizeCap = 16
 
 // fuzzRunTimeout is appended to every fuzzed run as -timeout, after the
 // fuzzed flags so that it wins, and bounds what a run may wait for.
