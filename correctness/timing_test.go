@@ -36,12 +36,26 @@ func ceilDiv(a, b int) int { return (a + b - 1) / b }
 // nTimesL is the serial claim: one wait after the other.
 func nTimesL(cfg scenarios.Config) time.Duration { return time.Duration(cfg.Items) * cfg.Latency }
 
+// justL is the claim of N waits that all overlap.
+func justL(cfg scenarios.Config) time.Duration { return cfg.Latency }
+
+// allItems is the peak of N waits that all overlap.
+func allItems(cfg scenarios.Config) int { return cfg.Items }
+
 // timingClaims holds the claim of every scenario that waits. Every IO
 // scenario must have one: TestTimingClaims fails for one that does not.
 var timingClaims = map[string]timingClaim{
+	// download: one goroutine per file, every wait at once: L, however
+	// many files; one after the other, N×L.
+	"download": {run: justL, serial: nTimesL, peak: allItems},
+	// gather: asyncio.gather of N tasks of L: L; awaited one by one, N×L.
+	"gather": {run: justL, serial: nTimesL, peak: allItems},
+	// gather-limit: at most Limit tasks at once: ⌈N/Limit⌉×L, exactly
+	// min(N, Limit) running at the peak.
+	"gather-limit": semaphoreClaim,
 	// leak: replica w answers after (w+1)×L; the first answer comes at L
 	// and the others are cancelled at once.
-	"leak": {run: func(cfg scenarios.Config) time.Duration { return cfg.Latency }},
+	"leak": {run: justL},
 	// semaphore: N tasks of L on K permits take ⌈N/K⌉×L, with exactly
 	// min(N, K) holding a permit at the peak.
 	"semaphore":          semaphoreClaim,
