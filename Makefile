@@ -7,7 +7,7 @@ PKGS    ?= ./...
 CPUS    ?= 1,2,4
 BENCHOUT ?= bench.txt
 
-.PHONY: all test stress fuzz bench bench-gate profile report compare-python lint ci clean
+.PHONY: all test stress fuzz bench bench-gate bench-compare profile report compare-python lint ci test-cpus stress-short fuzz-short clean help
 
 all: lint test
 
@@ -51,12 +51,24 @@ lint:
 	$(GO) vet $(PKGS)
 	$(GO) tool staticcheck $(PKGS)
 
-## ci: what the CI workflow runs, in the same order, minus the artifact upload.
-ci: lint
+## ci: the CI workflow's steps, in the same order, minus the artifact upload (a test keeps the two in step).
+ci: lint test-cpus stress-short fuzz-short bench-compare profile
+
+## test-cpus: the proof at GOMAXPROCS 1, 2 and 4.
+test-cpus:
 	$(GO) test -race -cpu $(CPUS) $(PKGS)
+
+## stress-short: a few repeated runs, the cheap end of `make stress`.
+stress-short:
 	$(GO) test -race -count=3 $(PKGS)
+
+## fuzz-short: each fuzz target for 3 seconds.
+fuzz-short:
 	$(MAKE) fuzz FUZZTIME=3s
-	$(MAKE) profile
+
+## bench-compare: benchmarks of BASE (default: the merge base with origin/main, else HEAD~1) and of the work tree, gated by scripts/bench-gate.
+bench-compare:
+	scripts/bench-compare $(BASE)
 
 clean:
 	rm -rf profiles/*/ profiles/report.md profiles/report.html $(BENCHOUT)

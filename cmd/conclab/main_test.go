@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -92,4 +94,23 @@ func TestRunSerialBaseline(t *testing.T) {
 	assert.Equal(t, 0, code, stderr)
 	assert.Contains(t, stdout, "21")
 	assert.Contains(t, stdout, "invariant: ok")
+}
+
+func TestFailedInvariantExits1(t *testing.T) {
+	wrong := &scenarios.Scenario{
+		Name:     "always-wrong",
+		Kind:     scenarios.Sync,
+		Defaults: scenarios.Config{Workers: 1},
+		Run: func(context.Context, scenarios.Config) (scenarios.Result, error) {
+			return scenarios.Result{Summary: "42"}, nil
+		},
+		Check: func(scenarios.Config, scenarios.Result) error { return errors.New("the answer is not 42") },
+	}
+	lookupScenario = func(string) (*scenarios.Scenario, error) { return wrong, nil }
+	t.Cleanup(func() { lookupScenario = scenarios.Lookup })
+
+	code, stdout, stderr := conclab(t, "run", "always-wrong")
+	assert.Equal(t, 1, code, "a failed invariant exits 1")
+	assert.Contains(t, stdout, "\ninvariant: FAILED: the answer is not 42\n")
+	assert.Equal(t, "conclab run: always-wrong: invariant failed: the answer is not 42\n", stderr)
 }

@@ -22,6 +22,10 @@ two machine-readable lines:
 Each scenario reads only the flags that mean something to it; 'conclab list -v'
 says what each one does.`
 
+// lookupScenario is scenarios.Lookup; tests replace it to reach the paths
+// that no catalogue scenario takes, such as a failed invariant.
+var lookupScenario = scenarios.Lookup
+
 // MaxCPU bounds -cpu: more Ps than this is a typo, not an experiment.
 const MaxCPU = 1024
 
@@ -94,7 +98,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	case len(rest) > 1:
 		return usageErrorf("unexpected argument %q after scenario %q", rest[1], rest[0])
 	}
-	s, err := scenarios.Lookup(rest[0])
+	s, err := lookupScenario(rest[0])
 	if err != nil {
 		return usageErrorf("%v", err)
 	}

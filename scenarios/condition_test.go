@@ -1,0 +1,209 @@
+package scenarios_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/conclab/conclab/scenarios"
+)
+
+func TestConditionConsumesEveryItemOnce(t *testing.T) {
+	s, err := scenarios.Lookup("condition")
+	require.NoError(t, err)
+	for _, items := range itemSweep {
+		for _, workers := range workerSweep(items) {
+			for _, capacity := range []int{1, 4} {
+				cfg := scenarios.Config{Workers: workers, Items: items, Limit: capacity}
+				t.Run(fmt.Sprintf("condition/workers=%d/items=%d/capacity=%d", workers, items, capacity), func(t *testing.T) {
+					res, err := s.Run(t.Context(), cfg)
+					require.NoError(t, err)
+					counts, ok := res.Data.([]int32)
+					require.True(t, ok, "Data is the per-item consumption count")
+					require.Len(t, counts, items)
+					for i, c := range counts {
+						assert.Equal(t, int32(1), c, "item %d consumed exactly once", i)
+					}
+					assert.Equal(t, items, res.Items, "no item lost")
+					assert.NoError(t, s.Check(cfg, res))
+				})
+			}
+		}
+	}
+}
+
+func TestConditionSerialPassesTheSameCheck(t *testing.T) {
+	s, err := scenarios.Lookup("condition")
+	require.NoError(t, err)
+	for _, items := range itemSweep {
+		cfg := scenarios.Config{Items: items, Limit: 1}
+		res, err := s.Serial(t.Context(), cfg)
+		require.NoError(t, err)
+		assert.NoError(t, s.Check(cfg, res), "items=%d", items)
+	}
+}
+
+// Inside a bubble, a run that could block forever would make synctest.Test
+// fail with "deadlock: all goroutines in bubble are blocked": completing
+// here proves that the consumers all return once the queue is closed.
+func TestConditionCompletesInABubble(t *testing.T) {
+	s, err := scenarios.Lookup("condition")
+	require.NoError(t, err)
+	for _, workers := range []int{1, 2, 8} {
+		for _, items := range []int{0, 1, 5, 100} {
+			cfg := scenarios.Config{Workers: workers, Items: items, Limit: 2}
+			t.Run(fmt.Sprintf("condition/workers=%d/items=%d", workers, items), func(t *testing.T) {
+				synctest.Test(t, func(t *testing.T) {
+					res, err := s.Run(t.Context(), cfg)
+					require.NoError(t, err)
+					assert.NoError(t, s.Check(cfg, res))
+				})
+			})
+		}
+	}
+}
+
+func TestCheckConditionRejectsLostAndDuplicateItems(t *testing.T) {
+	s, err := scenarios.Lookup("condition")
+	require.NoError(t, err)
+	cfg := scenarios.Config{Items: 3, Limit: 1}
+	assert.EqualError(t, s.Check(cfg, scenarios.Result{Items: 3, Data: []int32{1, 2, 0}}), "item 1 consumed 2 times, want exactly once")
+	assert.EqualError(t, s.Check(cfg, scenarios.Result{Items: 2, Data: []int32{1, 1, 0}}), "item 2 consumed 0 times, want exactly once")
+}
+
+func TestConditionNeedsACapacity(t *testing.T) {
+	s, err := scenarios.Lookup("condition")
+	require.NoError(t, err)
+	_, err = s.Run(t.Context(), scenarios.Config{Items: 3})
+	assert.EqualError(t, err, "limit 0: must be between 1 and 10000 for this scenario")
+	assert.Panics(t, func() { scenarios.NewQueue[int](0) })
+}
+
+func TestConditionStopsOnCancel(t *testing.T) {
+	s, err := scenarios.Lookup("condition")
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	_, err = s.Run(ctx, s.Defaults)
+	assert.ErrorIs(t, err, context.Canceled)
+}
+
+func TestQueueIsFIFO(t *testing.T) {
+	q := scenarios.NewQueue[string](3)
+	for _, v := range []string{"a", "b", "c"} {
+		require.NoError(t, q.Put(t.Context(), v))
+	}
+	assert.Equal(t, 3, q.Len())
+	for _, want := range []string{"a", "b"} {
+		v, ok := q.Get()
+		assert.True(t, ok)
+		assert.Equal(t, want, v, "first in, first out")
+	}
+	require.NoError(t, q.Put(t.Context(), "d"), "the ring wraps around")
+	q.Close()
+	assert.ErrorIs(t, q.Put(t.Context(), "e"), scenarios.ErrQueueClosed)
+	for _, want := range []string{"c", "d"} {
+		v, ok := q.Get()
+		assert.True(t, ok, "a closed queue is drained first")
+		assert.Equal(t, want, v)
+	}
+	v, ok := q.Get()
+	assert.False(t, ok, "closed and drained")
+	assert.Equal(t, "", v)
+	q.Close() // closing twice does nothing
+}
+
+func TestQueuePutWaitsWhileFull(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		q := scenarios.NewQueue[int](1)
+		require.NoError(t, q.Put(t.Context(), 1))
+		put := make(chan error, 1)
+		go func() { put <- q.Put(t.Context(), 2) }()
+		synctest.Wait()
+		select {
+		case err := <-put:
+			t.Fatalf("Put on a full queue returned %v, want it to wait", err)
+		default:
+		}
+		v, ok := q.Get()
+		assert.Equal(t, 1, v)
+		assert.True(t, ok)
+		assert.NoError(t, <-put, "a Get makes room for the waiting Put")
+		v, _ = q.Get()
+		assert.Equal(t, 2, v)
+	})
+}
+
+func TestQueuePutGivesUpOnCancel(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		q := scenarios.NewQueue[int](1)
+		require.NoError(t, q.Put(t.Context(), 1))
+		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+		defer cancel()
+		start := time.Now()
+		assert.ErrorIs(t, q.Put(ctx, 2), context.DeadlineExceeded)
+		assert.Equal(t, time.Second, time.Since(start), "Put waits until its context is done")
+		assert.Equal(t, 1, q.Len(), "a cancelled Put adds nothing")
+		v, _ := q.Get()
+		assert.Equal(t, 1, v)
+		assert.NoError(t, q.Put(ctx, 3), "a Put that finds room succeeds, whatever its context says")
+	})
+}
+
+func TestQueueCloseWakesEveryWaiter(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		q := scenarios.NewQueue[int](1)
+		var wg sync.WaitGroup
+		got := make(chan bool, 4)
+		for range 4 {
+			wg.Go(func() {
+				_, ok := q.Get()
+				got <- ok
+			})
+		}
+		synctest.Wait() // every consumer waits on the empty queue
+		q.Close()
+		wg.Wait()
+		close(got)
+		for ok := range got {
+			assert.False(t, ok, "a waiting Get returns false on Close")
+		}
+
+		full := scenarios.NewQueue[int](1)
+		require.NoError(t, full.Put(t.Context(), 1))
+		put := make(chan error, 1)
+		go func() { put <- full.Put(t.Context(), 2) }()
+		synctest.Wait()
+		full.Close()
+		assert.ErrorIs(t, <-put, scenarios.ErrQueueClosed, "a waiting Put fails on Close")
+	})
+}
+
+// A bounded queue on sync.Cond between a producer and a consumer: the
+// consumer's loop ends when the queue is closed and drained.
+func ExampleQueue() {
+	q := scenarios.NewQueue[string](2)
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for v, ok := q.Get(); ok; v, ok = q.Get() {
+			fmt.Println("got", v)
+		}
+	})
+	for _, v := range []string{"a", "b", "c"} {
+		if err := q.Put(context.Background(), v); err != nil {
+			panic(err)
+		}
+	}
+	q.Close()
+	wg.Wait()
+	// Output:
+	// got a
+	// got b
+	// got c
+}

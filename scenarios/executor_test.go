@@ -1,0 +1,296 @@
+package scenarios_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/conclab/conclab/scenarios"
+)
+
+func TestMapTasksKeepsInputOrder(t *testing.T) {
+	for _, workers := range []int{1, 3, 8} {
+		for _, items := range []int{0, 1, 3, 50} {
+			t.Run(fmt.Sprintf("executor-map/workers=%d/items=%d", workers, items), func(t *testing.T) {
+				synctest.Test(t, func(t *testing.T) {
+					e := scenarios.NewTaskExecutor(workers)
+					inputs := make([]int, items)
+					for i := range inputs {
+						inputs[i] = i
+					}
+					// Later inputs finish first, so completion order is
+					// the reverse of input order whenever tasks overlap.
+					got, err := scenarios.MapTasks(t.Context(), e, inputs, func(ctx context.Context, i int) (int, error) {
+						if err := scenarios.Sleep(ctx, time.Duration(items-i)*time.Millisecond); err != nil {
+							return 0, err
+						}
+						return i * i, nil
+					})
+					require.NoError(t, err)
+					require.NoError(t, e.Shutdown(t.Context()))
+					want := make([]int, items)
+					for i := range want {
+						want[i] = i * i
+					}
+					assert.Equal(t, want, got, "results in input order")
+				})
+			})
+		}
+	}
+}
+
+func TestShutdownWaitsForEverySubmittedTask(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const workers, tasks, d = 2, 5, time.Second
+		e := scenarios.NewTaskExecutor(workers)
+		var finished atomic.Int32
+		futures := make([]*scenarios.Future[int], tasks)
+		for i := range futures {
+			futures[i] = scenarios.Submit(t.Context(), e, func(ctx context.Context) (int, error) {
+				if err := scenarios.Sleep(ctx, d); err != nil {
+					return 0, err
+				}
+				finished.Add(1)
+				return i, nil
+			})
+		}
+		start := time.Now()
+		require.NoError(t, e.Shutdown(t.Context()))
+		// 5 tasks of 1s on 2 workers: three rounds.
+		assert.Equal(t, 3*d, time.Since(start), "Shutdown returns when the last task is done, not before, not after")
+		assert.Equal(t, int32(tasks), finished.Load(), "every submitted task ran to the end")
+		for i, f := range futures {
+			select {
+			case <-f.Done():
+			default:
+				t.Errorf("future %d not ready after Shutdown", i)
+			}
+			v, err := f.Get(t.Context())
+			assert.NoError(t, err)
+			assert.Equal(t, i, v)
+		}
+	})
+}
+
+func TestShutdownGivesUpOnItsDeadline(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := scenarios.NewTaskExecutor(1)
+		running := scenarios.Submit(t.Context(), e, func(ctx context.Context) (int, error) {
+			if err := scenarios.Sleep(ctx, time.Hour); err != nil {
+				return 0, context.Cause(ctx)
+			}
+			return 0, nil
+		})
+		queued := scenarios.Submit(t.Context(), e, func(ctx context.Context) (int, error) {
+			return 1, nil
+		})
+		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+		defer cancel()
+		start := time.Now()
+		err := e.Shutdown(ctx)
+		assert.ErrorIs(t, err, context.DeadlineExceeded)
+		assert.Equal(t, time.Second, time.Since(start), "Shutdown waits until its deadline, then cancels")
+		_, err = running.Get(t.Context())
+		assert.ErrorIs(t, err, scenarios.ErrShutdown, "the running task's context is cancelled with cause ErrShutdown")
+		_, err = queued.Get(t.Context())
+		assert.ErrorIs(t, err, scenarios.ErrShutdown, "the queued task never runs")
+	})
+}
+
+func TestSubmitAfterShutdownFails(t *testing.T) {
+	e := scenarios.NewTaskExecutor(2)
+	require.NoError(t, e.Shutdown(t.Context()))
+	ran := false
+	f := scenarios.Submit(t.Context(), e, func(context.Context) (int, error) { ran = true; return 1, nil })
+	_, err := f.Get(t.Context())
+	assert.ErrorIs(t, err, scenarios.ErrShutdown)
+	assert.False(t, ran, "a task submitted after Shutdown never runs")
+	assert.NoError(t, e.Shutdown(t.Context()), "Shutdown may be called again")
+
+	_, err = scenarios.MapTasks(t.Context(), e, []string{"Alice"}, func(context.Context, string) (int, error) { return 0, nil })
+	assert.ErrorIs(t, err, scenarios.ErrShutdown)
+}
+
+func TestPanicBecomesAnErrorOnGet(t *testing.T) {
+	e := scenarios.NewTaskExecutor(1)
+	defer func() { require.NoError(t, e.Shutdown(t.Context())) }()
+	boom := errors.New("boom")
+	for _, tc := range []struct {
+		name  string
+		value any
+	}{
+		{"string", "kaboom"},
+		{"error", boom},
+	} {
+		t.Run("panic="+tc.name, func(t *testing.T) {
+			f := scenarios.Submit(t.Context(), e, func(context.Context) (int, error) { panic(tc.value) })
+			_, err := f.Get(t.Context())
+			var pe *scenarios.PanicError
+			require.ErrorAs(t, err, &pe)
+			assert.Equal(t, tc.value, pe.Value)
+			assert.Contains(t, string(pe.Stack), "TestPanicBecomesAnErrorOnGet", "the stack shows where the task panicked")
+			assert.Contains(t, err.Error(), fmt.Sprint(tc.value))
+			if e, ok := tc.value.(error); ok {
+				assert.ErrorIs(t, err, e, "a panic with an error unwraps to it")
+			}
+		})
+	}
+	// The worker survived the panics.
+	v, err := scenarios.Submit(t.Context(), e, func(context.Context) (int, error) { return 42, nil }).Get(t.Context())
+	assert.NoError(t, err)
+	assert.Equal(t, 42, v)
+}
+
+func TestGoexitInATaskKeepsThePool(t *testing.T) {
+	e := scenarios.NewTaskExecutor(1)
+	f := scenarios.Submit(t.Context(), e, func(context.Context) (int, error) { runtime.Goexit(); return 0, nil })
+	_, err := f.Get(t.Context())
+	assert.ErrorContains(t, err, "runtime.Goexit")
+	v, err := scenarios.Submit(t.Context(), e, func(context.Context) (int, error) { return 7, nil }).Get(t.Context())
+	assert.NoError(t, err)
+	assert.Equal(t, 7, v, "a replacement worker runs the next task")
+	assert.NoError(t, e.Shutdown(t.Context()))
+}
+
+func TestGetWithCancelledContext(t *testing.T) {
+	e := scenarios.NewTaskExecutor(1)
+	release := make(chan struct{})
+	f := scenarios.Submit(t.Context(), e, func(context.Context) (string, error) {
+		<-release
+		return "done", nil
+	})
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	v, err := f.Get(ctx)
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.Empty(t, v)
+
+	close(release)
+	v, err = f.Get(t.Context())
+	assert.NoError(t, err, "giving up on Get does not cancel the task")
+	assert.Equal(t, "done", v)
+	v, err = f.Get(ctx)
+	assert.NoError(t, err, "a ready result is returned even with a done context")
+	assert.Equal(t, "done", v)
+	assert.NoError(t, e.Shutdown(t.Context()))
+}
+
+func TestSubmitWithCancelledContextSkipsTheTask(t *testing.T) {
+	e := scenarios.NewTaskExecutor(1)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	ran := false
+	_, err := scenarios.Submit(ctx, e, func(context.Context) (int, error) { ran = true; return 0, nil }).Get(t.Context())
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.NoError(t, e.Shutdown(t.Context()))
+	assert.False(t, ran)
+}
+
+func TestMapTasksStopsAtTheFirstErrorInInputOrder(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := scenarios.NewTaskExecutor(4)
+		bad := errors.New("bad item")
+		var mu sync.Mutex
+		var cancelled []int
+		// Item 3 fails at once, item 1 fails later: the error reported is
+		// item 1's, the first in input order. Item 5 would sleep an hour:
+		// it is cancelled.
+		_, err := scenarios.MapTasks(t.Context(), e, []int{0, 1, 2, 3, 4, 5}, func(ctx context.Context, i int) (int, error) {
+			d := map[int]time.Duration{1: time.Second, 3: 0, 5: time.Hour}[i]
+			if err := scenarios.Sleep(ctx, d); err != nil {
+				mu.Lock()
+				cancelled = append(cancelled, i)
+				mu.Unlock()
+				return 0, err
+			}
+			if i == 1 || i == 3 {
+				return 0, fmt.Errorf("item %d: %w", i, bad)
+			}
+			return i, nil
+		})
+		assert.ErrorIs(t, err, bad)
+		assert.EqualError(t, err, "executor: map item 1: item 1: bad item")
+		assert.NoError(t, e.Shutdown(t.Context()))
+		assert.Equal(t, []int{5}, cancelled, "the hour-long item is cancelled, not waited for")
+	})
+}
+
+func TestMapTasksStopsOnCancel(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := scenarios.NewTaskExecutor(2)
+		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+		defer cancel()
+		start := time.Now()
+		_, err := scenarios.MapTasks(ctx, e, []int{1, 2, 3}, func(ctx context.Context, i int) (int, error) {
+			return i, scenarios.Sleep(ctx, time.Hour)
+		})
+		assert.ErrorIs(t, err, context.DeadlineExceeded)
+		assert.Equal(t, time.Second, time.Since(start))
+		assert.NoError(t, e.Shutdown(t.Context()))
+	})
+}
+
+func TestExecutorScenario(t *testing.T) {
+	s, err := scenarios.Lookup("executor")
+	require.NoError(t, err)
+	for _, tc := range []struct{ workers, items, work int }{{1, 3, 10}, {3, 3, 10}, {4, 100, 1000}, {2, 0, 10}} {
+		t.Run(fmt.Sprintf("executor/workers=%d/items=%d/work=%d", tc.workers, tc.items, tc.work), func(t *testing.T) {
+			cfg := scenarios.Config{Workers: tc.workers, Items: tc.items, Work: tc.work}
+			res, err := s.Run(t.Context(), cfg)
+			require.NoError(t, err)
+			assert.NoError(t, s.Check(cfg, res))
+			serial, err := s.Serial(t.Context(), cfg)
+			require.NoError(t, err)
+			assert.Equal(t, serial.Data, res.Data, "the pool returns what the serial loop does")
+			assert.Equal(t, serial.Total, res.Total)
+		})
+	}
+}
+
+func TestCheckExecutorRejectsDisorder(t *testing.T) {
+	s, err := scenarios.Lookup("executor")
+	require.NoError(t, err)
+	cfg := scenarios.Config{Workers: 3, Items: 3, Work: 10}
+	res, err := s.Serial(t.Context(), cfg)
+	require.NoError(t, err)
+	require.NoError(t, s.Check(cfg, res))
+
+	swapped := res
+	swapped.Data = []string{"Hello, Bob!", "Hello, Alice!", "Hello, Charlie!"}
+	assert.EqualError(t, s.Check(cfg, swapped), `greeting 0 is "Hello, Bob!", want "Hello, Alice!": results out of input order`)
+	lost := res
+	lost.Total++
+	assert.ErrorContains(t, s.Check(cfg, lost), "some work was lost or done twice")
+}
+
+func TestExecutorStopsOnCancel(t *testing.T) {
+	s, err := scenarios.Lookup("executor")
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	_, err = s.Run(ctx, s.Defaults)
+	assert.ErrorIs(t, err, context.Canceled)
+}
+
+// BenchmarkExecutorSubmitGet measures the executor's cost per task: queue,
+// hand-off to a worker goroutine, and the future's wake-up, with no work in
+// the task.
+func BenchmarkExecutorSubmitGet(b *testing.B) {
+	e := scenarios.NewTaskExecutor(1)
+	defer func() { require.NoError(b, e.Shutdown(b.Context())) }()
+	task := func(context.Context) (int, error) { return 1, nil }
+	for b.Loop() {
+		if _, err := scenarios.Submit(b.Context(), e, task).Get(b.Context()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

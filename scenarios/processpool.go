@@ -1,0 +1,414 @@
+package scenarios
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+)
+
+// The article's closing advice, "You can also use ProcessPoolExecutor for
+// CPU-bound tasks", taken literally: the CPU-bound kernel spread over real
+// operating-system processes, copies of the running binary that talk to the
+// parent over pipes. Go needs no processes to use every core (goroutines
+// already run in parallel); the scenario exists to measure what a process
+// boundary costs beside the goroutine versions of the same work.
+//
+// The process-pool scenario reads Workers (processes; 0 means GOMAXPROCS),
+// Items (the number of ranges the work is cut into, handed to whichever
+// process is free) and Work (kernel iterations in each range): it computes
+// SquareNumbers(0, Items×Work). Result.Total is the checksum, which must
+// equal the serial one; Result.MaxConcurrent is the number of processes.
+
+const processPoolPython = `# "You can also use ProcessPoolExecutor for CPU-bound tasks."
+def square_numbers():
+    for i in range(1_000_000):
+        i * i
+
+if __name__ == "__main__":
+    for _ in range(multiprocessing.cpu_count()):
+        p = multiprocessing.Process(target=square_numbers)`
+
+// ErrPoolClosed is returned by [SubprocessPool.SquareNumbers] after
+// [SubprocessPool.Close].
+var ErrPoolClosed = errors.New("process pool: closed")
+
+// closeGrace is how long Close lets a worker exit after its stdin is closed
+// before it kills it.
+const closeGrace = 5 * time.Second
+
+// SubprocessPool is a fixed set of worker processes computing [SquareNumbers]:
+// each is a copy of the running binary, started with [WorkerEnv]=1 so that
+// [ServeIfWorker] makes it serve requests on its stdin and stdout (see
+// frame.go for the protocol). Each process serves many requests, one at a
+// time. Make one with [StartSubprocessPool] and always end it with Close.
+//
+// A worker that exits early, writes something that is not a well-formed
+// answer, or does not answer before the caller's context is done is killed
+// and reaped at once; the call gets an error saying so, and so does every
+// later call that draws that worker. A broken worker is not replaced.
+type SubprocessPool struct {
+	ctx     context.Context
+	workers []*poolWorker
+	free    chan *poolWorker // the workers not serving a call
+	closed  chan struct{}
+	once    sync.Once
+}
+
+// poolWorker is one child process. It is owned by whoever took it from
+// the pool's free channel.
+type poolWorker struct {
+	n      int // 1-based, for messages
+	cmd    *exec.Cmd
+	stdin  io.WriteCloser
+	stdout *bufio.Reader
+	stderr *tailBuffer
+	nextID uint64
+	buf    []byte
+	err    error // non-nil once the worker is broken (killed and reaped) or closed
+}
+
+// StartSubprocessPool starts procs worker processes (at least one). ctx bounds
+// the pool's life: when it is done, the processes are killed (the calls in
+// flight return ctx.Err()). The caller must call Close, whatever happens.
+//
+// It refuses to start inside a worker process: a binary whose main or
+// TestMain does not call ServeIfWorker first would otherwise start its
+// whole program again in every worker, and so on without end.
+func StartSubprocessPool(ctx context.Context, procs int) (*SubprocessPool, error) {
+	return startSubprocessPool(ctx, procs, nil)
+}
+
+func startSubprocessPool(ctx context.Context, procs int, env []string) (*SubprocessPool, error) {
+	if os.Getenv(WorkerEnv) == "1" {
+		return nil, fmt.Errorf("process pool: refusing to start inside a worker process (%s=1): does main or TestMain call scenarios.ServeIfWorker first?", WorkerEnv)
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("process pool: finding the running binary: %w", err)
+	}
+	procs = max(procs, 1)
+	p := &SubprocessPool{
+		ctx:    ctx,
+		free:   make(chan *poolWorker, procs),
+		closed: make(chan struct{}),
+	}
+	for i := range procs {
+		w, err := startWorker(ctx, exe, i+1, env)
+		if err != nil {
+			p.Close()
+			return nil, err
+		}
+		p.workers = append(p.workers, w)
+		p.free <- w
+	}
+	return p, nil
+}
+
+func startWorker(ctx context.Context, exe string, n int, env []string) (*poolWorker, error) {
+	cmd := exec.CommandContext(ctx, exe)
+	// One P per worker: a worker serves one request at a time, as a Python
+	// process of a ProcessPoolExecutor does, and the pool's size is the
+	// parallelism.
+	cmd.Env = append(os.Environ(), WorkerEnv+"=1", "GOMAXPROCS=1")
+	// Under the race detector a process sleeps a second at exit (so that
+	// late goroutines can report): a worker has none, and Close would wait.
+	cmd.Env = append(cmd.Env, "GORACE="+strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))
+	cmd.Env = append(cmd.Env, env...)
+	w := &poolWorker{n: n, cmd: cmd, stderr: &tailBuffer{max: 2048}}
+	cmd.Stderr = w.stderr
+	// If ctx ends the worker, exec kills it (Cancel's default) and Wait
+	// gives the stderr copier this long to finish.
+	cmd.WaitDelay = time.Second
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, fmt.Errorf("process pool: worker %d: %w", n, err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		stdin.Close()
+		return nil, fmt.Errorf("process pool: worker %d: %w", n, err)
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("process pool: starting worker %d: %w", n, err)
+	}
+	w.stdin, w.stdout = stdin, bufio.NewReader(stdout)
+	return w, nil
+}
+
+// SquareNumbers computes [SquareNumbers](lo, hi) in the first free worker
+// process, waiting for one if all are busy. If ctx is done before the
+// answer arrives, the worker is killed (its state is unknown) and
+// SquareNumbers returns ctx.Err(). It is safe for concurrent use; at most
+// as many calls run at once as the pool has workers.
+func (p *SubprocessPool) SquareNumbers(ctx context.Context, lo, hi int) (uint64, error) {
+	var w *poolWorker
+	select {
+	case w = <-p.free:
+	case <-p.closed:
+		return 0, ErrPoolClosed
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
+	defer func() { p.free <- w }()
+	select {
+	case <-p.closed:
+		return 0, ErrPoolClosed
+	case <-ctx.Done():
+		return 0, ctx.Err() // do not kill a worker for a call that never started
+	default:
+	}
+	return w.call(ctx, p.ctx, lo, hi)
+}
+
+// call sends one request and reads its answer. On any failure the worker
+// is killed, reaped and marked broken.
+func (w *poolWorker) call(ctx, poolCtx context.Context, lo, hi int) (uint64, error) {
+	if w.err != nil {
+		return 0, w.err
+	}
+	w.nextID++
+	req := kernelRequest{ID: w.nextID, Lo: int64(lo), Hi: int64(hi)}
+	w.buf = req.appendTo(w.buf[:0])
+
+	killed := context.AfterFunc(ctx, func() { w.cmd.Process.Kill() })
+	resp, err := w.roundTrip()
+	if !killed() {
+		err = ctx.Err()
+	} else if err != nil && poolCtx.Err() != nil {
+		err = poolCtx.Err()
+	}
+	if err == nil && resp.ID != req.ID {
+		err = fmt.Errorf("%w: answer to request %d, want %d", ErrMalformedFrame, resp.ID, req.ID)
+	}
+	if err != nil {
+		return 0, w.fail(err)
+	}
+	if resp.Err != "" {
+		return 0, fmt.Errorf("process pool: worker %d (pid %d): %s", w.n, w.cmd.Process.Pid, resp.Err)
+	}
+	return resp.Sum, nil
+}
+
+func (w *poolWorker) roundTrip() (kernelResponse, error) {
+	if _, err := w.stdin.Write(w.buf); err != nil {
+		return kernelResponse{}, fmt.Errorf("sending a request: %w", err)
+	}
+	f, buf, err := readFrame(w.stdout, w.buf)
+	w.buf = buf
+	if err == io.EOF {
+		return kernelResponse{}, errors.New("exited without answering")
+	}
+	if err != nil {
+		return kernelResponse{}, err
+	}
+	return decodeResponse(f)
+}
+
+// fail kills and reaps the worker, and records and returns an error that
+// says what went wrong, how the process ended, and the end of what it wrote
+// on stderr.
+func (w *poolWorker) fail(cause error) error {
+	pid := w.cmd.Process.Pid
+	w.cmd.Process.Kill()
+	werr := w.cmd.Wait()
+	msg := fmt.Sprintf("process pool: worker %d (pid %d)", w.n, pid)
+	if werr != nil {
+		msg += " " + werr.Error()
+	}
+	if tail := w.stderr.String(); tail != "" {
+		msg += "; stderr: " + lastLine(tail)
+	}
+	w.err = fmt.Errorf("%s: %w", msg, cause)
+	return w.err
+}
+
+// Close stops the pool: it waits for the calls in flight, closes every
+// worker's stdin so that it exits, and reaps it, killing any worker that
+// has not exited after a grace period. It returns an error if a worker that
+// was not already broken did not exit cleanly. Close never leaves a process
+// or a goroutine behind; calls after Close return ErrPoolClosed. Close may be
+// called more than once; later calls return nil.
+func (p *SubprocessPool) Close() error {
+	first := false
+	p.once.Do(func() { first = true; close(p.closed) })
+	if !first {
+		return nil
+	}
+	// Take every worker back: the calls in flight return theirs.
+	for range p.workers {
+		<-p.free
+	}
+	for _, w := range p.workers {
+		if w.err == nil {
+			w.stdin.Close() // all at once: the workers exit together
+		}
+	}
+	var errs []error
+	for _, w := range p.workers {
+		if w.err != nil {
+			continue // killed and reaped already
+		}
+		kill := time.AfterFunc(closeGrace, func() { w.cmd.Process.Kill() })
+		err := w.cmd.Wait()
+		kill.Stop()
+		if err != nil && p.ctx.Err() == nil {
+			errs = append(errs, fmt.Errorf("process pool: worker %d (pid %d): %w", w.n, w.cmd.Process.Pid, err))
+		}
+		w.err = ErrPoolClosed
+	}
+	return errors.Join(errs...)
+}
+
+// processStates returns the final state of every worker process, nil for a
+// process not reaped yet. After Close, none is nil.
+func (p *SubprocessPool) processStates() []*os.ProcessState {
+	states := make([]*os.ProcessState, len(p.workers))
+	for i, w := range p.workers {
+		states[i] = w.cmd.ProcessState
+	}
+	return states
+}
+
+// tailBuffer keeps the last max bytes written to it: the end of a worker's
+// stderr, where a panic or a fatal error is.
+type tailBuffer struct {
+	mu  sync.Mutex
+	max int
+	b   []byte
+}
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.b = append(t.b, p...)
+	if over := len(t.b) - t.max; over > 0 {
+		t.b = append(t.b[:0], t.b[over:]...)
+	}
+	return len(p), nil
+}
+
+func (t *tailBuffer) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return string(t.b)
+}
+
+// lastLine returns the last non-empty line of s.
+func lastLine(s string) string {
+	s = strings.TrimRight(s, "\n")
+	return s[strings.LastIndexByte(s, '\n')+1:]
+}
+
+// SquareNumbersInProcesses computes SquareNumbers(0, parts×work) in procs
+// worker processes: the range is cut into parts ranges of work iterations,
+// each handed to whichever process is free. It returns the checksum, equal
+// to the serial one, or the first error, after every process has been
+// reaped.
+func SquareNumbersInProcesses(ctx context.Context, procs, parts, work int) (uint64, error) {
+	pool, err := StartSubprocessPool(ctx, procs)
+	if err != nil {
+		return 0, err
+	}
+	sum, err := squareNumbersInPool(ctx, pool, parts, work)
+	if cerr := pool.Close(); err == nil {
+		err = cerr
+	}
+	return sum, err
+}
+
+func squareNumbersInPool(ctx context.Context, pool *SubprocessPool, parts, work int) (uint64, error) {
+	sums := make([]uint64, parts)
+	var next atomic.Int64
+	g, ctx := errgroup.WithContext(ctx)
+	// One feeder per process: each takes the next range, so that a fast
+	// process is never idle while a slow one holds a queue of its own.
+	for range len(pool.workers) {
+		g.Go(func() error {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= parts {
+					return nil
+				}
+				s, err := pool.SquareNumbers(ctx, i*work, (i+1)*work)
+				if err != nil {
+					return err
+				}
+				sums[i] = s
+			}
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return 0, err
+	}
+	var sum uint64
+	for _, s := range sums {
+		sum += s
+	}
+	return sum, nil
+}
+
+func runProcessPool(ctx context.Context, cfg Config) (Result, error) {
+	procs := cfg.WorkerCount()
+	sum, err := SquareNumbersInProcesses(ctx, procs, cfg.Items, cfg.Work)
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{
+		Items:         cfg.Items,
+		Total:         int64(sum),
+		MaxConcurrent: procs,
+		Summary: fmt.Sprintf("checksum %d of %d squares: %d ranges over %d worker processes",
+			int64(sum), cfg.Items*cfg.Work, cfg.Items, procs),
+	}, nil
+}
+
+func serialProcessPool(ctx context.Context, cfg Config) (Result, error) {
+	var sum uint64
+	for i := range cfg.Items {
+		if err := ctx.Err(); err != nil {
+			return Result{}, err
+		}
+		sum += SquareNumbers(i*cfg.Work, (i+1)*cfg.Work)
+	}
+	return Result{
+		Items:   cfg.Items,
+		Total:   int64(sum),
+		Summary: fmt.Sprintf("checksum %d of %d squares in this process, one goroutine", int64(sum), cfg.Items*cfg.Work),
+	}, nil
+}
+
+func checkProcessPool(cfg Config, res Result) error {
+	if want := int64(SquareNumbers(0, cfg.Items*cfg.Work)); res.Total != want {
+		return fmt.Errorf("checksum %d, want %d: a range was lost, done twice or corrupted", res.Total, want)
+	}
+	return nil
+}
+
+func init() {
+	Register(Scenario{
+		Name:    "process-pool",
+		Section: ProcessPool,
+		Python:  processPoolPython,
+		Doc:     "the CPU-bound kernel in worker processes (this binary re-executed) fed ranges over stdin/stdout in a framed protocol",
+		Kind:    CPU,
+		// 64 ranges of 6.25 million iterations: 400 million squares, about
+		// 0.5 s on one core (the kernel runs at about 1.2 ns an
+		// iteration). A range takes about 8 ms, so the round trip to a
+		// process (tens of microseconds) is small beside it, and 64 ranges
+		// keep 2 to 8 processes evenly busy.
+		Defaults: Config{Workers: 0, Items: 64, Work: 6_250_000},
+		Run:      runProcessPool,
+		Serial:   serialProcessPool,
+		Check:    checkProcessPool,
+	})
+}

@@ -1,0 +1,159 @@
+package scenarios_test
+
+import (
+	"context"
+	"fmt"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/conclab/conclab/scenarios"
+)
+
+// requireReaped checks that every worker process of p has been waited for,
+// so that none is left behind, running or as a zombie.
+func requireReaped(t *testing.T, p *scenarios.SubprocessPool) {
+	t.Helper()
+	for i, st := range p.ProcessStates() {
+		assert.NotNil(t, st, "worker %d reaped", i+1)
+	}
+}
+
+func TestProcessPoolMatchesTheSerialKernel(t *testing.T) {
+	for _, tc := range []struct{ procs, parts, work int }{{1, 3, 1000}, {2, 7, 1000}, {2, 0, 10}, {3, 2, 5}} {
+		t.Run(fmt.Sprintf("process-pool/procs=%d/items=%d/work=%d", tc.procs, tc.parts, tc.work), func(t *testing.T) {
+			p, err := scenarios.StartSubprocessPool(t.Context(), tc.procs)
+			require.NoError(t, err)
+			sum, err := scenarios.SquareNumbersInPool(t.Context(), p, tc.parts, tc.work)
+			assert.NoError(t, err)
+			assert.Equal(t, scenarios.SquareNumbers(0, tc.parts*tc.work), sum, "any split over processes gives the serial checksum")
+			assert.NoError(t, p.Close(), "workers exit cleanly when their stdin closes")
+			requireReaped(t, p)
+			for _, st := range p.ProcessStates() {
+				assert.Equal(t, 0, st.ExitCode())
+			}
+		})
+	}
+}
+
+func TestProcessPoolScenarioEqualsTheGoroutineVersion(t *testing.T) {
+	s, err := scenarios.Lookup("process-pool")
+	require.NoError(t, err)
+	cfg := scenarios.Config{Workers: 2, Items: 8, Work: 10_000}
+	res, err := s.Run(t.Context(), cfg)
+	require.NoError(t, err)
+	assert.NoError(t, s.Check(cfg, res))
+	serial, err := s.Serial(t.Context(), cfg)
+	require.NoError(t, err)
+	assert.Equal(t, serial.Total, res.Total, "processes compute what one goroutine does")
+	assert.Equal(t, 2, res.MaxConcurrent)
+
+	bad := res
+	bad.Total++
+	assert.ErrorContains(t, s.Check(cfg, bad), "a range was lost, done twice or corrupted")
+}
+
+func TestProcessPoolBadRangeIsAnErrorNotABreak(t *testing.T) {
+	p, err := scenarios.StartSubprocessPool(t.Context(), 1)
+	require.NoError(t, err)
+	_, err = p.SquareNumbers(t.Context(), 10, 5)
+	assert.ErrorContains(t, err, "bad range [10, 5): lo > hi")
+	sum, err := p.SquareNumbers(t.Context(), 0, 100)
+	assert.NoError(t, err, "the worker goes on serving")
+	assert.Equal(t, scenarios.SquareNumbers(0, 100), sum)
+	assert.NoError(t, p.Close())
+	requireReaped(t, p)
+
+	_, err = p.SquareNumbers(t.Context(), 0, 1)
+	assert.ErrorIs(t, err, scenarios.ErrPoolClosed)
+	assert.NoError(t, p.Close(), "Close may be called again")
+}
+
+func TestProcessPoolBrokenWorkers(t *testing.T) {
+	for _, tc := range []struct {
+		name, fault string
+		want        string
+	}{
+		{"crash", "exit", "exit status 3; stderr: conclab worker"},
+		{"crash-after-one-answer", "exit:1", "exit status 3"},
+		{"garbage", "garbage", "malformed frame: bad magic 0x74, want 0xcc"},
+		{"oversize", "oversize", "malformed frame: payload of 1073741824 bytes exceeds the limit of 1024"},
+		{"wrong-id", "wrong-id", "malformed frame: answer to request 2, want 1"},
+	} {
+		t.Run("process-pool/fault="+tc.name, func(t *testing.T) {
+			p, err := scenarios.StartSubprocessPoolWithFault(t.Context(), 2, tc.fault)
+			require.NoError(t, err)
+			_, err = scenarios.SquareNumbersInPool(t.Context(), p, 6, 100)
+			assert.ErrorContains(t, err, tc.want)
+			assert.NoError(t, p.Close())
+			requireReaped(t, p)
+		})
+	}
+}
+
+func TestProcessPoolKillsAHangingWorker(t *testing.T) {
+	p, err := scenarios.StartSubprocessPoolWithFault(t.Context(), 1, "hang")
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+	defer cancel()
+	_, err = p.SquareNumbers(ctx, 0, 10)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.ErrorContains(t, err, "signal: killed")
+	_, err = p.SquareNumbers(t.Context(), 0, 10)
+	assert.ErrorContains(t, err, "signal: killed", "a broken worker stays broken")
+	assert.NoError(t, p.Close())
+	requireReaped(t, p)
+	st := p.ProcessStates()[0]
+	ws, ok := st.Sys().(syscall.WaitStatus)
+	require.True(t, ok)
+	assert.True(t, ws.Signaled() && ws.Signal() == syscall.SIGKILL, "the hanging worker was killed: %v", st)
+}
+
+func TestProcessPoolDiesWithItsContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	p, err := scenarios.StartSubprocessPoolWithFault(ctx, 2, "hang")
+	require.NoError(t, err)
+	errc := make(chan error, 1)
+	go func() {
+		_, err := scenarios.SquareNumbersInPool(t.Context(), p, 4, 10)
+		errc <- err
+	}()
+	cancel()
+	assert.ErrorIs(t, <-errc, context.Canceled, "killed by the pool's context, the call reports it")
+	assert.NoError(t, p.Close())
+	requireReaped(t, p)
+}
+
+func TestProcessPoolScenarioStopsOnCancel(t *testing.T) {
+	s, err := scenarios.Lookup("process-pool")
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	_, err = s.Run(ctx, scenarios.Config{Workers: 2, Items: 4, Work: 10})
+	assert.ErrorIs(t, err, context.Canceled)
+	_, err = s.Serial(ctx, scenarios.Config{Workers: 2, Items: 4, Work: 10})
+	assert.ErrorIs(t, err, context.Canceled)
+}
+
+// BenchmarkProcessPoolRoundTrip measures the cost of one request to a
+// worker process and its answer, with no work in it: two pipe writes, two
+// reads and two wake-ups across a process boundary.
+func BenchmarkProcessPoolRoundTrip(b *testing.B) {
+	p, err := scenarios.StartSubprocessPool(b.Context(), 1)
+	require.NoError(b, err)
+	defer func() { require.NoError(b, p.Close()) }()
+	for b.Loop() {
+		if _, err := p.SquareNumbers(b.Context(), 0, 0); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func TestProcessPoolRefusesToStartInsideAWorker(t *testing.T) {
+	t.Setenv(scenarios.WorkerEnv, "1")
+	_, err := scenarios.StartSubprocessPool(t.Context(), 1)
+	assert.ErrorContains(t, err, "refusing to start inside a worker process", "no fork bomb from a binary that forgot ServeIfWorker")
+}
