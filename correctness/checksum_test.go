@@ -20,6 +20,7 @@ var sameWork = []struct{ a, b string }{
 	{"process-pool", "cpu-bound"},
 	{"executor", "cpu-bound"},
 	{"oversubscribe", "cpu-bound"},
+	{"pipeline", "cpu-bound"},
 	{"forgotten-join", "pool-map"},
 }
 
