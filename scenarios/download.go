@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
-	_ "log"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -108,9 +107,6 @@ func NewFileServer(latency time.Duration) *FileServer {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /file/{i}", s.serveFile)
 	s.srv = httptest.NewUnstartedServer(mux)
-	// A client that gives up closes its connection mid-request; the server
-	// would log each one. The errors that matter reach the client.
-	//s.srv.Config.ErrorLog = log.New(io.Discard, "", 0)
 	s.srv.Config.Protocols = new(http.Protocols)
 	s.srv.Config.Protocols.SetHTTP1(true)
 	s.srv.Config.Protocols.SetUnencryptedHTTP2(true)
@@ -124,7 +120,7 @@ func NewFileServer(latency time.Duration) *FileServer {
 		MaxConnsPerHost: 1,
 		// Strict: a request beyond the connection's stream limit waits for
 		// a stream instead of dialling another connection. Until the
-		// server's SETTINGS arrive, that limit is HTTP/2's default of 100.
+		// server's SETTINGS arrive, Go's client assumes a limit of 100.
 		HTTP2:              &http.HTTP2Config{StrictMaxConcurrentRequests: true},
 		IdleConnTimeout:    time.Minute,
 		DisableCompression: true,

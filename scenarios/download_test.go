@@ -175,6 +175,13 @@ func TestDownloadOverHTTP(t *testing.T) {
 		assertFiles(t, n, files)
 		assert.Equal(t, int64(n), srv.Served(), "each file served once")
 	})
+	t.Run("download/http/files=300", func(t *testing.T) {
+		srv := scenarios.NewFileServer(time.Millisecond)
+		defer srv.Close()
+		files, err := scenarios.Download(t.Context(), srv.Fetch, 300)
+		require.NoError(t, err)
+		assertFiles(t, 300, files)
+	})
 	t.Run("download/http/serial/files=5", func(t *testing.T) {
 		srv := scenarios.NewFileServer(time.Millisecond)
 		defer srv.Close()

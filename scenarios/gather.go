@@ -32,6 +32,16 @@ async def main():
     tasks = [fetch_data(i) for i in range(3)]
     await asyncio.gather(*tasks)`
 
+const gatherLimitPython = `sem = asyncio.Semaphore(2)
+
+async def fetch_data(task_id):
+    async with sem:
+        await asyncio.sleep(2)
+
+async def main():
+    tasks = [fetch_data(i) for i in range(6)]
+    await asyncio.gather(*tasks)`
+
 // Gather runs every task concurrently, at most limit at a time (limit ≤ 0
 // means no limit), and returns their results in input order: the result of
 // tasks[i] at index i. It is asyncio.gather with a bound.
@@ -204,7 +214,7 @@ func init() {
 		Python:   gatherPython,
 		Doc:      "asyncio.gather as an errgroup: every task at once, results in input order, the first error cancels the rest",
 		Kind:     IO,
-		Defaults: Config{Items: 3, Latency: 200 * time.Millisecond},
+		Defaults: Config{Items: 3, Latency: 100 * time.Millisecond},
 		Run:      gatherRun(false),
 		Serial:   gatherSerial,
 		Check:    checkGather(false),
@@ -212,10 +222,10 @@ func init() {
 	Register(Scenario{
 		Name:     "gather-limit",
 		Section:  AsyncIO,
-		Python:   gatherPython + "\n\n# bounded: async with asyncio.Semaphore(3): await fetch_data(i)",
+		Python:   gatherLimitPython,
 		Doc:      "gather with errgroup.SetLimit: at most Limit tasks run at once, so n tasks take ceil(n/Limit) waits",
 		Kind:     IO,
-		Defaults: Config{Items: 10, Latency: 100 * time.Millisecond, Limit: 3},
+		Defaults: Config{Items: 6, Latency: 50 * time.Millisecond, Limit: 2},
 		Run:      gatherRun(true),
 		Serial:   gatherSerial,
 		Check:    checkGather(true),

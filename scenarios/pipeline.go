@@ -60,6 +60,9 @@ func Pipeline[R any](ctx context.Context, n, workers int,
 	stage func(ctx context.Context, i int) (R, error),
 	sink func(i int, r R) error,
 ) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	workers = max(workers, 1)
 	type result struct {
 		i int
@@ -98,6 +101,9 @@ func Pipeline[R any](ctx context.Context, n, workers int,
 					i = v
 				case <-ctx.Done():
 					return ctx.Err()
+				}
+				if err := ctx.Err(); err != nil {
+					return err // select picks at random among ready cases: cancellation first
 				}
 				r, err := stage(ctx, i)
 				if err != nil {
