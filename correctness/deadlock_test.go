@@ -128,6 +128,7 @@ var synctestDeadlock = regexp.MustCompile(`deadlock: (all goroutines in bubble a
 // and requires synctest to report the deadlock, naming where the goroutine
 // is stuck, instead of hanging.
 func TestDeadlockIsDetected(t *testing.T) {
+	require.NotEmpty(t, scenarioDeadlockCases(), "the catalogue has variants of Fault Deadlock: nothing proves synctest fires on a scenario")
 	exe, err := os.Executable()
 	require.NoError(t, err)
 	for _, c := range deadlockCases() {

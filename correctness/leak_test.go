@@ -88,7 +88,7 @@ func TestGoleakFindsLeakVariants(t *testing.T) {
 			})
 		}
 	}
-	t.Logf("%d leak variants in the catalogue", n)
+	require.NotZero(t, n, "the catalogue has variants of Fault Leak: nothing proves goleak fires on a scenario")
 }
 
 // TestNoLeakAfterCancel cancels every scenario midway, in real time and
