@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/conclab/conclab/scenarios"
 )
 
 // fuzzSizeCap bounds every number on a fuzzed command line, so that a
@@ -37,6 +39,10 @@ func FuzzMainArgs(f *testing.F) {
 		"run counter-mutex -timeout -1s", "run counter-mutex -limit 3 -work 5",
 	} {
 		f.Add(seed)
+	}
+	for _, name := range scenarios.Names() { // every scenario, so that mutations reach each one's flags
+		f.Add("run " + name + " -workers 2 -items 2")
+		f.Add("run -serial " + name + " -items 1 -latency 1ms")
 	}
 	f.Fuzz(func(t *testing.T, line string) {
 		args := strings.Fields(line)
