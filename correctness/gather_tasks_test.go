@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"regexp"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
@@ -58,13 +59,24 @@ func TestHelperPanic(t *testing.T) {
 	tasks := []func(context.Context) (int, error){
 		func(context.Context) (int, error) { return panickingTask(3), nil },
 	}
-	_, err := scenarios.Gather(t.Context(), 0, tasks)
-	t.Fatalf("Gather returned %v: the panic was swallowed", err)
+	res, err := scenarios.Gather(t.Context(), 0, tasks)
+	// errgroup marks the task done in a deferred call, which runs while the
+	// panic unwinds: Gather can return, with a nil error, before the panic
+	// reaches the top and crashes the program. Wait here for the crash; if
+	// the helper returned instead, the test binary could exit first and the
+	// panic would never be printed.
+	fmt.Printf("Gather returned %v, %v before the crash\n", res, err)
+	select {}
 }
+
+var gatherReturned = regexp.MustCompile(`Gather returned .* before the crash`)
 
 // TestGatherTaskPanicCrashes: Gather, like errgroup, does not recover a
 // task's panic (its doc says why): the program crashes, naming the task. The
-// crash runs in a child test binary.
+// crash runs in a child test binary. (On some schedules Gather first
+// returns a nil error with the panicking task's result left zero: its
+// caller must not act on that result before the crash; see
+// docs/detectors.md.)
 func TestGatherTaskPanicCrashes(t *testing.T) {
 	exe, err := os.Executable()
 	require.NoError(t, err)
@@ -72,4 +84,7 @@ func TestGatherTaskPanicCrashes(t *testing.T) {
 	assert.NotEqual(t, 0, code, "a panicking task crashes the program; output:\n%s", out)
 	assert.Contains(t, out, "panic: task 3: boom", "the panic reaches the top")
 	assert.Regexp(t, panickingTaskFrame, out, "the crash names the panicking task")
+	if line := gatherReturned.FindString(out); line != "" {
+		t.Logf("on this schedule %s", line)
+	}
 }
