@@ -119,6 +119,56 @@ func TestQueueIsFIFO(t *testing.T) {
 	q.Close() // closing twice does nothing
 }
 
+// Under contention, a consumer sees each producer's items in the order
+// they were put: a FIFO queue cannot hand one consumer a producer's later
+// item and then an earlier one.
+func TestQueueKeepsEachProducersOrder(t *testing.T) {
+	type item struct{ producer, seq int }
+	for _, workers := range []int{1, 2, 4, 16} {
+		t.Run(fmt.Sprintf("queue/producers=%d/consumers=%d", workers, workers), func(t *testing.T) {
+			const perProducer = 500
+			q := scenarios.NewQueue[item](3)
+			var producers, consumers sync.WaitGroup
+			disorders := make([]int, workers)
+			got := make([]int, workers)
+			for c := range workers {
+				consumers.Go(func() {
+					last := make([]int, workers)
+					for i := range last {
+						last[i] = -1
+					}
+					for v, ok := q.Get(); ok; v, ok = q.Get() {
+						if v.seq <= last[v.producer] {
+							disorders[c]++
+						}
+						last[v.producer] = v.seq
+						got[c]++
+					}
+				})
+			}
+			for p := range workers {
+				producers.Go(func() {
+					for seq := range perProducer {
+						if err := q.Put(t.Context(), item{p, seq}); err != nil {
+							return
+						}
+					}
+				})
+			}
+			producers.Wait()
+			q.Close()
+			consumers.Wait()
+			total, disordered := 0, 0
+			for c := range workers {
+				total += got[c]
+				disordered += disorders[c]
+			}
+			assert.Equal(t, workers*perProducer, total, "every item got once")
+			assert.Zero(t, disordered, "each consumer saw each producer's items in put order")
+		})
+	}
+}
+
 func TestQueuePutWaitsWhileFull(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		q := scenarios.NewQueue[int](1)

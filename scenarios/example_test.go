@@ -60,15 +60,18 @@ func ExampleMapTasks() {
 func ExampleSubmit() {
 	e := scenarios.NewTaskExecutor(1)
 	defer e.Shutdown(context.Background())
-	f := scenarios.Submit(context.Background(), e, func(context.Context) (int, error) {
-		var m map[string]int
-		m["x"] = 1 // assignment to entry in nil map
-		return 0, nil
+	greetings := map[string]string{"Alice": "Hello, Alice!"}
+	f := scenarios.Submit(context.Background(), e, func(context.Context) (string, error) {
+		g, ok := greetings["Dave"]
+		if !ok {
+			panic("no greeting for Dave")
+		}
+		return g, nil
 	})
 	_, err := f.Get(context.Background())
 	var pe *scenarios.PanicError
 	fmt.Println(errors.As(err, &pe), pe.Value)
-	// Output: true assignment to entry in nil map
+	// Output: true no greeting for Dave
 }
 
 // "You can also use ProcessPoolExecutor for CPU-bound tasks": two worker

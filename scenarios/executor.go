@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"sync"
+	"sync/atomic"
 )
 
 // The article's concurrent.futures example:
@@ -21,9 +22,10 @@ import (
 // and -workers 3 is the article's max_workers=3), Items (the number of names
 // to greet) and Work (kernel iterations in each greeting, so that the tasks
 // have something to scale). Its invariant is that the greetings come back in
-// input order, exactly, and that the checksum of the work done is the serial
-// SquareNumbers(0, Items×Work). Result.Data is the []string of greetings;
-// Result.Total is the checksum.
+// input order, exactly, that no more than Workers ran at once, and that the
+// checksum of the work done is the serial SquareNumbers(0, Items×Work).
+// Result.Data is the []string of greetings; Result.Total is the checksum;
+// Result.MaxConcurrent is the most tasks seen running at once.
 
 const executorPython = `from concurrent.futures import ThreadPoolExecutor
 
@@ -334,7 +336,7 @@ func Greet(i int, name string, work int) Greeting {
 	return Greeting{Text: "Hello, " + name + "!", Sum: SquareNumbers(i*work, (i+1)*work)}
 }
 
-func executorResult(greetings []Greeting, workers int) Result {
+func executorResult(greetings []Greeting, workers, peak int) Result {
 	texts := make([]string, len(greetings))
 	var sum uint64
 	for i, g := range greetings {
@@ -346,12 +348,27 @@ func executorResult(greetings []Greeting, workers int) Result {
 		summary = fmt.Sprintf("%d greetings in order, %q … %q", len(texts), texts[0], texts[len(texts)-1])
 	}
 	if workers > 0 {
-		summary += fmt.Sprintf(" (%d workers)", workers)
+		summary += fmt.Sprintf(" (%d workers, at most %d tasks at once)", workers, peak)
 	} else {
 		summary += " (one goroutine)"
 	}
-	return Result{Items: len(texts), Total: int64(sum), Summary: summary, Data: texts}
+	return Result{Items: len(texts), Total: int64(sum), MaxConcurrent: peak, Summary: summary, Data: texts}
 }
+
+// taskGauge tracks how many tasks run at once, and the most seen.
+type taskGauge struct{ now, peak atomic.Int64 }
+
+func (c *taskGauge) enter() {
+	n := c.now.Add(1)
+	for {
+		p := c.peak.Load()
+		if n <= p || c.peak.CompareAndSwap(p, n) {
+			return
+		}
+	}
+}
+
+func (c *taskGauge) exit() { c.now.Add(-1) }
 
 func runExecutor(ctx context.Context, cfg Config) (Result, error) {
 	type job struct {
@@ -363,11 +380,14 @@ func runExecutor(ctx context.Context, cfg Config) (Result, error) {
 	for i, n := range names {
 		jobs[i] = job{i, n}
 	}
+	var running taskGauge
 	e := NewTaskExecutor(cfg.WorkerCount())
 	greetings, err := MapTasks(ctx, e, jobs, func(ctx context.Context, j job) (Greeting, error) {
 		if err := ctx.Err(); err != nil {
 			return Greeting{}, err
 		}
+		running.enter()
+		defer running.exit()
 		return Greet(j.i, j.name, cfg.Work), nil
 	})
 	// MapTasks has waited for all its tasks: Shutdown only stops the workers.
@@ -377,7 +397,7 @@ func runExecutor(ctx context.Context, cfg Config) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	return executorResult(greetings, cfg.WorkerCount()), nil
+	return executorResult(greetings, cfg.WorkerCount(), int(running.peak.Load())), nil
 }
 
 func serialExecutor(ctx context.Context, cfg Config) (Result, error) {
@@ -389,7 +409,7 @@ func serialExecutor(ctx context.Context, cfg Config) (Result, error) {
 		}
 		greetings[i] = Greet(i, n, cfg.Work)
 	}
-	return executorResult(greetings, 0), nil
+	return executorResult(greetings, 0, min(len(names), 1)), nil
 }
 
 func checkExecutor(cfg Config, res Result) error {
@@ -410,6 +430,9 @@ func checkExecutor(cfg Config, res Result) error {
 				return fmt.Errorf("greeting %d is %q, want %q: results out of input order", i, texts[i], want[i])
 			}
 		}
+	}
+	if res.MaxConcurrent > cfg.WorkerCount() {
+		return fmt.Errorf("%d tasks ran at once on a pool of %d workers", res.MaxConcurrent, cfg.WorkerCount())
 	}
 	if sum := SquareNumbers(0, cfg.Items*cfg.Work); res.Total != int64(sum) {
 		return fmt.Errorf("checksum %d, want %d: some work was lost or done twice", res.Total, int64(sum))

@@ -294,3 +294,14 @@ func BenchmarkExecutorSubmitGet(b *testing.B) {
 		}
 	}
 }
+
+func TestCheckExecutorRejectsAnUnboundedPool(t *testing.T) {
+	s, err := scenarios.Lookup("executor")
+	require.NoError(t, err)
+	cfg := scenarios.Config{Workers: 3, Items: 5, Work: 10}
+	res, err := s.Run(t.Context(), cfg)
+	require.NoError(t, err)
+	assert.LessOrEqual(t, res.MaxConcurrent, 3, "never more tasks at once than workers")
+	res.MaxConcurrent = 4
+	assert.EqualError(t, s.Check(cfg, res), "4 tasks ran at once on a pool of 3 workers")
+}

@@ -62,7 +62,7 @@ func (t frameType) String() string {
 // payload too long or of the wrong size, a frame cut short.
 var ErrMalformedFrame = errors.New("malformed frame")
 
-func malformed(format string, args ...any) error {
+func malformedFrame(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrMalformedFrame, fmt.Sprintf(format, args...))
 }
 
@@ -86,24 +86,29 @@ func appendFrame(dst []byte, typ frameType, payload []byte) []byte {
 }
 
 // checkHeader validates a frame header and returns its type and payload
-// length.
+// length. Given only the first bytes of a header, it checks those and
+// reports the rest as truncated: a peer that writes "hello" is told its
+// magic is wrong, not that its frame is short.
 func checkHeader(h []byte) (frameType, int, error) {
-	if h[0] != frameMagic {
-		return 0, 0, malformed("bad magic 0x%02x, want 0x%02x", h[0], frameMagic)
+	if len(h) > 0 && h[0] != frameMagic {
+		return 0, 0, malformedFrame("bad magic 0x%02x, want 0x%02x", h[0], frameMagic)
 	}
-	if h[1] != frameVersion {
-		return 0, 0, malformed("unsupported version %d, want %d", h[1], frameVersion)
+	if len(h) > 1 && h[1] != frameVersion {
+		return 0, 0, malformedFrame("unsupported version %d, want %d", h[1], frameVersion)
+	}
+	if len(h) > 2 && (h[2] < byte(frameRequest) || h[2] > byte(frameError)) {
+		return 0, 0, malformedFrame("unknown frame type %d", h[2])
+	}
+	if len(h) > 3 && h[3] != 0 {
+		return 0, 0, malformedFrame("reserved byte is 0x%02x, want 0", h[3])
+	}
+	if len(h) < frameHeaderLen {
+		return 0, 0, truncatedFrame(len(h), frameHeaderLen)
 	}
 	typ := frameType(h[2])
-	if typ < frameRequest || typ > frameError {
-		return 0, 0, malformed("unknown frame type %d", h[2])
-	}
-	if h[3] != 0 {
-		return 0, 0, malformed("reserved byte is 0x%02x, want 0", h[3])
-	}
 	n := binary.BigEndian.Uint32(h[4:8])
 	if n > maxFramePayload {
-		return 0, 0, malformed("payload of %d bytes exceeds the limit of %d", n, maxFramePayload)
+		return 0, 0, malformedFrame("payload of %d bytes exceeds the limit of %d", n, maxFramePayload)
 	}
 	return typ, int(n), nil
 }
@@ -112,20 +117,17 @@ func checkHeader(h []byte) (frameType, int, error) {
 // number of bytes it took. If b holds less than a whole frame, the error
 // wraps both ErrMalformedFrame and io.ErrUnexpectedEOF.
 func decodeFrame(b []byte) (frame, int, error) {
-	if len(b) < frameHeaderLen {
-		return frame{}, 0, truncated(len(b), frameHeaderLen)
-	}
-	typ, n, err := checkHeader(b[:frameHeaderLen])
+	typ, n, err := checkHeader(b[:min(len(b), frameHeaderLen)])
 	if err != nil {
 		return frame{}, 0, err
 	}
 	if len(b) < frameHeaderLen+n {
-		return frame{}, 0, truncated(len(b), frameHeaderLen+n)
+		return frame{}, 0, truncatedFrame(len(b), frameHeaderLen+n)
 	}
 	return frame{typ, b[frameHeaderLen : frameHeaderLen+n]}, frameHeaderLen + n, nil
 }
 
-func truncated(got, want int) error {
+func truncatedFrame(got, want int) error {
 	return fmt.Errorf("%w: truncated after %d of %d bytes: %w", ErrMalformedFrame, got, want, io.ErrUnexpectedEOF)
 }
 
@@ -141,7 +143,7 @@ func readFrame(r io.Reader, buf []byte) (frame, []byte, error) {
 			return frame{}, buf, io.EOF
 		}
 		if err == io.ErrUnexpectedEOF {
-			return frame{}, buf, truncated(n, frameHeaderLen)
+			_, _, err = checkHeader(buf[:n])
 		}
 		return frame{}, buf, err
 	}
@@ -152,7 +154,7 @@ func readFrame(r io.Reader, buf []byte) (frame, []byte, error) {
 	buf = append(buf, make([]byte, size)...)
 	if n, err := io.ReadFull(r, buf[frameHeaderLen:]); err != nil {
 		if err == io.EOF || err == io.ErrUnexpectedEOF {
-			return frame{}, buf, truncated(frameHeaderLen+n, frameHeaderLen+size)
+			return frame{}, buf, truncatedFrame(frameHeaderLen+n, frameHeaderLen+size)
 		}
 		return frame{}, buf, err
 	}
@@ -177,10 +179,10 @@ func (q kernelRequest) appendTo(dst []byte) []byte {
 
 func decodeRequest(f frame) (kernelRequest, error) {
 	if f.typ != frameRequest {
-		return kernelRequest{}, malformed("got a %v frame, want a request", f.typ)
+		return kernelRequest{}, malformedFrame("got a %v frame, want a request", f.typ)
 	}
 	if len(f.payload) != requestLen {
-		return kernelRequest{}, malformed("request payload of %d bytes, want %d", len(f.payload), requestLen)
+		return kernelRequest{}, malformedFrame("request payload of %d bytes, want %d", len(f.payload), requestLen)
 	}
 	return kernelRequest{
 		ID: binary.BigEndian.Uint64(f.payload[0:]),
@@ -218,7 +220,7 @@ func decodeResponse(f frame) (kernelResponse, error) {
 	switch f.typ {
 	case frameResult:
 		if len(f.payload) != resultLen {
-			return kernelResponse{}, malformed("result payload of %d bytes, want %d", len(f.payload), resultLen)
+			return kernelResponse{}, malformedFrame("result payload of %d bytes, want %d", len(f.payload), resultLen)
 		}
 		return kernelResponse{
 			ID:  binary.BigEndian.Uint64(f.payload[0:]),
@@ -226,7 +228,7 @@ func decodeResponse(f frame) (kernelResponse, error) {
 		}, nil
 	case frameError:
 		if len(f.payload) < 8 {
-			return kernelResponse{}, malformed("error payload of %d bytes, want at least 8", len(f.payload))
+			return kernelResponse{}, malformedFrame("error payload of %d bytes, want at least 8", len(f.payload))
 		}
 		msg := string(f.payload[8:])
 		if msg == "" {
@@ -234,5 +236,5 @@ func decodeResponse(f frame) (kernelResponse, error) {
 		}
 		return kernelResponse{ID: binary.BigEndian.Uint64(f.payload[0:]), Err: msg}, nil
 	}
-	return kernelResponse{}, malformed("got a %v frame, want a result or an error", f.typ)
+	return kernelResponse{}, malformedFrame("got a %v frame, want a result or an error", f.typ)
 }

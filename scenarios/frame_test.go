@@ -64,6 +64,8 @@ func TestMalformedFramesAreRejected(t *testing.T) {
 		{"reserved byte", edit(3, 1), "malformed frame: reserved byte is 0x01, want 0"},
 		{"oversize", []byte{frameMagic, frameVersion, 2, 0, 0x40, 0, 0, 0}, "malformed frame: payload of 1073741824 bytes exceeds the limit of 1024"},
 		{"truncated header", valid[:5], "malformed frame: truncated after 5 of 8 bytes: unexpected EOF"},
+		{"short garbage", []byte("hi"), "malformed frame: bad magic 0x68, want 0xcc"},
+		{"one byte", []byte{frameMagic}, "malformed frame: truncated after 1 of 8 bytes: unexpected EOF"},
 		{"truncated payload", valid[:10], "malformed frame: truncated after 10 of 24 bytes: unexpected EOF"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -69,7 +69,7 @@ func TestLeakFirstAnswerWinsAndNothingLeaks(t *testing.T) {
 				start := time.Now()
 				res, err := s.Run(t.Context(), cfg)
 				require.NoError(t, err)
-				assert.Equal(t, d, time.Since(start), "the call returns with the fastest replica; the others are cancelled, not awaited")
+				assert.Equal(t, d, time.Since(start), "the call returns with the fastest replica: the others are cancelled and joined at once")
 				assert.Equal(t, 0, res.Data, "replica 0 is the fastest")
 				assert.Equal(t, int64(144), res.Total)
 				assert.NoError(t, s.Check(cfg, res))

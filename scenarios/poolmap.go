@@ -19,8 +19,9 @@ import (
 //
 // pool-map reads Workers (the pool's size, default GOMAXPROCS), Items (the
 // numbers 1..Items) and Work (the kernel iterations per number; 0 means the
-// article's bare compute_square). Result.Data is the []uint64 of results in
-// input order; Result.Total is their wrapping sum, as an int64.
+// article's bare compute_square, and 1, which the command line can ask
+// for, is the tiny-item case there). Result.Data is the []uint64 of results
+// in input order; Result.Total is their wrapping sum, as an int64.
 
 const poolMapPython = `def compute_square(n):
     return n * n

@@ -71,7 +71,7 @@ type poolWorker struct {
 	cmd    *exec.Cmd
 	stdin  io.WriteCloser
 	stdout *bufio.Reader
-	stderr *tailBuffer
+	stderr *stderrTail
 	nextID uint64
 	buf    []byte
 	err    error // non-nil once the worker is broken (killed and reaped) or closed
@@ -124,7 +124,7 @@ func startWorker(ctx context.Context, exe string, n int, env []string) (*poolWor
 	// late goroutines can report): a worker has none, and Close would wait.
 	cmd.Env = append(cmd.Env, "GORACE="+strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))
 	cmd.Env = append(cmd.Env, env...)
-	w := &poolWorker{n: n, cmd: cmd, stderr: &tailBuffer{max: 2048}}
+	w := &poolWorker{n: n, cmd: cmd, stderr: &stderrTail{max: 2048}}
 	cmd.Stderr = w.stderr
 	// If ctx ends the worker, exec kills it (Cancel's default) and Wait
 	// gives the stderr copier this long to finish.
@@ -218,17 +218,16 @@ func (w *poolWorker) roundTrip() (kernelResponse, error) {
 // says what went wrong, how the process ended, and the end of what it wrote
 // on stderr.
 func (w *poolWorker) fail(cause error) error {
-	pid := w.cmd.Process.Pid
 	w.cmd.Process.Kill()
-	werr := w.cmd.Wait()
-	msg := fmt.Sprintf("process pool: worker %d (pid %d)", w.n, pid)
-	if werr != nil {
-		msg += " " + werr.Error()
+	status := "exit status 0"
+	if err := w.cmd.Wait(); err != nil {
+		status = err.Error()
 	}
+	stderr := ""
 	if tail := w.stderr.String(); tail != "" {
-		msg += "; stderr: " + lastLine(tail)
+		stderr = "; stderr: " + lastStderrLine(tail)
 	}
-	w.err = fmt.Errorf("%s: %w", msg, cause)
+	w.err = fmt.Errorf("process pool: worker %d (pid %d, %s): %w%s", w.n, w.cmd.Process.Pid, status, cause, stderr)
 	return w.err
 }
 
@@ -279,15 +278,15 @@ func (p *SubprocessPool) processStates() []*os.ProcessState {
 	return states
 }
 
-// tailBuffer keeps the last max bytes written to it: the end of a worker's
+// stderrTail keeps the last max bytes written to it: the end of a worker's
 // stderr, where a panic or a fatal error is.
-type tailBuffer struct {
+type stderrTail struct {
 	mu  sync.Mutex
 	max int
 	b   []byte
 }
 
-func (t *tailBuffer) Write(p []byte) (int, error) {
+func (t *stderrTail) Write(p []byte) (int, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.b = append(t.b, p...)
@@ -297,14 +296,14 @@ func (t *tailBuffer) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func (t *tailBuffer) String() string {
+func (t *stderrTail) String() string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return string(t.b)
 }
 
-// lastLine returns the last non-empty line of s.
-func lastLine(s string) string {
+// lastStderrLine returns the last non-empty line of s.
+func lastStderrLine(s string) string {
 	s = strings.TrimRight(s, "\n")
 	return s[strings.LastIndexByte(s, '\n')+1:]
 }

@@ -77,8 +77,8 @@ func TestProcessPoolBrokenWorkers(t *testing.T) {
 		name, fault string
 		want        string
 	}{
-		{"crash", "exit", "exit status 3; stderr: conclab worker"},
-		{"crash-after-one-answer", "exit:1", "exit status 3"},
+		{"crash", "exit", "exit status 3): exited without answering; stderr: conclab worker"},
+		{"crash-after-one-answer", "exit:1", "exit status 3): exited without answering"},
 		{"garbage", "garbage", "malformed frame: bad magic 0x74, want 0xcc"},
 		{"oversize", "oversize", "malformed frame: payload of 1073741824 bytes exceeds the limit of 1024"},
 		{"wrong-id", "wrong-id", "malformed frame: answer to request 2, want 1"},
