@@ -243,3 +243,15 @@ func (c *pollCtx) Err() error {
 	}
 	return c.Context.Err()
 }
+
+// TestChecksRejectEmptyResult is the negative control of every Check: a
+// Check that accepted the zero Result of a run that had items to do would
+// make TestInvariants prove nothing for its scenario.
+func TestChecksRejectEmptyResult(t *testing.T) {
+	for _, s := range scenarios.All() {
+		t.Run(fmt.Sprintf("%s/items=%d", s.Name, smallItems), func(t *testing.T) {
+			cfg := tableConfig(s, 2, smallItems)
+			assert.Error(t, s.Check(cfg, scenarios.Result{}), "Check rejects a result in which nothing was done")
+		})
+	}
+}
