@@ -1,0 +1,236 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// A mutation is one concurrency bug injected into one file: each edit
+// replaces a snippet that must occur exactly once in the pristine file.
+type mutation struct {
+	id, file, desc string
+	edits          []edit
+	// perfOnly, when set, says why the mutation makes the program slower
+	// but not wrong: it is expected to survive and is not counted.
+	perfOnly string
+}
+
+type edit struct{ old, new string }
+
+// apply returns the file's content with m's edits made.
+func (m mutation) apply(root string) ([]byte, error) {
+	b, err := os.ReadFile(filepath.Join(root, m.file))
+	if err != nil {
+		return nil, fmt.Errorf("mutation %s: %w", m.id, err)
+	}
+	for _, e := range m.edits {
+		if n := bytes.Count(b, []byte(e.old)); n != 1 {
+			return nil, fmt.Errorf("mutation %s: %s holds its snippet %d times, want exactly once: %q", m.id, m.file, n, e.old)
+		}
+		b = bytes.Replace(b, []byte(e.old), []byte(e.new), 1)
+	}
+	return b, nil
+}
+
+func one(old, new string) []edit { return []edit{{old, new}} }
+
+// mutations is the table: the bugs the suite must catch.
+var mutations = []mutation{
+	// counter.go
+	{id: "counter-mutex-nolock", file: "scenarios/counter.go",
+		desc:  "MutexCounter.Inc without Lock/Unlock",
+		edits: one("\tc.mu.Lock()\n\tc.n++\n\tc.mu.Unlock()\n", "\tc.n++\n")},
+	{id: "counter-atomic-loadstore", file: "scenarios/counter.go",
+		desc:  "AtomicCounter.Inc as Load then Store instead of Add",
+		edits: one("func (c *AtomicCounter) Inc(w int) { c.n.Add(1) }", "func (c *AtomicCounter) Inc(w int) { c.n.Store(c.n.Load() + 1) }")},
+	{id: "counter-sharded-one-shard", file: "scenarios/counter.go",
+		desc:  "ShardedCounter.Inc: every worker load+store on shard 0",
+		edits: one("func (c *ShardedCounter) Inc(w int) { c.shards[w].n.Add(1) }", "func (c *ShardedCounter) Inc(w int) { c.shards[0].n.Store(c.shards[0].n.Load() + 1) }")},
+	{id: "counter-sharded-nopad", file: "scenarios/counter.go",
+		desc:     "ShardedCounter shards without cache-line padding",
+		edits:    one("\t_ [cacheLine - 8]byte\n", ""),
+		perfOnly: "false sharing costs time, not correctness"},
+	{id: "counter-channel-no-close-done", file: "scenarios/counter.go",
+		desc:  "ChannelCounter owner never closes done",
+		edits: one("\tdefer close(c.done)\n", "")},
+	{id: "counter-channel-no-close-stop", file: "scenarios/counter.go",
+		desc:  "ChannelCounter.Close never closes stop",
+		edits: one("\tclose(c.stop)\n\t<-c.done\n", "\t<-c.done\n")},
+	{id: "count-no-wait", file: "scenarios/counter.go",
+		desc:  "Count reads the counter without wg.Wait",
+		edits: one("\tclose(start)\n\twg.Wait()\n", "\tclose(start)\n")},
+	{id: "count-no-ctx-check", file: "scenarios/counter.go",
+		desc:  "Count's workers never check ctx",
+		edits: []edit{
+			{"\t\t\tfor i := range cfg.Items {\n\t\t\t\tif i%4096 == 0 && ctx.Err() != nil {\n\t\t\t\t\treturn\n\t\t\t\t}\n", "\t\t\tfor range cfg.Items {\n"},
+		}},
+
+	// condition.go
+	{id: "queue-len-nolock", file: "scenarios/condition.go",
+		desc:  "Queue.Len reads n without the lock",
+		edits: one("func (q *Queue[T]) Len() int {\n\tq.mu.Lock()\n\tdefer q.mu.Unlock()\n", "func (q *Queue[T]) Len() int {\n")},
+	{id: "queue-close-signal-notempty", file: "scenarios/condition.go",
+		desc:  "Queue.Close Signals notEmpty instead of Broadcast",
+		edits: one("\tq.notEmpty.Broadcast()\n\tq.notFull.Broadcast()\n", "\tq.notEmpty.Signal()\n\tq.notFull.Broadcast()\n")},
+	{id: "queue-close-signal-notfull", file: "scenarios/condition.go",
+		desc:  "Queue.Close Signals notFull instead of Broadcast",
+		edits: one("\tq.notEmpty.Broadcast()\n\tq.notFull.Broadcast()\n", "\tq.notEmpty.Broadcast()\n\tq.notFull.Signal()\n")},
+	{id: "queue-put-no-signal", file: "scenarios/condition.go",
+		desc:  "Queue.Put does not Signal notEmpty",
+		edits: one("\tq.n++\n\tq.notEmpty.Signal()\n", "\tq.n++\n")},
+	{id: "queue-get-no-signal", file: "scenarios/condition.go",
+		desc:  "Queue.Get does not Signal notFull",
+		edits: one("\tq.n--\n\tq.notFull.Signal()\n", "\tq.n--\n")},
+	{id: "queue-get-if-wait", file: "scenarios/condition.go",
+		desc:  "Queue.Get waits in an if, not a for",
+		edits: one("\tfor q.n == 0 && !q.closed {", "\tif q.n == 0 && !q.closed {")},
+	{id: "queue-put-if-wait", file: "scenarios/condition.go",
+		desc:  "Queue.Put waits in an if, not a for",
+		edits: one("\tfor !q.closed && q.n == len(q.buf) {", "\tif !q.closed && q.n == len(q.buf) {")},
+	{id: "queue-put-no-ctx-wake", file: "scenarios/condition.go",
+		desc:  "Queue.Put's AfterFunc does not wake the producers on cancel",
+		edits: one("\t\t\t\tq.mu.Lock()\n\t\t\t\tq.notFull.Broadcast()\n\t\t\t\tq.mu.Unlock()\n", "\t\t\t\tq.mu.Lock()\n\t\t\t\tq.mu.Unlock()\n")},
+	{id: "condition-no-consumer-wait", file: "scenarios/condition.go",
+		desc:  "produceConsume returns without waiting for the consumers",
+		edits: one("\tconsumers.Wait()\n\tif err := ctx.Err(); err != nil {\n\t\treturn Result{}, err\n\t}\n\treturn conditionResult", "\tif err := ctx.Err(); err != nil {\n\t\treturn Result{}, err\n\t}\n\tdefer consumers.Wait()\n\treturn conditionResult")},
+
+	// pipeline.go
+	{id: "pipeline-no-close-items", file: "scenarios/pipeline.go",
+		desc:  "the producer never closes items",
+		edits: one("\t\tdefer close(items)\n", "")},
+	{id: "pipeline-no-close-results", file: "scenarios/pipeline.go",
+		desc:  "the closer never closes results",
+		edits: one("\t\tworking.Wait()\n\t\tclose(results)\n", "\t\tworking.Wait()\n")},
+	{id: "pipeline-no-done", file: "scenarios/pipeline.go",
+		desc:  "stage workers never call working.Done",
+		edits: one("\t\t\tdefer working.Done()\n", "")},
+	{id: "pipeline-close-early", file: "scenarios/pipeline.go",
+		desc:  "results closed without waiting for the workers",
+		edits: one("\t\tworking.Wait()\n\t\tclose(results)\n", "\t\tclose(results)\n")},
+	{id: "pipeline-no-errgroup-ctx", file: "scenarios/pipeline.go",
+		desc:  "a plain errgroup: a failing stage or sink cancels nothing",
+		edits: one("\tg, ctx := errgroup.WithContext(ctx)\n", "\tg := new(errgroup.Group)\n")},
+	{id: "pipeline-no-cancel-first", file: "scenarios/pipeline.go",
+		desc:  "a worker starts an item though ctx is done",
+		edits: one("\t\t\t\tif err := ctx.Err(); err != nil {\n\t\t\t\t\treturn err // select picks at random among ready cases: cancellation first\n\t\t\t\t}\n", "")},
+
+	// semaphore.go
+	{id: "semaphore-no-release", file: "scenarios/semaphore.go",
+		desc:  "UseLimited never releases its permit",
+		edits: one("\t\t\tg.Leave()\n\t\t\tsem.Release()\n\t\t\tif err == nil {", "\t\t\tg.Leave()\n\t\t\tif err == nil {")},
+	{id: "semaphore-acquire-after-use", file: "scenarios/semaphore.go",
+		desc: "UseLimited uses the resource, then acquires",
+		edits: one("\t\t\tif sem.Acquire(ctx) != nil {\n\t\t\t\treturn\n\t\t\t}\n\t\t\tg.Enter()\n\t\t\terr := Sleep(ctx, cfg.Latency)\n\t\t\tg.Leave()\n\t\t\tsem.Release()\n",
+			"\t\t\tg.Enter()\n\t\t\terr := Sleep(ctx, cfg.Latency)\n\t\t\tg.Leave()\n\t\t\tif sem.Acquire(ctx) != nil {\n\t\t\t\treturn\n\t\t\t}\n\t\t\tsem.Release()\n")},
+	{id: "chansem-release-noop", file: "scenarios/semaphore.go",
+		desc:  "ChanSemaphore.Release gives nothing back",
+		edits: one("func (s ChanSemaphore) Release() { <-s }", "func (s ChanSemaphore) Release() {}")},
+	{id: "chansem-one-extra-permit", file: "scenarios/semaphore.go",
+		desc:  "NewChanSemaphore makes n+1 permits",
+		edits: one("make(ChanSemaphore, n)", "make(ChanSemaphore, n+1)")},
+	{id: "weighted-release-noop", file: "scenarios/semaphore.go",
+		desc:  "weighted.Release gives nothing back",
+		edits: one("func (s weighted) Release()                          { s.w.Release(1) }", "func (s weighted) Release()                          {}")},
+	{id: "gauge-leave-late", file: "scenarios/semaphore.go",
+		desc:  "UseLimited releases before Leave (the gauge over-counts)",
+		edits: one("\t\t\tg.Leave()\n\t\t\tsem.Release()\n\t\t\tif err == nil {", "\t\t\tsem.Release()\n\t\t\tg.Leave()\n\t\t\tif err == nil {")},
+
+	// kernel.go
+	{id: "split-off-by-one", file: "scenarios/kernel.go",
+		desc:  "Split gives one part too many an extra element",
+		edits: one("\t\tif p < n%parts {", "\t\tif p <= n%parts {")},
+
+	// poolmap.go
+	{id: "poolmap-completion-order", file: "scenarios/poolmap.go",
+		desc: "PoolMap writes results in completion order",
+		edits: []edit{
+			{"\tvar next atomic.Int64 // the next chunk to hand out\n", "\tvar next atomic.Int64 // the next chunk to hand out\n\tvar pos atomic.Int64\n"},
+			{"\t\t\t\t\tout[i] = f(in[i])\n", "\t\t\t\t\tv := f(in[i])\n\t\t\t\t\tout[pos.Add(1)-1] = v\n"},
+		}},
+	{id: "poolmap-no-wait", file: "scenarios/poolmap.go",
+		desc:  "PoolMap returns without wg.Wait",
+		edits: one("\twg.Wait()\n\tif err := context.Cause(ctx); err != nil {", "\tif err := context.Cause(ctx); err != nil {")},
+	{id: "poolmap-no-recover", file: "scenarios/poolmap.go",
+		desc:  "PoolMap does not recover a panic in f",
+		edits: one("if v := recover(); v != nil {", "if v := any(nil); v != nil {")},
+	{id: "poolmap-no-ctx-check", file: "scenarios/poolmap.go",
+		desc:  "PoolMap workers never check for cancellation",
+		edits: one("\t\t\t\tselect {\n\t\t\t\tcase <-done:\n\t\t\t\t\treturn\n\t\t\t\tdefault:\n\t\t\t\t}\n", "\t\t\t\t_ = done\n")},
+	{id: "poolmap-chunk-short", file: "scenarios/poolmap.go",
+		desc:  "PoolMap chunks end one index early",
+		edits: one("\t\t\t\thi := min(lo+chunk, n)", "\t\t\t\thi := min(lo+chunk-1, n)")},
+
+	// gather.go
+	{id: "gather-completion-order", file: "scenarios/gather.go",
+		desc: "Gather writes results in completion order",
+		edits: []edit{
+			{"\tstarted := 0\n", "\tstarted := 0\n\tvar pos atomic.Int64\n"},
+			{"\t\t\tresults[i] = v\n", "\t\t\tresults[pos.Add(1)-1] = v\n"},
+		}},
+	{id: "gather-parent-ctx", file: "scenarios/gather.go",
+		desc:  "Gather's tasks get the parent ctx: an error cancels nothing",
+		edits: one("\t\t\tv, err := task(gctx)\n", "\t\t\tv, err := task(ctx)\n")},
+	{id: "gather-no-limit", file: "scenarios/gather.go",
+		desc:  "Gather ignores its limit",
+		edits: one("\t\tg.SetLimit(limit)\n", "")},
+
+	// executor.go
+	{id: "executor-submit-no-signal", file: "scenarios/executor.go",
+		desc:  "Submit does not Signal a worker",
+		edits: one("\te.queue = append(e.queue, task)\n\te.ready.Signal()\n", "\te.queue = append(e.queue, task)\n")},
+	{id: "executor-shutdown-signal", file: "scenarios/executor.go",
+		desc:  "Shutdown Signals instead of Broadcast",
+		edits: one("\t\te.closed = true\n\t\te.ready.Broadcast()\n", "\t\te.closed = true\n\t\te.ready.Signal()\n")},
+	{id: "executor-no-recover", file: "scenarios/executor.go",
+		desc:  "a task's panic is not recovered",
+		edits: one("if r := recover(); r != nil {", "if r := any(nil); r != nil {")},
+	{id: "executor-shutdown-no-wait", file: "scenarios/executor.go",
+		desc:  "Shutdown does not wait for the workers",
+		edits: one("\te.workers.Wait()\n\te.stop(nil)\n", "\te.stop(nil)\n")},
+	{id: "executor-no-drained", file: "scenarios/executor.go",
+		desc:  "the last task never closes drained",
+		edits: one("\tif e.pending == 0 && e.closed {\n\t\tclose(e.drained)\n\t}\n", "")},
+	{id: "executor-work-if-wait", file: "scenarios/executor.go",
+		desc:  "a worker waits in an if, not a for",
+		edits: one("\t\tfor len(e.queue) == 0 && !e.closed {", "\t\tif len(e.queue) == 0 && !e.closed {")},
+	{id: "executor-queue-nolock", file: "scenarios/executor.go",
+		desc:  "Submit appends to the queue without the lock",
+		edits: one("\te.mu.Lock()\n\tdefer e.mu.Unlock()\n\tif e.closed {", "\tif e.closed {")},
+
+	// download.go
+	{id: "download-no-errgroup-ctx", file: "scenarios/download.go",
+		desc:  "Download's plain errgroup: a failed fetch cancels nothing",
+		edits: one("\tfiles := make([][]byte, n)\n\tg, ctx := errgroup.WithContext(ctx)\n", "\tfiles := make([][]byte, n)\n\tg := new(errgroup.Group)\n")},
+
+	// mistakes.go
+	{id: "leak-unbuffered", file: "scenarios/mistakes.go",
+		desc:  "firstAnswer's channel unbuffered: the losers block sending",
+		edits: one("answers := make(chan answer, workers)", "answers := make(chan answer)")},
+	{id: "leak-no-cancel", file: "scenarios/mistakes.go",
+		desc:  "firstAnswer does not cancel the losers before joining them",
+		edits: one("\tcancel()\n\twg.Wait()\n\tif err != nil {", "\twg.Wait()\n\tif err != nil {")},
+	{id: "join-no-wait", file: "scenarios/mistakes.go",
+		desc:  "forgotten-join's fixed path sums before wg.Wait",
+		edits: one("\tif join {\n\t\twg.Wait()\n\t}\n", "")},
+
+	// cpubound.go
+	{id: "cpubound-no-wait", file: "scenarios/cpubound.go",
+		desc:  "SquareNumbersParallel sums without wg.Wait",
+		edits: one("\twg.Wait()\n\tvar sum uint64\n\tfor p := range parts {", "\tvar sum uint64\n\tfor p := range parts {")},
+	{id: "cpubound-no-ctx-check", file: "scenarios/cpubound.go",
+		desc:  "squareNumbersCtx never checks ctx",
+		edits: one("\t\tif err := ctx.Err(); err != nil {\n\t\t\treturn 0, err\n\t\t}\n\t\tend := min(lo+cpuBlock, hi)", "\t\tend := min(lo+cpuBlock, hi)")},
+
+	// processpool.go
+	{id: "procpool-ignore-exit", file: "scenarios/processpool.go",
+		desc:  "Close ignores a worker's exit error",
+		edits: one("\t\tif err != nil && p.ctx.Err() == nil {\n\t\t\terrs = append(errs", "\t\tif false && err != nil && p.ctx.Err() == nil {\n\t\t\terrs = append(errs")},
+	{id: "procpool-no-return-worker", file: "scenarios/processpool.go",
+		desc:  "SquareNumbers never returns its worker to the free list",
+		edits: one("\tdefer func() { p.free <- w }()\n", "")},
+	{id: "procpool-no-kill-on-cancel", file: "scenarios/processpool.go",
+		desc:  "a cancelled call does not kill its worker",
+		edits: one("killed := context.AfterFunc(ctx, func() { w.cmd.Process.Kill() })", "killed := context.AfterFunc(ctx, func() {})")},
+}
