@@ -11,6 +11,7 @@ import (
 	"runtime/pprof"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 
@@ -115,4 +116,82 @@ func goroutinesIn(t *testing.T, key, value, fn string) int {
 		}
 	}
 	return n
+}
+
+// cancellingCounter cancels its context on the first Inc and counts the
+// Incs.
+type cancellingCounter struct {
+	cancel context.CancelFunc
+	incs   atomic.Int64
+}
+
+func (c *cancellingCounter) Inc(int) {
+	if c.incs.Add(1) == 1 {
+		c.cancel()
+	}
+}
+
+func (c *cancellingCounter) Load() int64 { return c.incs.Load() }
+
+// Kills count-no-ctx-check: a worker polls its context every 4096
+// increments, so one cancelled at its first increment stops at the next
+// poll instead of doing all its Items.
+func TestCountStopsAtTheNextPoll(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	c := &cancellingCounter{cancel: cancel}
+	_, err := scenarios.Count(ctx, c, scenarios.Config{Workers: 1, Items: 100_000})
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, int64(4096), c.incs.Load(), "increments done before the first poll after the cancellation")
+}
+
+// Kills pipeline-no-cancel-first: once ctx is done, no stage starts, even
+// though items are waiting. A worker's select between a ready item and the
+// done context picks at random, so without the check after it, about every
+// other round starts one stage too many; twenty rounds leave no chance.
+func TestPipelineStartsNoStageAfterCancel(t *testing.T) {
+	for range 20 {
+		ctx, cancel := context.WithCancel(t.Context())
+		var staged atomic.Int32
+		err := scenarios.Pipeline(ctx, 100, 1,
+			func(ctx context.Context, i int) (int, error) {
+				staged.Add(1)
+				cancel() // the items channel is full: the worker will have an item ready
+				return i, nil
+			},
+			func(int, int) error { return nil })
+		cancel()
+		assert.ErrorIs(t, err, context.Canceled)
+		if !assert.Equal(t, int32(1), staged.Load(), "stages run: the one that cancelled, no other") {
+			return
+		}
+	}
+}
+
+// Kills procpool-ignore-exit: a worker that exits with a failure status is
+// reported by Close. This one exits with status 1 at once, refusing an
+// unknown fault, before it is ever called.
+func TestProcessPoolCloseReportsAFailedWorker(t *testing.T) {
+	pool, err := scenarios.StartSubprocessPoolWithFault(t.Context(), 2, "no-such-fault")
+	require.NoError(t, err)
+	err = pool.Close()
+	require.Error(t, err, "Close must report the workers that failed")
+	assert.Contains(t, err.Error(), "exit status 1")
+}
+
+// Kills leak-unbuffered: replicas that answer at the same instant must not
+// block each other. With no latency every replica answers at once, and the
+// losers' sends need the channel's slots: on an unbuffered channel they
+// block forever, which the bubble reports as a deadlock.
+func TestLeakSimultaneousAnswersDoNotBlock(t *testing.T) {
+	s, err := scenarios.Lookup("leak")
+	require.NoError(t, err)
+	for range 20 {
+		synctest.Test(t, func(t *testing.T) {
+			cfg := scenarios.Config{Workers: 16, Items: 3}
+			res, err := s.Run(t.Context(), cfg)
+			require.NoError(t, err)
+			assert.Equal(t, int64(9), res.Total)
+		})
+	}
 }

@@ -168,6 +168,7 @@ var mutations = []mutation{
 		edits: []edit{
 			{"\tstarted := 0\n", "\tstarted := 0\n\tvar pos atomic.Int64\n"},
 			{"\t\t\tresults[i] = v\n", "\t\t\tresults[pos.Add(1)-1] = v\n"},
+			{"\tfor i, task := range tasks {\n", "\tfor _, task := range tasks {\n"},
 		}},
 	{id: "gather-parent-ctx", file: "scenarios/gather.go",
 		desc:  "Gather's tasks get the parent ctx: an error cancels nothing",
