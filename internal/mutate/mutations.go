@@ -62,7 +62,7 @@ var mutations = []mutation{
 		desc:  "Count reads the counter without wg.Wait",
 		edits: one("\tclose(start)\n\twg.Wait()\n", "\tclose(start)\n")},
 	{id: "count-no-ctx-check", file: "scenarios/counter.go",
-		desc:  "Count's workers never check ctx",
+		desc: "Count's workers never check ctx",
 		edits: []edit{
 			{"\t\t\tfor i := range cfg.Items {\n\t\t\t\tif i%4096 == 0 && ctx.Err() != nil {\n\t\t\t\t\treturn\n\t\t\t\t}\n", "\t\t\tfor range cfg.Items {\n"},
 		}},
