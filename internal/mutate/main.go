@@ -25,6 +25,7 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -50,10 +51,22 @@ type verdict struct {
 	elapsed time.Duration
 }
 
+// interrupted is cancelled on SIGINT or SIGTERM: the test runs in progress
+// are killed (they run in their own process groups, which a terminal's ^C
+// does not reach) and the copies removed before mutate exits.
+var interrupted context.Context
+
 func main() {
 	flag.Parse()
+	var stop context.CancelFunc
+	interrupted, stop = signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	if err := run(); err != nil {
+		stop()
 		fmt.Fprintln(os.Stderr, "mutate:", err)
+		if errors.Is(err, errFailed) {
+			os.Exit(1)
+		}
 		os.Exit(2)
 	}
 }
@@ -121,6 +134,9 @@ func run() error {
 	var wg sync.WaitGroup
 	var printMu sync.Mutex
 	for i, m := range todo {
+		if interrupted.Err() != nil {
+			break
+		}
 		dir := <-copies
 		wg.Go(func() {
 			defer func() { copies <- dir }()
@@ -132,6 +148,9 @@ func run() error {
 		})
 	}
 	wg.Wait()
+	if interrupted.Err() != nil {
+		return errors.New("interrupted")
+	}
 	wall := time.Since(start)
 
 	table := render(results, wall)
@@ -143,11 +162,14 @@ func run() error {
 	}
 	for _, v := range results {
 		if v.status == "SURVIVED" || v.status == "no-compile" {
-			os.Exit(1)
+			return errFailed // after the deferred removal of the copies
 		}
 	}
 	return nil
 }
+
+// errFailed reports that a mutation survived or did not compile.
+var errFailed = errors.New("a mutation survived or did not compile")
 
 // test applies m to the copy in dir, runs the tests and restores the file.
 func test(dir string, m mutation) verdict {
@@ -187,7 +209,7 @@ var (
 // testTree runs the tests in dir and says whether they caught anything.
 func testTree(dir string) (status, by string, out []byte) {
 	args := append([]string{"test", "-race", "-short", "-count=1", "-timeout", timeoutFlag.String()}, pkgs...)
-	ctx, cancel := context.WithTimeout(context.Background(), *timeoutFlag+60*time.Second)
+	ctx, cancel := context.WithTimeout(interrupted, *timeoutFlag+60*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = dir
