@@ -104,8 +104,8 @@ func MemoryFetcher(latency time.Duration) Fetcher {
 // clients such as curl.
 type FileServer struct {
 	srv     *httptest.Server
-	clients []*http.Client // each with a Transport of one connection
-	next    atomic.Uint64  // the client of the next Fetch, modulo len(clients)
+	conns   []*http.Transport // each of one connection
+	next    atomic.Uint64     // the transport of the next Fetch, modulo len(conns)
 	latency time.Duration
 	served  atomic.Int64
 }
@@ -128,8 +128,8 @@ func NewFileServer(latency time.Duration) *FileServer {
 	s.srv.Config.Protocols.SetUnencryptedHTTP2(true)
 	s.srv.Config.HTTP2 = &http.HTTP2Config{MaxConcurrentStreams: maxStreams}
 	s.srv.Start()
-	s.clients = make([]*http.Client, fileServerConns)
-	for c := range s.clients {
+	s.conns = make([]*http.Transport, fileServerConns)
+	for c := range s.conns {
 		tr := &http.Transport{
 			Protocols: new(http.Protocols),
 			// One connection: without this bound, every request issued
@@ -153,7 +153,7 @@ func NewFileServer(latency time.Duration) *FileServer {
 			DisableCompression: true,
 		}
 		tr.Protocols.SetUnencryptedHTTP2(true)
-		s.clients[c] = &http.Client{Transport: tr}
+		s.conns[c] = tr
 	}
 	return s
 }
@@ -212,7 +212,9 @@ func (s *FileServer) Fetch(ctx context.Context, i int) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	resp, err := s.clients[s.next.Add(1)%uint64(len(s.clients))].Do(req)
+	// The Transport rather than an http.Client: there are no redirects,
+	// cookies or timeouts to handle, only the request.
+	resp, err := s.conns[s.next.Add(1)%uint64(len(s.conns))].RoundTrip(req)
 	if err != nil {
 		return nil, err
 	}
@@ -236,8 +238,8 @@ func (s *FileServer) Fetch(ctx context.Context, i int) ([]byte, error) {
 // running, or will be shortly: the transport's per-connection goroutines
 // exit as their sockets close.
 func (s *FileServer) Close() {
-	for _, c := range s.clients {
-		c.CloseIdleConnections()
+	for _, tr := range s.conns {
+		tr.CloseIdleConnections()
 	}
 	s.srv.Close()
 }
