@@ -155,6 +155,21 @@ func NewFileServer(latency time.Duration) *FileServer {
 		tr.Protocols.SetUnencryptedHTTP2(true)
 		s.conns[c] = tr
 	}
+	// Connect now: each connection's dial and HTTP/2 handshake is a cost
+	// of the client, not of the first fetches that happen to use it.
+	var connected sync.WaitGroup
+	for _, tr := range s.conns {
+		connected.Go(func() {
+			req, err := http.NewRequest(http.MethodHead, s.srv.URL+"/", nil)
+			if err != nil {
+				return
+			}
+			if resp, err := tr.RoundTrip(req); err == nil {
+				resp.Body.Close() // 404 Not Found, at once
+			}
+		})
+	}
+	connected.Wait()
 	return s
 }
 
