@@ -40,7 +40,7 @@ var (
 	jobs        = flag.Int("j", 2, "mutations tested at once, each in its own copy of the tree")
 	timeoutFlag = flag.Duration("timeout", 120*time.Second, "the test binary's -timeout; the run is killed 60s after it")
 	mdFlag      = flag.String("md", "", "also write the table, in Markdown, to this file")
-	listFlag    = flag.Bool("list", false, "list the mutations and exit")
+	listFlag    = flag.Bool("list", false, "list the mutations, after checking that each applies, and exit")
 	pkgs        = []string{"./scenarios/", "./correctness/"}
 )
 
@@ -90,12 +90,6 @@ func run() error {
 			todo = append(todo, m)
 		}
 	}
-	if *listFlag {
-		for _, m := range todo {
-			fmt.Printf("%-28s %-24s %s\n", m.id, m.file, m.desc)
-		}
-		return nil
-	}
 	root, err := os.Getwd()
 	if err != nil {
 		return err
@@ -108,6 +102,12 @@ func run() error {
 		if _, err := m.apply(root); err != nil {
 			return err
 		}
+	}
+	if *listFlag {
+		for _, m := range todo {
+			fmt.Printf("%-28s %-24s %s\n", m.id, m.file, m.desc)
+		}
+		return nil
 	}
 
 	start := time.Now()
