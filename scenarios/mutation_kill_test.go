@@ -195,3 +195,21 @@ func TestLeakSimultaneousAnswersDoNotBlock(t *testing.T) {
 		})
 	}
 }
+
+// Kills executor-map-no-recover: a call of MapTasks that panics fails the
+// map with a *PanicError, as a submitted task's panic fails its Future,
+// instead of crashing the program.
+func TestMapTasksPanicBecomesAnError(t *testing.T) {
+	e := scenarios.NewTaskExecutor(2)
+	defer func() { require.NoError(t, e.Shutdown(t.Context())) }()
+	_, err := scenarios.MapTasks(t.Context(), e, []int{0, 1, 2}, func(_ context.Context, i int) (int, error) {
+		if i == 1 {
+			panic("kaboom in map")
+		}
+		return i, nil
+	})
+	var pe *scenarios.PanicError
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, "kaboom in map", pe.Value)
+	assert.Contains(t, err.Error(), "map item 1")
+}
