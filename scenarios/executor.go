@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"runtime/debug"
 	"slices"
 	"sync"
@@ -70,18 +71,46 @@ func (p *PanicError) Unwrap() error {
 // ready once, when the task returns, panics, or is cancelled before it ran.
 // Its methods are safe for concurrent use.
 type Future[T any] struct {
-	done chan struct{}
-	val  T
-	err  error
+	ready atomic.Bool // set once val and err are final
+	mu    sync.Mutex  // guards done
+	done  chan struct{}
+	val   T
+	err   error
 }
+
+// closedChan is the Done channel of a Future that was ready before anyone
+// asked for one: most futures are never waited on through a channel, and
+// need not make one.
+var closedChan = func() chan struct{} {
+	c := make(chan struct{})
+	close(c)
+	return c
+}()
 
 func (f *Future[T]) set(v T, err error) {
 	f.val, f.err = v, err
-	close(f.done)
+	f.mu.Lock()
+	f.ready.Store(true)
+	if f.done == nil {
+		f.done = closedChan
+	} else {
+		close(f.done)
+	}
+	f.mu.Unlock()
 }
 
 // Done returns a channel that is closed when the result is ready.
-func (f *Future[T]) Done() <-chan struct{} { return f.done }
+func (f *Future[T]) Done() <-chan struct{} {
+	if f.ready.Load() {
+		return closedChan
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.done == nil {
+		f.done = make(chan struct{})
+	}
+	return f.done
+}
 
 // Get waits for the result and returns what the task returned. If the task
 // panicked, the error is a *[PanicError]; if it never ran because its
@@ -91,18 +120,55 @@ func (f *Future[T]) Done() <-chan struct{} { return f.done }
 // wait does not cancel the work (cancel the context given to [Submit] for
 // that). A result that is already ready is returned even if ctx is done.
 func (f *Future[T]) Get(ctx context.Context) (T, error) {
-	select {
-	case <-f.done:
+	if f.ready.Load() {
 		return f.val, f.err
-	default:
 	}
 	select {
-	case <-f.done:
+	case <-f.Done():
 		return f.val, f.err
 	case <-ctx.Done():
+		if f.ready.Load() {
+			return f.val, f.err
+		}
 		var zero T
 		return zero, ctx.Err()
 	}
+}
+
+// runner is a queued task: a Submit's task, or one item of a MapTasks. It
+// recovers its own panics; only runtime.Goexit gets out of run.
+type runner interface {
+	run()
+	// release returns the task's hold on the context link it ran with.
+	// It is called with the executor's mu held.
+	release()
+}
+
+// taskQueue is a FIFO of runners in a ring buffer that grows as needed and
+// is reused, so that a steady stream of tasks allocates nothing.
+type taskQueue struct {
+	buf  []runner
+	head int // index of the oldest runner in buf
+	n    int // number of runners queued
+}
+
+func (q *taskQueue) push(r runner) {
+	if q.n == len(q.buf) {
+		buf := make([]runner, max(2*len(q.buf), 64))
+		copied := copy(buf, q.buf[q.head:])
+		copy(buf[copied:], q.buf[:q.head])
+		q.buf, q.head = buf, 0
+	}
+	q.buf[(q.head+q.n)%len(q.buf)] = r
+	q.n++
+}
+
+func (q *taskQueue) pop() runner {
+	r := q.buf[q.head]
+	q.buf[q.head] = nil
+	q.head = (q.head + 1) % len(q.buf)
+	q.n--
+	return r
 }
 
 // TaskExecutor runs submitted tasks on a fixed pool of goroutines, like
@@ -114,14 +180,73 @@ func (f *Future[T]) Get(ctx context.Context) (T, error) {
 type TaskExecutor struct {
 	mu      sync.Mutex
 	ready   sync.Cond     // signalled when queue grows or closed is set
-	queue   []func()      // tasks not yet started, oldest first
+	queue   taskQueue     // tasks not yet started, oldest first
 	closed  bool          // Shutdown began: Submit refuses new tasks
 	pending int           // tasks submitted and not yet finished
 	drained chan struct{} // closed once closed is set and pending is 0
+	last    *ctxLink      // the link of the latest Submit, kept for the next
 
 	workers sync.WaitGroup
 	kill    context.Context // cancelled when a Shutdown gives up waiting
 	stop    context.CancelCauseFunc
+}
+
+// ctxLink is a context derived from a Submit's context that is also
+// cancelled when a Shutdown gives up waiting. Tasks submitted one after
+// another with the same context share one link, instead of paying for a
+// context.WithCancelCause and a context.AfterFunc each: the executor keeps
+// its latest link while tasks use it, and the one before it until its last
+// task is done.
+type ctxLink struct {
+	parent context.Context
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+	unhook func() bool
+	refs   int // tasks queued or running with ctx; guarded by the executor's mu
+}
+
+func newCtxLink(parent, kill context.Context) *ctxLink {
+	l := &ctxLink{parent: parent}
+	l.ctx, l.cancel = context.WithCancelCause(parent)
+	l.unhook = context.AfterFunc(kill, func() { l.cancel(context.Cause(kill)) })
+	return l
+}
+
+func (l *ctxLink) close() {
+	l.unhook()
+	l.cancel(nil)
+}
+
+// link returns the context link for a task submitted with ctx, holding it
+// for the task. e.mu must be held.
+func (e *TaskExecutor) link(ctx context.Context) *ctxLink {
+	l := e.last
+	if l == nil || !sameContext(l.parent, ctx) {
+		if l != nil && l.refs == 0 {
+			l.close()
+		}
+		l = newCtxLink(ctx, e.kill)
+		e.last = l
+	}
+	l.refs++
+	return l
+}
+
+// unlink lets go of a task's hold on l. e.mu must be held.
+func (e *TaskExecutor) unlink(l *ctxLink) {
+	l.refs--
+	if l.refs == 0 && l != e.last {
+		l.close()
+	}
+}
+
+// sameContext reports whether a and b are the same context, without
+// panicking on a Context implementation whose type is not comparable.
+func sameContext(a, b context.Context) bool {
+	if t := reflect.TypeOf(a); t != reflect.TypeOf(b) || !t.Comparable() {
+		return false
+	}
+	return a == b
 }
 
 // NewTaskExecutor starts an executor with the given number of worker
@@ -137,51 +262,95 @@ func NewTaskExecutor(workers int) *TaskExecutor {
 }
 
 // work is a worker goroutine: it runs queued tasks until the queue is empty
-// and Shutdown has begun.
+// and Shutdown has begun. It accounts for each task it ran when it next
+// takes the lock, to take it once a task.
 func (e *TaskExecutor) work() {
+	var ran runner
 	for {
 		e.mu.Lock()
-		for len(e.queue) == 0 && !e.closed {
+		if ran != nil {
+			e.finish(ran)
+			ran = nil
+		}
+		for e.queue.n == 0 && !e.closed {
 			e.ready.Wait()
 		}
-		if len(e.queue) == 0 {
+		if e.queue.n == 0 {
 			e.mu.Unlock()
 			return
 		}
-		task := e.queue[0]
-		e.queue[0] = nil
-		e.queue = e.queue[1:]
+		r := e.queue.pop()
 		e.mu.Unlock()
 
-		e.run(task)
+		e.run(r)
+		ran = r
 	}
 }
 
-// run runs one task. Panics are recovered inside task; only runtime.Goexit
-// gets out, and it ends the worker goroutine: run then starts a replacement
-// so that the pool keeps its size. The replacement's Add happens before this
-// worker's Done, so Shutdown's Wait cannot miss it.
-func (e *TaskExecutor) run(task func()) {
+// run runs one task. Panics are recovered inside the task; only
+// runtime.Goexit gets out, and it ends the worker goroutine: run then starts
+// a replacement so that the pool keeps its size, and accounts for the task
+// itself. The replacement's Add happens before this worker's Done, so
+// Shutdown's Wait cannot miss it.
+func (e *TaskExecutor) run(r runner) {
 	normal := false
 	defer func() {
 		if !normal {
 			e.workers.Go(e.work)
+			e.mu.Lock()
+			e.finish(r)
+			e.mu.Unlock()
 		}
-		e.finish()
 	}()
-	task()
+	r.run()
 	normal = true
 }
 
-// finish accounts for one task that is done, however it ended.
-func (e *TaskExecutor) finish() {
-	e.mu.Lock()
+// finish accounts for one task that is done, however it ended. e.mu must be
+// held.
+func (e *TaskExecutor) finish(r runner) {
+	r.release()
 	e.pending--
 	if e.pending == 0 && e.closed {
 		close(e.drained)
 	}
-	e.mu.Unlock()
 }
+
+// task is a Submit's task and its Future, in one allocation.
+type task[T any] struct {
+	Future[T]
+	e    *TaskExecutor
+	ctx  context.Context // the context given to Submit
+	link *ctxLink        // ctx, also cancelled when a Shutdown gives up
+	f    func(context.Context) (T, error)
+}
+
+func (t *task[T]) run() {
+	if err := t.ctx.Err(); err != nil {
+		t.set(*new(T), err)
+		return
+	}
+	if t.e.kill.Err() != nil {
+		t.set(*new(T), context.Cause(t.e.kill))
+		return
+	}
+	normal := false
+	defer func() {
+		if normal {
+			return
+		}
+		if r := recover(); r != nil {
+			t.set(*new(T), &PanicError{Value: r, Stack: debug.Stack()})
+			return
+		}
+		t.set(*new(T), errGoexit)
+	}()
+	v, err := t.f(t.link.ctx)
+	normal = true
+	t.set(v, err)
+}
+
+func (t *task[T]) release() { t.e.unlink(t.link) }
 
 // Submit queues f to run on one of e's workers and returns its [Future]
 // without waiting. f receives a context derived from ctx, which is also
@@ -194,47 +363,95 @@ func (e *TaskExecutor) finish() {
 // that has already failed with [ErrShutdown], as Python's submit raises
 // RuntimeError after shutdown.
 func Submit[T any](ctx context.Context, e *TaskExecutor, f func(context.Context) (T, error)) *Future[T] {
-	fut := &Future[T]{done: make(chan struct{})}
-	task := func() {
-		if err := ctx.Err(); err != nil {
-			fut.set(*new(T), err)
-			return
-		}
-		if e.kill.Err() != nil {
-			fut.set(*new(T), context.Cause(e.kill))
-			return
-		}
-		tctx, cancel := context.WithCancelCause(ctx)
-		defer cancel(nil)
-		unhook := context.AfterFunc(e.kill, func() { cancel(context.Cause(e.kill)) })
-		defer unhook()
-
-		normal := false
-		defer func() {
-			if normal {
-				return
-			}
-			if r := recover(); r != nil {
-				fut.set(*new(T), &PanicError{Value: r, Stack: debug.Stack()})
-				return
-			}
-			fut.set(*new(T), errGoexit)
-		}()
-		v, err := f(tctx)
-		normal = true
-		fut.set(v, err)
-	}
-
+	t := &task[T]{e: e, ctx: ctx, f: f}
 	e.mu.Lock()
-	defer e.mu.Unlock()
 	if e.closed {
-		fut.set(*new(T), ErrShutdown)
-		return fut
+		e.mu.Unlock()
+		t.set(*new(T), ErrShutdown)
+		return &t.Future
 	}
+	t.link = e.link(ctx)
 	e.pending++
-	e.queue = append(e.queue, task)
+	e.queue.push(t)
 	e.ready.Signal()
-	return fut
+	e.mu.Unlock()
+	return &t.Future
+}
+
+// mapBatch is one call of MapTasks: its items are queued as runners
+// pointing into one slice, and report to the caller through one channel.
+type mapBatch[In, Out any] struct {
+	e      *TaskExecutor
+	parent context.Context // the context given to MapTasks
+	ctx    context.Context // parent, also cancelled on a failure or a Shutdown giving up
+	f      func(context.Context, In) (Out, error)
+	in     []In
+	out    []Out
+	items  []mapItem[In, Out]
+	notify chan struct{} // a token after an item is done, for the caller to look
+}
+
+// mapItem is the call of a MapTasks on its i-th input.
+type mapItem[In, Out any] struct {
+	b    *mapBatch[In, Out]
+	i    int
+	err  error
+	done atomic.Bool
+}
+
+func (it *mapItem[In, Out]) finish(v Out, err error) {
+	b := it.b
+	b.out[it.i], it.err = v, err
+	it.done.Store(true)
+	select {
+	case b.notify <- struct{}{}:
+	default: // a token is already there: the caller will look again
+	}
+}
+
+func (it *mapItem[In, Out]) run() {
+	b := it.b
+	if err := b.parent.Err(); err != nil {
+		it.finish(*new(Out), err)
+		return
+	}
+	if b.e.kill.Err() != nil {
+		it.finish(*new(Out), context.Cause(b.e.kill))
+		return
+	}
+	if err := b.ctx.Err(); err != nil {
+		it.finish(*new(Out), err)
+		return
+	}
+	normal := false
+	defer func() {
+		if normal {
+			return
+		}
+		if r := recover(); r != nil {
+			it.finish(*new(Out), &PanicError{Value: r, Stack: debug.Stack()})
+			return
+		}
+		it.finish(*new(Out), errGoexit)
+	}()
+	v, err := b.f(b.ctx, b.in[it.i])
+	normal = true
+	it.finish(v, err)
+}
+
+func (it *mapItem[In, Out]) release() {}
+
+// wait waits until item i is done, or ctx is done; it reports whether the
+// item is done.
+func (b *mapBatch[In, Out]) wait(ctx context.Context, i int) bool {
+	for !b.items[i].done.Load() {
+		select {
+		case <-b.notify:
+		case <-ctx.Done():
+			return b.items[i].done.Load()
+		}
+	}
+	return true
 }
 
 // MapTasks runs f on every input in e, at most as many at once as e has
@@ -245,26 +462,44 @@ func Submit[T any](ctx context.Context, e *TaskExecutor, f func(context.Context)
 // it cancels the calls, waits for them, and returns ctx.Err(). MapTasks
 // never returns while a call it made is still running.
 func MapTasks[In, Out any](ctx context.Context, e *TaskExecutor, inputs []In, f func(context.Context, In) (Out, error)) ([]Out, error) {
-	mctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	futures := make([]*Future[Out], len(inputs))
-	for i, in := range inputs {
-		futures[i] = Submit(mctx, e, func(ctx context.Context) (Out, error) { return f(ctx, in) })
-	}
 	out := make([]Out, len(inputs))
-	for i, fut := range futures {
-		v, err := fut.Get(ctx)
-		if err != nil {
-			cancel()
-			for _, fut := range futures[i:] {
-				<-fut.Done()
-			}
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			return nil, fmt.Errorf("executor: map item %d: %w", i, err)
+	if len(inputs) == 0 {
+		return out, nil
+	}
+	b := &mapBatch[In, Out]{e: e, parent: ctx, f: f, in: inputs, out: out, notify: make(chan struct{}, 1)}
+	var cancel context.CancelCauseFunc
+	b.ctx, cancel = context.WithCancelCause(ctx)
+	defer cancel(nil)
+	unhook := context.AfterFunc(e.kill, func() { cancel(context.Cause(e.kill)) })
+	defer unhook()
+	b.items = make([]mapItem[In, Out], len(inputs))
+
+	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		return nil, fmt.Errorf("executor: map item %d: %w", 0, ErrShutdown)
+	}
+	for i := range b.items {
+		it := &b.items[i]
+		it.b, it.i = b, i
+		e.queue.push(it)
+	}
+	e.pending += len(b.items)
+	e.ready.Broadcast()
+	e.mu.Unlock()
+
+	for i := range b.items {
+		if b.wait(ctx, i) && b.items[i].err == nil {
+			continue
 		}
-		out[i] = v
+		cancel(nil)
+		for j := i; j < len(b.items); j++ {
+			b.wait(context.Background(), j)
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("executor: map item %d: %w", i, b.items[i].err)
 	}
 	return out, nil
 }
@@ -297,6 +532,14 @@ func (e *TaskExecutor) Shutdown(ctx context.Context) error {
 	}
 	// The workers return once the queue is empty: every task has finished.
 	e.workers.Wait()
+	e.mu.Lock()
+	if l := e.last; l != nil {
+		e.last = nil
+		if l.refs == 0 {
+			l.close()
+		}
+	}
+	e.mu.Unlock()
 	e.stop(nil)
 	return err
 }

@@ -305,3 +305,59 @@ func TestCheckExecutorRejectsAnUnboundedPool(t *testing.T) {
 	res.MaxConcurrent = 4
 	assert.EqualError(t, s.Check(cfg, res), "4 tasks ran at once on a pool of 3 workers")
 }
+
+// ctxKey is the key of the values TestEachTaskSeesItsOwnContext tells its
+// contexts apart by.
+type ctxKey struct{}
+
+// slicedCtx is a Context whose type is not comparable: the executor must
+// not compare two of them with ==, which would panic.
+type slicedCtx struct {
+	context.Context
+	tags []string
+}
+
+func TestEachTaskSeesItsOwnContext(t *testing.T) {
+	e := scenarios.NewTaskExecutor(1)
+	defer func() { require.NoError(t, e.Shutdown(t.Context())) }()
+	a := context.WithValue(t.Context(), ctxKey{}, "a")
+	b, cancelB := context.WithCancel(context.WithValue(t.Context(), ctxKey{}, "b"))
+	s1 := slicedCtx{context.WithValue(t.Context(), ctxKey{}, "s1"), []string{"s1"}}
+	s2 := slicedCtx{context.WithValue(t.Context(), ctxKey{}, "s2"), []string{"s2"}}
+
+	// The first task holds the one worker until release is closed, so that
+	// all of them are queued at once, with the contexts interleaved.
+	release := make(chan struct{})
+	type seen struct {
+		value any
+		err   error
+	}
+	task := func(ctx context.Context) (seen, error) {
+		<-release
+		return seen{ctx.Value(ctxKey{}), ctx.Err()}, nil
+	}
+	futures := []*scenarios.Future[seen]{
+		scenarios.Submit(a, e, task),
+		scenarios.Submit(b, e, task),
+		scenarios.Submit(a, e, task),
+		scenarios.Submit(s1, e, task),
+		scenarios.Submit(s2, e, task),
+		scenarios.Submit(a, e, task),
+	}
+	close(release)
+	for i, want := range []any{"a", "b", "a", "s1", "s2", "a"} {
+		got, err := futures[i].Get(t.Context())
+		require.NoError(t, err, "task %d", i)
+		assert.Equal(t, want, got.value, "task %d", i)
+		assert.NoError(t, got.err, "task %d", i)
+	}
+
+	// A task submitted with b once b is cancelled does not run; a task
+	// submitted with a still does.
+	cancelB()
+	_, err := scenarios.Submit(b, e, task).Get(t.Context())
+	assert.ErrorIs(t, err, context.Canceled)
+	got, err := scenarios.Submit(a, e, task).Get(t.Context())
+	require.NoError(t, err)
+	assert.Equal(t, seen{"a", nil}, got)
+}
