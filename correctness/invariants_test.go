@@ -144,10 +144,7 @@ func TestSerialBaselines(t *testing.T) {
 // ignoresCancel lists the runs known to break the cancellation contract of
 // scenarios.RunFunc, each with the reason. TestCancelBeforeStart skips them,
 // saying so, until they are fixed; remove an entry with its fix.
-var ignoresCancel = map[string]string{
-	"condition/serial": "conditionSerial never looks at ctx, and Queue.Put with room succeeds whatever ctx says, " +
-		"so a cancelled serial run does all its work and returns nil (fix: check ctx.Err() in its loop)",
-}
+var ignoresCancel = map[string]string{}
 
 // TestCancelBeforeStart: a run whose context is already cancelled returns
 // context.Canceled, and leaves nothing running.

@@ -233,6 +233,9 @@ func conditionSerial(ctx context.Context, cfg Config) (Result, error) {
 	q := NewQueue[int](cfg.Limit)
 	counts := make([]atomic.Int32, cfg.Items)
 	for i := range cfg.Items {
+		if err := ctx.Err(); err != nil {
+			return Result{}, err
+		}
 		if err := q.Put(ctx, i); err != nil {
 			return Result{}, err
 		}

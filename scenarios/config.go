@@ -62,6 +62,9 @@ type ConfigError struct {
 }
 
 func (e *ConfigError) Error() string {
+	if s, ok := e.Value.(string); ok {
+		return fmt.Sprintf("%s %q: %s", e.Field, s, e.Reason)
+	}
 	return fmt.Sprintf("%s %v: %s", e.Field, e.Value, e.Reason)
 }
 

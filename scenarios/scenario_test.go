@@ -82,7 +82,8 @@ func TestConfigValidate(t *testing.T) {
 		{"workers=too many", func(c *scenarios.Config) { c.Workers = scenarios.MaxWorkers + 1 }, "workers 10001: must be between 0 and 10000"},
 		{"items=-1", func(c *scenarios.Config) { c.Items = -1 }, "items -1: must be between 0 and 67108864"},
 		{"latency=-1s", func(c *scenarios.Config) { c.Latency = -1e9 }, "latency -1s: must be between 0s and 1m0s"},
-		{"backend=ftp", func(c *scenarios.Config) { c.Backend = "ftp" }, `backend ftp: must be "http" or "memory"`},
+		{"backend with a newline stays on one line", func(c *scenarios.Config) { c.Backend = "a\nb" }, `backend "a\nb": must be "http" or "memory"`},
+		{"backend=ftp", func(c *scenarios.Config) { c.Backend = "ftp" }, `backend "ftp": must be "http" or "memory"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := ok

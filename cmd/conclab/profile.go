@@ -24,11 +24,11 @@ them back and write the report:
 	OUT/<scenario>/cpu-<n>.pb.gz, cpu-<n>.svg (flame graph), run-<n>.json
 	OUT/report.md, OUT/report.html, OUT/speedup-<scenario>.svg
 
-Earlier recordings of the scenarios recorded are replaced; those of other
-scenarios stay in OUT and appear in the report too. Progress goes to
-stderr, the scaling table to stdout. Each recording repeats
-the scenario until at least 0.4 s × -work have passed, so that its profile
-has samples; wall times are per round. Open a profile interactively with
+Each recording repeats the scenario until at least 0.4 s × -work have
+passed, so that its profile has samples; wall times are per round. Earlier
+recordings of the scenarios recorded are replaced; those of other scenarios
+stay in OUT and appear in the report too. Progress goes to stderr, the
+scaling table to stdout. Open a profile interactively with
 'go tool pprof -http=:0 FILE'; 'conclab report' rebuilds the report from
 profiles on disk (see package internal/profiling).`
 

@@ -77,6 +77,8 @@ func TestProfileWritesTheReport(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(md), "## counter-mutex")
 	assert.Contains(t, string(md), "[cpu-2.svg](counter-mutex/cpu-2.svg)")
+	assert.Contains(t, string(md), "lock = threading.Lock()", "the article's Python beside each scenario")
+	assert.Contains(t, string(md), "> The article: A Lock “ensures only one thread accesses a resource at a time”.")
 
 	// report rebuilds the same report from the files alone.
 	require.NoError(t, os.Remove(filepath.Join(out, "report.md")))

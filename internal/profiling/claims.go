@@ -48,8 +48,10 @@ const (
 	// and still count as "waiting costs no CPU".
 	idleParallelism = 0.2
 	// overlapSpeedup is the least speed-up over the serial baseline that
-	// shows I/O waits overlapping.
-	overlapSpeedup = 2
+	// shows I/O waits overlapping: with k waits in flight at once it is
+	// about k, so 1.5 is clearly more than one wait at a time, whatever the
+	// scenario's limit.
+	overlapSpeedup = 1.5
 	// waitShare is the least share of a round's wall time a mutex or block
 	// wait must reach to count as contention.
 	waitShare = 0.01

@@ -283,6 +283,7 @@ func recordScenario(ctx context.Context, dir string, s *scenarios.Scenario, cfg 
 		Section:         s.Section.String(),
 		Kind:            s.Kind.String(),
 		Doc:             s.Doc,
+		Python:          s.Python,
 		Procs:           n,
 		Config:          cfg,
 		Rounds:          rec.Rounds,
