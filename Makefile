@@ -7,7 +7,7 @@ PKGS    ?= ./...
 CPUS    ?= 1,2,4
 BENCHOUT ?= bench.txt
 
-.PHONY: all test stress fuzz bench bench-gate bench-compare profile report compare-python lint ci test-cpus stress-short fuzz-short clean help
+.PHONY: all test stress fuzz bench bench-gate bench-compare profile report compare-python lint ci test-cpus stress-short fuzz-short mutate clean help
 
 all: lint test
 
@@ -69,6 +69,10 @@ fuzz-short:
 ## bench-compare: benchmarks of BASE (default: the merge base with origin/main, else HEAD~1) and of the work tree, gated by scripts/bench-gate.
 bench-compare:
 	scripts/bench-compare $(BASE)
+
+## mutate: inject each concurrency bug of internal/mutate (a removed lock, a missing Done, close, Signal or Release, ...) into a copy of the tree and report which test catches it; about 13 min.
+mutate:
+	scripts/mutate
 
 clean:
 	rm -rf profiles/*/ profiles/report.md profiles/report.html $(BENCHOUT)
