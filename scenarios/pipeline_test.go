@@ -135,7 +135,7 @@ func TestPipelineStops(t *testing.T) {
 				start := time.Now()
 				err := scenarios.Pipeline(ctx, n, workers, stage, func(int, int) error {
 					if consumed == tc.failSink {
-						time.Sleep(tc.sinkDelay)
+						time.Sleep(tc.sinkDelay) // virtual time: a slow consumer inside the synctest bubble
 						return errSink
 					}
 					consumed++

@@ -79,7 +79,7 @@ func TestTimeSerialLeavesTheCheckOut(t *testing.T) {
 			},
 			Check: func(scenarios.Config, scenarios.Result) error {
 				checks++
-				time.Sleep(time.Second) // a Check that redoes the serial work
+				time.Sleep(time.Second) // virtual time in the bubble: a Check that redoes the serial work
 				return nil
 			},
 		}
