@@ -210,7 +210,7 @@ func init() {
 		Python:   pipelinePython,
 		Doc:      "producer → fan-out of stage workers → one consumer over channels: the queue replaces the lock",
 		Kind:     CPU,
-		Defaults: Config{Items: 1000, Work: 10_000},
+		Defaults: Config{Items: 1000, Work: 400_000},
 		Run:      pipelineRun,
 		Serial:   pipelineSerial,
 		Check:    checkPipeline,
