@@ -316,6 +316,27 @@ func (e *TaskExecutor) finish(r runner) {
 	}
 }
 
+// guard calls f and hands its outcome to set, exactly once however f ends:
+// its result, a *PanicError if it panics, or errGoexit if it calls
+// runtime.Goexit (set then runs while the goroutine unwinds, since nothing
+// after f would).
+func guard[T any](f func() (T, error), set func(T, error)) {
+	normal := false
+	defer func() {
+		if normal {
+			return
+		}
+		if r := recover(); r != nil {
+			set(*new(T), &PanicError{Value: r, Stack: debug.Stack()})
+			return
+		}
+		set(*new(T), errGoexit)
+	}()
+	v, err := f()
+	normal = true
+	set(v, err)
+}
+
 // task is a Submit's task and its Future, in one allocation.
 type task[T any] struct {
 	Future[T]
@@ -334,20 +355,7 @@ func (t *task[T]) run() {
 		t.set(*new(T), context.Cause(t.e.kill))
 		return
 	}
-	normal := false
-	defer func() {
-		if normal {
-			return
-		}
-		if r := recover(); r != nil {
-			t.set(*new(T), &PanicError{Value: r, Stack: debug.Stack()})
-			return
-		}
-		t.set(*new(T), errGoexit)
-	}()
-	v, err := t.f(t.link.ctx)
-	normal = true
-	t.set(v, err)
+	guard(func() (T, error) { return t.f(t.link.ctx) }, t.set)
 }
 
 func (t *task[T]) release() { t.e.unlink(t.link) }
@@ -423,20 +431,7 @@ func (it *mapItem[In, Out]) run() {
 		it.finish(*new(Out), err)
 		return
 	}
-	normal := false
-	defer func() {
-		if normal {
-			return
-		}
-		if r := recover(); r != nil {
-			it.finish(*new(Out), &PanicError{Value: r, Stack: debug.Stack()})
-			return
-		}
-		it.finish(*new(Out), errGoexit)
-	}()
-	v, err := b.f(b.ctx, b.in[it.i])
-	normal = true
-	it.finish(v, err)
+	guard(func() (Out, error) { return b.f(b.ctx, b.in[it.i]) }, it.finish)
 }
 
 func (it *mapItem[In, Out]) release() {}
