@@ -69,10 +69,18 @@ type run struct {
 func runHunted(t *testing.T, bin, dir, test string, env ...string) run {
 	t.Helper()
 	report := filepath.Join(t.TempDir(), "report.jsonl")
-	cmd := exec.Command(bin, "-test.run", "^"+test+"$", "-test.v", "-test.timeout=0")
+	args := []string{"-test.run", "^" + test + "$", "-test.v", "-test.timeout=0"}
+	cmd := exec.Command(bin)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "CONCLAB_HUNT_REPORT="+report, "CONCLAB_HUNT_SEED=1", "CONCLAB_HUNT_STALL=400ms", "CONCLAB_HUNT_GRACE=300ms")
-	cmd.Env = append(cmd.Env, env...)
+	cmd.Env = append(os.Environ(), "CONCLAB_HUNT_REPORT="+report, "CONCLAB_HUNT_SEED=1", "CONCLAB_HUNT_STALL=400ms", "CONCLAB_HUNT_GRACE=1s")
+	for _, e := range env {
+		if strings.HasPrefix(e, "-") {
+			args = append(args, e)
+		} else {
+			cmd.Env = append(cmd.Env, e)
+		}
+	}
+	cmd.Args = append(cmd.Args, args...)
 	out, err := cmd.CombinedOutput()
 	r := run{output: string(out)}
 	if ee, ok := err.(*exec.ExitError); ok {
