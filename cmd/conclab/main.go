@@ -9,6 +9,7 @@
 //	conclab profile [flags]           record profiles per scenario and core count, write the report
 //	conclab report DIR                rebuild the report from profiles on disk
 //	conclab worker                    serve as a process-pool child (started by the pool itself)
+//	conclab hunt [flags] [packages]   hunt the concurrency bugs in any package's own tests
 //
 // Every subcommand takes -h. Usage errors (an unknown scenario, a bad flag
 // value, extra arguments, an unwritable output directory) print one line on
@@ -52,6 +53,7 @@ func init() {
 		{"profile", "[flags]", "record profiles per scenario and core count, and write the report", runProfile},
 		{"report", "[flags] DIR", "rebuild the report from the profiles in DIR", runReport},
 		{"worker", "", "serve as a process-pool child (the pool starts it)", runWorker},
+		{"hunt", "[flags] [pkgs]", "hunt races, leaks, deadlocks, lock-order cycles in a package's tests", runHunt},
 	}
 }
 
