@@ -227,7 +227,7 @@ func (r *rewriter) hookTest(fd *ast.FuncDecl) {
 	default:
 		name = params[0].Names[0].Name
 	}
-	r.insert(fd.Body.Lbrace+1, fmt.Sprintf("%s.Test(%s); ", RuntimeName, name))
+	r.insert(fd.Body.Lbrace+1, fmt.Sprintf("%s.Test(%s);", RuntimeName, name))
 }
 
 // isTestName is the testing package's rule: Test, then nothing or a
