@@ -2,8 +2,9 @@
 // lock that guards it.
 //
 // It has the shape of kubernetes#81148 (the scheduler's unschedulable pods
-// map): the flush loop reads each entry's timestamp under the queue's lock, but
-// the update path writes the timestamp after releasing it.
+// map, whose timestamps were touched outside the queue's lock): Add refreshes a
+// pod's timestamp under q.mu, but Age looks the pod up under q.mu and reads the
+// timestamp after releasing it.
 package podqueue
 
 import (
@@ -29,13 +30,24 @@ func New() *Queue { return &Queue{pods: map[string]*PodInfo{}} }
 // Add queues a pod, or refreshes its timestamp if it is queued already.
 func (q *Queue) Add(name string, now time.Time) {
 	q.mu.Lock()
+	defer q.mu.Unlock()
 	p, ok := q.pods[name]
 	if !ok {
 		p = &PodInfo{Name: name}
 		q.pods[name] = p
 	}
+	p.Timestamp = now
+}
+
+// Age returns how long ago the pod was last tried, or 0 if it is not queued.
+func (q *Queue) Age(name string, now time.Time) time.Duration {
+	q.mu.Lock()
+	p, ok := q.pods[name]
 	q.mu.Unlock()
-	p.Timestamp = now // bug: written outside q.mu, which guards it
+	if !ok {
+		return 0
+	}
+	return now.Sub(p.Timestamp) // bug: read outside q.mu, which guards it
 }
 
 // Flush removes and returns the pods tried before cutoff.

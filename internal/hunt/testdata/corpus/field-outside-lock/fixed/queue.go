@@ -1,5 +1,5 @@
 // Package podqueue is the fixed twin of a hunt corpus kernel (field read
-// outside its lock, kubernetes#81148): the timestamp is written under q.mu.
+// outside its lock, kubernetes#81148): Age reads the timestamp under q.mu.
 package podqueue
 
 import (
@@ -32,6 +32,17 @@ func (q *Queue) Add(name string, now time.Time) {
 		q.pods[name] = p
 	}
 	p.Timestamp = now
+}
+
+// Age returns how long ago the pod was last tried, or 0 if it is not queued.
+func (q *Queue) Age(name string, now time.Time) time.Duration {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	p, ok := q.pods[name]
+	if !ok {
+		return 0
+	}
+	return now.Sub(p.Timestamp)
 }
 
 // Flush removes and returns the pods tried before cutoff.
