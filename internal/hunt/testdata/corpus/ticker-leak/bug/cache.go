@@ -1,9 +1,8 @@
 // Package cache is a hunt corpus kernel: a ticker goroutine never stopped.
 //
 // New starts a janitor that evicts expired entries on every tick, and Close
-// does not stop it: the janitor (and its ticker) outlive the cache. This is the
-// shape of etcd#4876's never-stopped progress ticker and of many cache
-// janitors.
+// does not stop it: the janitor (and its ticker) outlive the cache, the common
+// shape of a cache janitor nobody owns.
 package cache
 
 import (
