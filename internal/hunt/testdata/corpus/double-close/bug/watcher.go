@@ -1,9 +1,8 @@
 // Package watcher is a hunt corpus kernel: a channel closed twice.
 //
 // The watch loop closes its stop channel when its source ends, and Stop closes
-// the same channel again: "close of closed channel". This is the shape of the
-// many double-close panics fixed in Kubernetes and Docker watchers, where two
-// shutdown paths each believe they own the close.
+// the same channel again: "close of closed channel". Two shutdown paths each
+// believe they own the close.
 package watcher
 
 // Watcher forwards values from a source until stopped or the source ends.

@@ -4,9 +4,9 @@
 // Notify checks "closed" under the lock, releases it, then sends on the
 // unbuffered channel. If Close runs between the check and the send, the loop
 // has returned and nobody will ever receive: Notify blocks forever, and so does
-// the test that waits for it. This is the check-then-send shape behind many
-// "send to a receiver that already quit" hangs in etcd and gRPC. Plain runs
-// almost never put Close in that window.
+// the test that waits for it: a sender stranded by a receiver that quit, as in
+// grpc#660 and moby#4395, but only on one interleaving. Plain runs almost never
+// put Close in that window.
 package notifier
 
 import "sync"
