@@ -5,17 +5,19 @@ import (
 	"testing"
 )
 
-// TestCloseFromReaderAndUser closes the connection from the read loop's error
-// path and from the user at the same time.
+// TestCloseFromReaderAndUser closes each of a few connections from its read
+// loop's error path and from the user at the same time.
 func TestCloseFromReaderAndUser(t *testing.T) {
-	c := New()
 	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
+	for i := 0; i < 8; i++ {
+		c := New()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c.Close()
+		}()
 		c.Close()
-	}()
-	c.Close()
+		<-c.Done()
+	}
 	wg.Wait()
-	<-c.Done()
 }
