@@ -56,6 +56,7 @@ func TestHooks(t *testing.T) {
 		exit   int
 		marker string // a line every finding's text must name
 		has    string
+		env    string
 	}{
 		{test: "TestMainRan"},
 		{test: "TestABBA", kind: "lock-order", has: "lock-order cycle"},
@@ -66,9 +67,11 @@ func TestHooks(t *testing.T) {
 		{test: "TestRecursiveRLock", kind: "lock-order", has: "recursive RLock"},
 		{test: "TestRLockers"},
 		{test: "TestCond"},
+		{test: "TestBubble", env: "CONCLAB_HUNT_YIELD=1"},
 		{test: "TestLeak", kind: "leak", marker: "leak-send"},
 		{test: "TestNoLeak"},
 		{test: "TestParallelLeak", kind: "leak", has: "TestParallelLeak"},
+		{test: "TestOthersParallel"},
 		{test: "TestLateExit"},
 		{test: "TestDeadlock", kind: "deadlock", exit: 3, marker: "deadlock-b", has: "wait-for cycle"},
 		{test: "TestChanDeadlock", kind: "deadlock", exit: 3, marker: "chan-deadlock"},
@@ -79,7 +82,11 @@ func TestHooks(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(strings.TrimPrefix(tt.test, "Test"), func(t *testing.T) {
 			t.Parallel()
-			r := runHunted(t, bin, kernelsDir, tt.test, "CONCLAB_HUNT_YIELD=0.2")
+			env := tt.env
+			if env == "" {
+				env = "CONCLAB_HUNT_YIELD=0.2"
+			}
+			r := runHunted(t, bin, kernelsDir, tt.test, env, "-test.count=3")
 			assert.Equal(t, tt.exit, r.exit, r.output)
 			assert.NotContains(t, r.output, "DATA RACE")
 			if tt.kind == "" {
@@ -91,7 +98,7 @@ func TestHooks(t *testing.T) {
 			for _, f := range r.findings {
 				kinds[f.Kind] = true
 				assert.Equal(t, tt.test, f.Test)
-				assert.Equal(t, uint64(1), f.Seed)
+				assert.Equal(t, 1+uint64(f.Iteration), f.Seed)
 				assert.NotEmpty(t, f.Stacks)
 			}
 			require.True(t, kinds[tt.kind], "findings %+v", r.findings)
@@ -114,6 +121,17 @@ func TestIterations(t *testing.T) {
 	for i, f := range r.findings {
 		assert.Equal(t, i, f.Iteration)
 		assert.Equal(t, uint64(40+i), f.Seed)
+	}
+}
+
+// TestAttribution runs two parallel tests in one process: the goroutines
+// one leaks are not the other's.
+func TestAttribution(t *testing.T) {
+	bin := kernelsBin(t)
+	r := runHunted(t, bin, kernelsDir, "(TestParallelLeak|TestOthersParallel)")
+	require.NotEmpty(t, r.findings, r.output)
+	for _, f := range r.findings {
+		assert.Equal(t, "TestParallelLeak", f.Test)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"os"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -224,4 +225,33 @@ func TestRace(t *testing.T) {
 		mu2.Unlock()
 	}()
 	wg.Wait()
+}
+
+// TestBubble hands items over through a Cond inside a synctest bubble, where
+// time is virtual: perturbation must not sleep there.
+func TestBubble(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		q := NewQueue()
+		var wg sync.WaitGroup
+		for i := 0; i < 4; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				q.Take()
+			}()
+		}
+		for i := 0; i < 4; i++ {
+			q.Put(i)
+		}
+		wg.Wait()
+		time.Sleep(time.Second)
+	})
+}
+
+// TestOthersParallel runs while TestParallelLeak's goroutines may still be
+// alive when both run in one process: they are not its leaks.
+func TestOthersParallel(t *testing.T) {
+	t.Parallel()
+	var c Counter
+	c.Inc()
 }
