@@ -83,12 +83,21 @@ func (h *hunter) runBatch(ctx context.Context, b *batch) batchResult {
 	cmd.Env = append(os.Environ(),
 		"GOMAXPROCS="+strconv.Itoa(b.procs),
 		"GOTRACEBACK=all",
+		goraceEnv(),
 		"CONCLAB_HUNT_SEED="+strconv.FormatUint(b.seed, 10),
 		"CONCLAB_HUNT_STALL="+h.cfg.Stall.String(),
 		"CONCLAB_HUNT_REPORT="+report,
 	)
-	if h.cfg.Yield >= 0 {
-		cmd.Env = append(cmd.Env, "CONCLAB_HUNT_YIELD="+strconv.FormatFloat(h.cfg.Yield, 'g', -1, 64))
+	yield := h.cfg.Yield
+	switch {
+	case yield == 0:
+		yield = DefaultYield
+	case yield < 0:
+		yield = 0
+	}
+	cmd.Env = append(cmd.Env, "CONCLAB_HUNT_YIELD="+strconv.FormatFloat(yield, 'g', -1, 64))
+	if h.cfg.Grace > 0 {
+		cmd.Env = append(cmd.Env, "CONCLAB_HUNT_GRACE="+h.cfg.Grace.String())
 	}
 	w := &outputWatcher{marker: []byte("=== RUN   " + t.name + "\n"), progress: make(chan struct{}, 1)}
 	cmd.Stdout, cmd.Stderr = w, w
@@ -163,6 +172,16 @@ wait:
 		}
 	}
 	return res
+}
+
+// goraceEnv keeps the user's GORACE options and drops the race runtime's
+// one-second sleep at exit, which would cost more than most runs.
+func goraceEnv() string {
+	opts := os.Getenv("GORACE")
+	if !strings.Contains(opts, "atexit_sleep_ms") {
+		opts = strings.TrimSpace(opts + " atexit_sleep_ms=0")
+	}
+	return "GORACE=" + opts
 }
 
 // dropAfter keeps the events found before the SIGQUIT dump at pos (a panic

@@ -20,9 +20,12 @@ type listedPackage struct {
 	CgoFiles     []string
 	TestGoFiles  []string
 	XTestGoFiles []string
-	Module       *struct{ Path, Dir, GoVersion string }
-	Error        *struct{ Err string }
-	DepsErrors   []*struct{ Err string }
+	Module       *struct {
+		Path, Dir, GoVersion string
+		Main                 bool
+	}
+	Error      *struct{ Err string }
+	DepsErrors []*struct{ Err string }
 }
 
 func (p *listedPackage) hasTests() bool {
@@ -80,6 +83,17 @@ func discover(ctx context.Context, dir string, patterns []string) ([]*listedPack
 		return nil, usagef("%s: no package with test files (nothing to hunt)", strings.Join(patterns, " "))
 	}
 	return withTests, nil
+}
+
+// goMod returns the main module's go.mod, as `go env GOMOD` says.
+func goMod(ctx context.Context, dir string) (string, error) {
+	cmd := exec.CommandContext(ctx, "go", "env", "GOMOD")
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOMOD: %v", err)
+	}
+	return strings.TrimSpace(string(out)), nil
 }
 
 func anyWildcard(patterns []string) bool {

@@ -104,7 +104,7 @@ func classifyDump(dump string) (deadlocked bool, message string, stacks []string
 // into the build.
 var infraPrefixes = []string{
 	"runtime.", "runtime/", "panic", "testing.", "internal/", "sync.", "sync/atomic.", "os/signal.", "syscall.",
-	"reflect.", "main.main", "github.com/conclab/conclab/internal/hunt/instrument", "conclabhunt",
+	"reflect.", "main.main", "github.com/conclab/conclab/internal/hunt/instrument", "conclabhuntrt",
 }
 
 func isInfra(fn string) bool {
@@ -113,7 +113,7 @@ func isInfra(fn string) bool {
 			return true
 		}
 	}
-	return strings.Contains(fn, "/conclabhunt.") || strings.Contains(fn, "/conclabhunt/")
+	return strings.Contains(fn, "/conclabhuntrt.")
 }
 
 // funcName returns the function of a traceback line, or "" if the line is

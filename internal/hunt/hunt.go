@@ -35,12 +35,15 @@ type Config struct {
 	Stall    time.Duration  // watchdog deadline: no progress for this long is a deadlock (default 3s)
 	Seed     uint64         // first seed when SeedSet (replay)
 	SeedSet  bool
-	CPU      int     // GOMAXPROCS of every run; 0 cycles through 2, 1, NumCPU, 4
-	Yield    float64 // yield probability at concurrency operations; negative leaves the runtime's default
-	Shard    int     // hunt the tests whose hash is Shard mod Shards
-	Shards   int     // 0 or 1: no sharding
-	Count    int     // iterations per child process (-test.count); 0 chooses
-	Plain    bool    // build without instrumentation (-race only)
+	CPU      int           // GOMAXPROCS of every run; 0 cycles through 2, 1, NumCPU, 4
+	Yield    float64       // yield probability at concurrency operations; 0 means DefaultYield, negative none
+	Shard    int           // hunt the tests whose hash is Shard mod Shards
+	Shards   int           // 0 or 1: no sharding
+	Count    int           // iterations per child process (-test.count); 0 chooses
+	Plain    bool          // build without instrumentation (-race only)
+	Grace    time.Duration // leak grace period; 0 leaves the runtime's default
+
+	goMod string // the main module's go.mod, for packages of the module cache
 
 	// Progress, when not nil, receives one line per built package and a line
 	// now and then during long hunts. Found, when not nil, is called once per
@@ -99,6 +102,10 @@ func (e *UsageError) Error() string { return e.Msg }
 func usagef(format string, args ...any) error {
 	return &UsageError{Msg: fmt.Sprintf(format, args...)}
 }
+
+// DefaultYield is the probability of a yield at each concurrency operation
+// when Config.Yield is zero.
+const DefaultYield = 0.15
 
 // DefaultStall is the watchdog deadline when Config.Stall is zero.
 const DefaultStall = 3 * time.Second

@@ -68,6 +68,11 @@ func Hunt(ctx context.Context, cfg Config) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
+	if !cfg.Plain {
+		if cfg.goMod, err = goMod(ctx, cfg.Dir); err != nil {
+			return nil, err
+		}
+	}
 	targets, err := buildAll(ctx, &cfg, work, pkgs)
 	if err != nil {
 		if ctx.Err() != nil {
