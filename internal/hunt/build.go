@@ -71,7 +71,7 @@ func build(ctx context.Context, cfg *Config, dir string, p *listedPackage) (*tar
 	}
 	if err != nil {
 		return nil, &UsageError{
-			Msg:    fmt.Sprintf("%s does not build: %s", p.ImportPath, firstLine(out, err)),
+			Msg:    fmt.Sprintf("%s does not build: %s", p.ImportPath, firstLine(compilerLines(out), err)),
 			Detail: firstLines(out, 10),
 		}
 	}
@@ -127,6 +127,17 @@ func listTests(ctx context.Context, bin, dir string) ([]string, error) {
 		}
 	}
 	return tests, sc.Err()
+}
+
+// compilerLines drops the "# pkg" headers of the go command's build output.
+func compilerLines(out string) string {
+	var keep []string
+	for line := range strings.SplitSeq(out, "\n") {
+		if !strings.HasPrefix(line, "# ") {
+			keep = append(keep, line)
+		}
+	}
+	return strings.Join(keep, "\n")
 }
 
 // firstLines returns up to n non-empty lines of s.
