@@ -45,7 +45,7 @@ func runHunt(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	stall := fs.Duration("stall", hunt.DefaultStall, "no progress for this long is a deadlock")
 	seed := fs.String("seed", "", "seed of the first run (replay a finding)")
 	cpu := fs.Int("cpu", 0, "GOMAXPROCS of every run (0: cycle through 2, 1, NumCPU, 4)")
-	yield := fs.Float64("yield", hunt.DefaultYield, "yield probability at concurrency operations, 0..1 (0: no perturbation)")
+	yield := fs.Float64("yield", -1, "yield probability at concurrency operations, 0..1 (0: no perturbation; default: 0.15, 0.8 and 0.4 in turn)")
 	count := fs.Int("count", 0, "iterations per child process (0: chosen per test)")
 	shard := fs.String("shard", "", "hunt slice i of n of the tests (i/n, 0-based)")
 	asJSON := fs.Bool("json", false, "print one JSON object per finding and a summary object")
@@ -83,13 +83,16 @@ func runHunt(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return usageErrorf("-time %v: must not be negative", *budget)
 	case *cpu < 0 || *cpu > 1024:
 		return usageErrorf("-cpu %d: must be between 1 and 1024", *cpu)
-	case *yield < 0 || *yield > 1 || math.IsNaN(*yield):
+	case *yield != -1 && (*yield < 0 || *yield > 1) || math.IsNaN(*yield):
 		return usageErrorf("-yield %v: must be between 0 and 1", *yield)
 	case *count < 0:
 		return usageErrorf("-count %d: must not be negative", *count)
 	}
-	if *yield == 0 {
-		cfg.Yield = -1 // Config's zero is the default
+	switch *yield {
+	case -1:
+		cfg.Yield = 0 // Config's zero is the default cycle
+	case 0:
+		cfg.Yield = -1 // no perturbation
 	}
 	if *run != "" {
 		if cfg.Run, err = regexp.Compile(*run); err != nil {

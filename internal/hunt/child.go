@@ -20,6 +20,7 @@ type batch struct {
 	first int // 0-based run number of the first iteration
 	count int
 	procs int
+	yield float64
 	seed  uint64 // seed of the first iteration; iteration i uses seed+i
 	index int    // unique among the hunt's batches, names its files
 }
@@ -88,14 +89,7 @@ func (h *hunter) runBatch(ctx context.Context, b *batch) batchResult {
 		"CONCLAB_HUNT_STALL="+h.cfg.Stall.String(),
 		"CONCLAB_HUNT_REPORT="+report,
 	)
-	yield := h.cfg.Yield
-	switch {
-	case yield == 0:
-		yield = DefaultYield
-	case yield < 0:
-		yield = 0
-	}
-	cmd.Env = append(cmd.Env, "CONCLAB_HUNT_YIELD="+strconv.FormatFloat(yield, 'g', -1, 64))
+	cmd.Env = append(cmd.Env, "CONCLAB_HUNT_YIELD="+strconv.FormatFloat(b.yield, 'g', -1, 64))
 	if h.cfg.Grace > 0 {
 		cmd.Env = append(cmd.Env, "CONCLAB_HUNT_GRACE="+h.cfg.Grace.String())
 	}

@@ -103,8 +103,8 @@ func usagef(format string, args ...any) error {
 	return &UsageError{Msg: fmt.Sprintf(format, args...)}
 }
 
-// DefaultYield is the probability of a yield at each concurrency operation
-// when Config.Yield is zero.
+// DefaultYield is the first probability of a yield at each concurrency
+// operation a test's runs go through when Config.Yield is zero.
 const DefaultYield = 0.15
 
 // DefaultStall is the watchdog deadline when Config.Stall is zero.

@@ -191,7 +191,7 @@ func (h *hunter) next() *batch {
 	n := h.batchSize(pick)
 	b := &batch{
 		t: pick, first: pick.scheduled, count: n, procs: h.procs[pick.batches%len(h.procs)],
-		seed: pick.base + uint64(pick.scheduled), index: h.batches,
+		yield: h.yield(pick.batches), seed: pick.base + uint64(pick.scheduled), index: h.batches,
 	}
 	pick.scheduled += n
 	pick.batches++
@@ -210,7 +210,25 @@ func (h *hunter) batchSize(t *testState) int {
 	if t.batches == 0 || t.last > time.Second {
 		return 1
 	}
-	return min(left, 5)
+	return min(left, 2)
+}
+
+// defaultYields are the perturbation strengths a test's batches go through
+// when Config.Yield is zero: rare interleavings need a few yields on some
+// bugs and a yield at nearly every operation on others (measured on the
+// corpus's schedule-dependent kernels).
+var defaultYields = []float64{DefaultYield, 0.8, 0.4}
+
+// yield returns the yield probability of a test's batch number i, varied
+// together with GOMAXPROCS so that the batches cover every pair.
+func (h *hunter) yield(i int) float64 {
+	switch y := h.cfg.Yield; {
+	case y < 0:
+		return 0
+	case y > 0:
+		return y
+	}
+	return defaultYields[(i/len(h.procs))%len(defaultYields)]
 }
 
 // finish records a batch's outcome.
