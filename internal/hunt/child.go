@@ -98,6 +98,9 @@ func (h *hunter) runBatch(ctx context.Context, b *batch) batchResult {
 	setProcessGroup(cmd)
 	cmd.WaitDelay = 2 * time.Second
 	if err := cmd.Start(); err != nil {
+		if ctx.Err() != nil {
+			return batchResult{cancelled: true}
+		}
 		return batchResult{ev: &event{kind: KindFailure, message: "cannot start the test binary: " + err.Error()}}
 	}
 	var quitSent bool
