@@ -28,7 +28,6 @@ type batch struct {
 // A batchResult is what one child showed.
 type batchResult struct {
 	ev        *event
-	evProcs   int
 	completed int  // iterations that finished cleanly before the finding or the end
 	slow      bool // the hard timeout fired on a run that was not deadlocked
 	cancelled bool

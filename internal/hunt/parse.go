@@ -138,12 +138,11 @@ func failureText(before, rest string) string {
 		return found
 	}
 	lines := strings.Split(rest, "\n")
-	for _, l := range lines[1:min(len(lines), 8)] {
-		l = strings.TrimSpace(l)
-		if l == "" || strings.HasPrefix(l, "=== ") || strings.HasPrefix(l, "--- ") {
-			break
+	if len(lines) > 1 {
+		l := strings.TrimSpace(lines[1])
+		if l != "" && !strings.HasPrefix(l, "=== ") && !strings.HasPrefix(l, "--- ") {
+			return l
 		}
-		return l
 	}
 	return "the test failed"
 }
@@ -172,8 +171,8 @@ func raceMessage(block string) string {
 
 // firstGoroutine returns the first goroutine trace in s, trimmed.
 func firstGoroutine(s string) []string {
-	for _, g := range splitGoroutines(s) {
-		return []string{trimStack(g.text)}
+	if gs := splitGoroutines(s); len(gs) > 0 {
+		return []string{trimStack(gs[0].text)}
 	}
 	return nil
 }
