@@ -282,8 +282,7 @@ table { border-collapse: collapse; margin: 1em 0; font-size: 14px; }
 th, td { border: 1px solid #ddd; padding: 4px 8px; vertical-align: top; }
 th { background: #f4f4f4; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
-.supports { color: #076; font-weight: bold; }
-.contradicts { color: #b30; font-weight: bold; }
+.no { color: #b30; font-weight: bold; }
 blockquote { border-left: 4px solid #ccc; margin: 0; padding: 0.2em 1em; color: #444; }
 code, pre { background: #f6f6f6; }
 pre { padding: 0.5em; overflow-x: auto; }

@@ -41,9 +41,9 @@ type Row struct {
 	SpeedupSerial float64
 	// Efficiency is SpeedupN1 ÷ n.
 	Efficiency float64
-	// Verdict is "supports", "contradicts", "baseline" or "no evidence":
-	// what this row says of the article's claim; Evidence says why, in
-	// numbers.
+	// Verdict is "yes", "no", "inconclusive" or "baseline": what this
+	// row says of the claim its scenario declares (see judge); Evidence
+	// says what that means for Go, and why, in numbers.
 	Verdict, Evidence string
 }
 
@@ -143,7 +143,7 @@ func Load(out string, dirs ...string) (*Data, error) {
 			if sr == nil {
 				sr = &ScenarioReport{
 					Name: row.Run.Scenario, Section: row.Run.Section, Kind: row.Run.Kind, Doc: row.Run.Doc, Python: row.Run.Python,
-					Claim: claimOf(row.Run.Scenario, row.Run.Section),
+					Claim: claimOf(row.Run.Scenario),
 				}
 				byName[sr.Name] = sr
 				d.Scenarios = append(d.Scenarios, sr)
@@ -247,7 +247,7 @@ func (sr *ScenarioReport) finish(d *Data) {
 		if r.Run.SerialSeconds > 0 {
 			r.SpeedupSerial = r.Run.SerialSeconds / round
 		}
-		r.Verdict, r.Evidence = verdict(r)
+		r.Verdict, r.Evidence = judge(r)
 	}
 	sr.Chart = "speedup-" + sr.Name + ".svg"
 	sr.chart = speedupChart(sr, d.Sets)
