@@ -40,9 +40,18 @@ func FuzzMainArgs(f *testing.F) {
 	} {
 		f.Add(seed)
 	}
-	for _, name := range scenarios.Names() { // every scenario, so that mutations reach each one's flags
-		f.Add("run " + name + " -workers 2 -items 2")
-		f.Add("run -serial " + name + " -items 1 -latency 1ms")
+	seedValue := map[string]string{"latency": "1ms", "backend": "memory"}
+	for _, s := range scenarios.All() { // every scenario, with the flags it reads, so that mutations reach each one's flags
+		line := "run " + s.Name
+		for _, name := range s.Reads.Names() {
+			v, ok := seedValue[name]
+			if !ok {
+				v = "2"
+			}
+			line += " -" + name + " " + v
+		}
+		f.Add(line)
+		f.Add("run -serial " + s.Name + " -items 1")
 	}
 	f.Fuzz(func(t *testing.T, line string) {
 		args := strings.Fields(line)

@@ -44,7 +44,7 @@ func TestUsageErrorsAreOneLineAndExit2(t *testing.T) {
 		{"unknown flag", []string{"run", "counter-mutex", "-wrokers", "3"}, "conclab run: flag provided but not defined: -wrokers"},
 		{"extra argument", []string{"run", "counter-mutex", "extra"}, `conclab run: unexpected argument "extra"`},
 		{"bad cpu", []string{"run", "counter-mutex", "-cpu", "0"}, "conclab run: -cpu 0: must be between 1 and 1024"},
-		{"bad backend", []string{"run", "counter-mutex", "-backend", "ftp"}, `conclab run: -backend "ftp": must be "http" or "memory"`},
+		{"bad backend", []string{"run", "download", "-backend", "ftp"}, `conclab run: -backend "ftp": must be "http" or "memory"`},
 		{"list extra argument", []string{"list", "x"}, `conclab list: unexpected argument "x"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

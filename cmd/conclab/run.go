@@ -19,8 +19,8 @@ two machine-readable lines:
 	wall: <Go duration>
 	invariant: ok            (or "invariant: FAILED: <why>", exit status 1)
 
-Each scenario reads only the flags that mean something to it; 'conclab list -v'
-says what each one does.`
+Each scenario reads only the flags that mean something to it, and run refuses
+the others (exit status 2); 'conclab list -v' says which each one reads.`
 
 // lookupScenario is scenarios.Lookup; tests replace it to reach the paths
 // that no catalogue scenario takes, such as a failed invariant.
@@ -81,6 +81,26 @@ func (c *configFlags) apply(fs *flag.FlagSet, base scenarios.Config) (scenarios.
 	return cfg, nil
 }
 
+// refuseUnread fails when a flag that sizes a Config was set for a
+// scenario that does not read its field: a flag that would change nothing
+// is a mistake the user should hear about.
+func refuseUnread(fs *flag.FlagSet, s *scenarios.Scenario) error {
+	var unread scenarios.Fields
+	for name := range setFlags(fs) {
+		if f, ok := scenarios.FieldsNamed(name); ok && s.Reads&f == 0 {
+			unread |= f
+		}
+	}
+	if unread == 0 {
+		return nil
+	}
+	verb := "does"
+	if len(unread.Names()) > 1 {
+		verb = "do"
+	}
+	return usageErrorf("%s %s not apply to %s, which reads only %v", unread, verb, s.Name, s.Reads)
+}
+
 func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("run", "NAME [flags]", runDoc, stdout)
 	var cf configFlags
@@ -101,6 +121,9 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	s, err := lookupScenario(rest[0])
 	if err != nil {
 		return usageErrorf("%v", err)
+	}
+	if err := refuseUnread(fs, s); err != nil {
+		return err
 	}
 	cfg, err := cf.apply(fs, s.Defaults)
 	if err != nil {
