@@ -7,7 +7,7 @@ PKGS    ?= ./...
 CPUS    ?= 1,2,4
 BENCHOUT ?= bench.txt
 
-.PHONY: all test stress fuzz bench bench-gate bench-compare profile report compare-python lint ci test-cpus stress-short fuzz-short mutate clean help
+.PHONY: all test stress fuzz bench bench-gate bench-compare profile report compare-python claims-stability lint ci test-cpus stress-short fuzz-short mutate clean help
 
 all: lint test
 
@@ -44,6 +44,10 @@ report:
 ## compare-python: the article's own Python programs beside the Go scenarios, one table.
 compare-python:
 	scripts/compare-python
+
+## claims-stability: the comparison RUNS times (default 5); fails if any claim's verdict differs between runs (not in `make test`; about 8 min).
+claims-stability:
+	scripts/claims-stability
 
 ## lint: gofmt, the full go vet (its copylocks, lostcancel and waitgroup checks run only here), staticcheck.
 lint:

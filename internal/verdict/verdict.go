@@ -137,6 +137,14 @@ func (v Verdict) String() string {
 	return fmt.Sprintf("%-12s %s: %s — %s", v.Outcome, v.Claim.Text, v.Interval(), v.Meaning())
 }
 
+// Undecided returns v made Inconclusive for reason, a cause of doubt the
+// samples themselves cannot show (fixed costs too large a share of the
+// work, say); its ratio and interval are kept.
+func (v Verdict) Undecided(reason string) Verdict {
+	v.Outcome, v.Reason = Inconclusive, reason
+	return v
+}
+
 // Judge judges c on the ratio median(num) ÷ median(den), with its
 // bootstrap interval at [Level], taken while the machine bore load. A den
 // or num of one value is a constant (the latency of a wait, say). Judge is
