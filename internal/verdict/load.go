@@ -29,12 +29,14 @@ type Load struct {
 	Known bool
 }
 
-// Cores is the average number of cores other programs kept busy.
+// Cores is the average number of cores other programs kept busy, at
+// most the machine's (/proc/stat counts in ticks of 10 ms, so a short
+// measurement can overshoot a little).
 func (l Load) Cores() float64 {
 	if l.Wall <= 0 {
 		return 0
 	}
-	return max(0, l.Other.Seconds()/l.Wall.Seconds())
+	return min(float64(runtime.NumCPU()), max(0, l.Other.Seconds()/l.Wall.Seconds()))
 }
 
 // Busy reports whether other programs kept more than MaxOtherCores busy.
