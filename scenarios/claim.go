@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -204,21 +205,21 @@ func (s *Scenario) checkFacts() error {
 	c := s.Claim
 	switch {
 	case c.Article == "" || c.Go == "" || c.Test < Parallel || c.Test > Checked || (c.Expect != Supports && c.Expect != Contradicts):
-		return fmt.Errorf("Claim needs Article, Go, a Test and an Expect")
+		return errors.New("the claim needs an Article, a Go, a Test and an Expect")
 	case s.Reads == 0:
-		return fmt.Errorf("Reads is empty: a scenario reads some field of Config")
+		return errors.New("no field in Reads: a scenario reads some field of Config")
 	case s.Defaults.set()&^s.Reads != 0:
 		return fmt.Errorf("defaults set %v, which the scenario does not read (Reads: %v)", s.Defaults.set()&^s.Reads, s.Reads)
 	case s.Kind == IO && s.Timing == nil:
-		return fmt.Errorf("an IO scenario states its Timing")
+		return errors.New("an IO scenario states its Timing")
 	case s.Timing != nil && s.Timing.Run == nil:
-		return fmt.Errorf("Timing needs Run")
+		return errors.New("the Timing needs a Run")
 	case s.Timing != nil && s.Reads&Latency == 0:
-		return fmt.Errorf("a Timing claim needs a scenario that reads -latency")
+		return errors.New("a Timing claim needs a scenario that reads -latency")
 	case s.Claim.Test == Bounded && s.Reads&Limit == 0:
-		return fmt.Errorf("a Bounded claim needs a scenario that reads -limit")
+		return errors.New("a Bounded claim needs a scenario that reads -limit")
 	case s.Claim.Test == Overlap && s.Serial == nil:
-		return fmt.Errorf("an Overlap claim needs a Serial baseline to beat")
+		return errors.New("an Overlap claim needs a Serial baseline to beat")
 	}
 	return nil
 }

@@ -165,14 +165,6 @@ func loadOf(run *Run) verdict.Load {
 	return verdict.Load{Other: time.Duration(other * float64(wall)), Wall: wall, Known: true}
 }
 
-// plural writes n things: "1 contention", "4 contentions".
-func plural(n int64, thing string) string {
-	if n == 1 {
-		return "1 " + thing
-	}
-	return fmt.Sprintf("%d %ss", n, thing)
-}
-
 // loadNote says when other programs competed for the cores during run.
 func loadNote(run *Run) string {
 	if l := loadOf(run); l.Busy() {
