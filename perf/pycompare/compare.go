@@ -36,10 +36,13 @@ type sizes struct {
 
 var (
 	// fullSizes: about 1.5 s of Python's loop on one core and 1.2 s of
-	// Go's; waits of the article's 2 s, so that starting 1 000 threads is a
-	// few percent of the wall time, not a quarter of it.
+	// Go's; 500 waits of the article's 2 s, so that starting the threads
+	// (about 0.1 ms each) is a few percent of the wall time, not a quarter
+	// of it; the article's 5 threads of the Lock example, each adding
+	// 200 000 rather than 10 000 so that starting them is not most of the
+	// run.
 	fullSizes = sizes{pySquares: 40_000_000, goSquares: 1_000_000_000, goRange: 10_000_000,
-		waits: 1000, latency: 2 * time.Second, mapItems: 1_000_000, tasks: 50_000, threads: 5, incs: 10_000}
+		waits: 500, latency: 2 * time.Second, mapItems: 1_000_000, tasks: 50_000, threads: 5, incs: 200_000}
 	// quickSizes: a smoke test; fixed costs are too large a share for
 	// most claims to be judged.
 	quickSizes = sizes{pySquares: 2_000_000, goSquares: 50_000_000, goRange: 1_000_000,

@@ -69,9 +69,9 @@ func TestClaimsOnAQuietMachine(t *testing.T) {
 		"goroutines do": verdict.Yes,
 		"Go processes do too, at the cost of start-up and serialisation": verdict.No,
 		"goroutines do the same work in under a tenth of Python's time":  verdict.Yes,
-		"Python threads overlap 1 000 waits (wall ≤ 2 latencies)":        verdict.Yes,
-		"Python asyncio overlap 1 000 waits (wall ≤ 2 latencies)":        verdict.Yes,
-		"Go goroutines overlap 1 000 waits (wall ≤ 2 latencies)":         verdict.Yes,
+		"Python threads overlap 500 waits (wall ≤ 2 latencies)":        verdict.Yes,
+		"Python asyncio overlap 500 waits (wall ≤ 2 latencies)":        verdict.Yes,
+		"Go goroutines overlap 500 waits (wall ≤ 2 latencies)":         verdict.Yes,
 	}, outcomes(tab))
 }
 
@@ -114,9 +114,9 @@ func TestPrint(t *testing.T) {
 	s := out.String()
 	assert.Regexp(t, `Python processes +2 +780ms \[772\.2ms, 787\.8ms\] +19\.5 ns +1\.92× \[1\.89, 1\.95\] +2\.6%`, s)
 	assert.Regexp(t, `Go goroutines +2 +610ms .* 0\.0\d+ \[`, s, "Go/Python per item, with its interval")
-	assert.Regexp(t, `Python asyncio +1000 +error: `+assert.AnError.Error(), s)
+	assert.Regexp(t, `Python asyncio +500 +error: `+assert.AnError.Error(), s)
 	assert.Contains(t, s, "  yes          processes do: 1.92× [")
-	assert.Contains(t, s, "inconclusive Python asyncio overlap 1 000 waits (wall ≤ 2 latencies): no measurement — a run it rests on failed (see the table)")
+	assert.Contains(t, s, "inconclusive Python asyncio overlap 500 waits (wall ≤ 2 latencies): no measurement — a run it rests on failed (see the table)")
 	assert.Contains(t, s, red+"  no           Go processes do too", "only the refuted claim is red")
 	assert.Equal(t, 1, strings.Count(s, red))
 }
