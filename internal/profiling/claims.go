@@ -119,7 +119,8 @@ func judge(r *Row) (string, string) {
 		claim.ShowOnly = true
 		v = verdict.Judge(claim, []float64{max(secs, 1e-12)}, one(run.RoundSeconds()), load)
 	case scenarios.Checked:
-		v = verdict.Judge(measured("the invariant held", 1, false, " of the rounds checked"), one(1), one(1), verdict.Load{})
+		v = verdict.Judge(measured("the invariant held", 1, false, ""), one(1), one(1), verdict.Load{})
+		intervals = func() string { return "the invariant held in the rounds checked (a recording stops at a wrong result)" }
 	}
 	evidence := v.Meaning()
 	if v.Outcome == verdict.Yes && c.Expect == scenarios.Contradicts {
