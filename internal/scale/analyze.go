@@ -10,8 +10,9 @@ import (
 
 // frameworkPackages are the packages whose waits are the benchmark
 // driver's, not the benchmark's: testing's B waits for RunParallel's
-// goroutines and for each sub-benchmark.
-var frameworkPackages = []string{"testing"}
+// goroutines and for each sub-benchmark, and the profiler waits for its
+// writer.
+var frameworkPackages = []string{"testing", "runtime/pprof"}
 
 // analyze reads the profiles of p in dir with internal/profiling (the code
 // `conclab profile` uses) and fills p's figures; with flame set it renders

@@ -142,12 +142,19 @@ func diagnose(b *Benchmark, p *Point, cores int) Verdict {
 }
 
 // verdictPoint is the point a benchmark's overall verdict is read at: the
-// largest n the machine has cores for, else the largest n.
+// largest n whose profiles name a cause (GC, contention, scheduler), else
+// the largest n the machine has cores for, else the largest n.
 func verdictPoint(b *Benchmark, cores int) *Point {
-	var best, over *Point
+	var cause, best, over *Point
 	for _, p := range b.Points {
 		if p.Procs <= 1 {
 			continue
+		}
+		switch diagnose(b, p, cores).Category {
+		case GC, Contention, Scheduler:
+			if cause == nil || p.Procs > cause.Procs {
+				cause = p
+			}
 		}
 		if p.Procs <= cores && (best == nil || p.Procs > best.Procs) {
 			best = p
@@ -156,8 +163,11 @@ func verdictPoint(b *Benchmark, cores int) *Point {
 			over = p
 		}
 	}
-	if best == nil {
-		return over
+	switch {
+	case cause != nil:
+		return cause
+	case best != nil:
+		return best
 	}
-	return best
+	return over
 }
