@@ -119,7 +119,7 @@ func WriteDiffFlameGraph(w io.Writer, base, head *profile.Profile, title string)
 		return fmt.Errorf("head profile: %w", err)
 	}
 	var b strings.Builder
-	if nb, nh := sampleCount(base), sampleCount(head); nb < MinFlameSamples || nh < MinFlameSamples {
+	if nb, nh := SampleCount(base), SampleCount(head); nb < MinFlameSamples || nh < MinFlameSamples {
 		tooFewSamples(&b, title, fmt.Sprintf("too few samples (old %d, new %d): a differential flame graph needs at least %d in each", nb, nh, MinFlameSamples))
 		_, err = io.WriteString(w, b.String())
 		return err
@@ -227,6 +227,13 @@ func WriteDiffFlameGraph(w io.Writer, base, head *profile.Profile, title string)
 	return err
 }
 
+// WriteDiffFlameGraphFile writes the differential flame graph of base and
+// head (see [WriteDiffFlameGraph]) to path, atomically: a temporary file in
+// the same directory, renamed to path once complete.
+func WriteDiffFlameGraphFile(path string, base, head *profile.Profile, title string) error {
+	return writeFile(path, func(w io.Writer) error { return WriteDiffFlameGraph(w, base, head, title) })
+}
+
 // diffLegend draws the colour scale and the hatch of removed frames at y.
 func diffLegend(b *strings.Builder, y, colourScale float64, gone bool) {
 	fmt.Fprintf(b, `<defs><pattern id="removed-hatch" patternUnits="userSpaceOnUse" width="6" height="6"><rect width="6" height="6" fill="rgb(214,226,246)"/><path d="M0,6 L6,0 M-1,1 L1,-1 M5,7 L7,5" stroke="rgb(31,100,200)" stroke-width="1.2"/></pattern></defs>
@@ -264,7 +271,8 @@ type FrameDelta struct {
 // DiffFrames compares the CPU profiles base (old) and head (new) function by
 // function: every function sampled in either, by Delta, largest growth
 // first, ties broken by the change in cumulative share, then by name. The
-// functions that shrank most are at the end. Frames of functions inlined
+// functions that shrank most are at the end (ties there still by name,
+// read backwards). Frames of functions inlined
 // into others count as their own functions, as in pprof. It fails on a
 // profile with no CPU time sample type.
 func DiffFrames(base, head *profile.Profile) ([]FrameDelta, error) {
@@ -298,8 +306,11 @@ func DiffFrames(base, head *profile.Profile) ([]FrameDelta, error) {
 		d.Delta = d.Head - d.Base
 		out = append(out, *d)
 	}
+	// Rounded to a billionth of the CPU, so that equal changes computed
+	// along different float paths tie and fall back to the name.
+	key := func(x float64) float64 { return math.Round(x * 1e9) }
 	slices.SortFunc(out, func(a, b FrameDelta) int {
-		return cmp.Or(cmp.Compare(b.Delta, a.Delta), cmp.Compare(b.HeadCum-b.BaseCum, a.HeadCum-a.BaseCum), cmp.Compare(a.Name, b.Name))
+		return cmp.Or(cmp.Compare(key(b.Delta), key(a.Delta)), cmp.Compare(key(b.HeadCum-b.BaseCum), key(a.HeadCum-a.BaseCum)), cmp.Compare(a.Name, b.Name))
 	})
 	return out, nil
 }

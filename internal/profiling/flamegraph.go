@@ -107,7 +107,7 @@ func WriteFlameGraph(w io.Writer, p *profile.Profile, title string) error {
 		return err
 	}
 	var b strings.Builder
-	if n := sampleCount(p); n < MinFlameSamples {
+	if n := SampleCount(p); n < MinFlameSamples {
 		tooFewSamples(&b, title, fmt.Sprintf("too few samples (%d): a flame graph needs at least %d", n, MinFlameSamples))
 		_, err = io.WriteString(w, b.String())
 		return err
@@ -139,9 +139,9 @@ func WriteFlameGraph(w io.Writer, p *profile.Profile, title string) error {
 	return err
 }
 
-// sampleCount is the number of samples in p: the sum of its samples/count
+// SampleCount is the number of samples in p: the sum of its samples/count
 // values, or the number of its samples where it has no such type.
-func sampleCount(p *profile.Profile) int64 {
+func SampleCount(p *profile.Profile) int64 {
 	if i, err := valueIndex(p, "samples", "count"); err == nil {
 		var n int64
 		for _, s := range p.Sample {
