@@ -36,10 +36,9 @@ func parseOutput(out []byte, procs int) ([]line, error) {
 			}
 			l := line{Name: name, Iters: rec.Iters}
 			var ok bool
-			if l.NsPerOp, ok = rec.Value("sec/op"); !ok {
+			if l.NsPerOp, ok = nsPerOp(rec); !ok {
 				continue // a line with custom units only
 			}
-			l.NsPerOp *= 1e9
 			b, okB := rec.Value("B/op")
 			a, okA := rec.Value("allocs/op")
 			if okB && okA {
@@ -86,4 +85,16 @@ func topLevel(pattern string) string {
 		}
 	}
 	return pattern
+}
+
+// nsPerOp is the result's time per op in ns, exactly as printed where it
+// was printed in ns/op.
+func nsPerOp(rec *benchfmt.Result) (float64, bool) {
+	for _, v := range rec.Values {
+		if v.OrigUnit == "ns/op" {
+			return v.OrigValue, true
+		}
+	}
+	s, ok := rec.Value("sec/op")
+	return s * 1e9, ok
 }

@@ -116,6 +116,9 @@ func Run(ctx context.Context, opts Options) (*Results, error) {
 	if res.Base, err = m.runAll(ctx, base); err != nil {
 		return nil, err
 	}
+	if err := writeDiffFlames(res, opts.Out); err != nil {
+		return nil, err
+	}
 	if err := res.Write(opts.Out); err != nil {
 		return nil, err
 	}

@@ -3,6 +3,8 @@ package scale
 import (
 	"fmt"
 	"strings"
+
+	"github.com/conclab/conclab/internal/profiling"
 )
 
 // Category is the kind of a verdict: what stops a benchmark scaling.
@@ -78,15 +80,19 @@ func diagnose(b *Benchmark, p *Point, cores int) Verdict {
 		return v
 	}
 	o := p.Overheads
-	if o.Samples < MinSamples {
-		v.Category, v.Text = Unknown, fmt.Sprintf("too few samples (%d CPU samples, at least %d needed): raise -benchtime", o.Samples, MinSamples)
-		return v
-	}
 	n := p.Procs
 	mutexFrac := 0.0
 	if p.MutexPerOp != nil && p.NsOp() > 0 {
 		// Seconds waited per op ÷ seconds of all n cores per op.
 		mutexFrac = *p.MutexPerOp / (float64(n) * p.NsOp() * 1e-9)
+	}
+	if o.Samples < MinSamples {
+		if mutexFrac < CauseShare {
+			v.Category, v.Text = Unknown, fmt.Sprintf("too few samples (%d CPU samples, at least %d needed): raise -benchtime", o.Samples, MinSamples)
+			return v
+		}
+		// The mutex profile alone names the cause; the CPU shares say nothing.
+		o = profilingOverheadsNone
 	}
 	contention := max(o.Lock, mutexFrac)
 	cause, share := Category(""), CauseShare
@@ -114,7 +120,9 @@ func diagnose(b *Benchmark, p *Point, cores int) Verdict {
 		if p.MutexPerOp != nil {
 			parts = append(parts, fmt.Sprintf("mutex wait %s per op (%s of the %d cores' time)", seconds(*p.MutexPerOp), pct(mutexFrac), n))
 		}
-		parts = append(parts, fmt.Sprintf("locking %s of CPU", pct(o.Lock)))
+			if o.Samples >= MinSamples {
+			parts = append(parts, fmt.Sprintf("locking %s of CPU", pct(o.Lock)))
+		}
 		v.Text = strings.Join(parts, "; ")
 	case cause == Scheduler:
 		v.Category = Scheduler
@@ -140,6 +148,9 @@ func diagnose(b *Benchmark, p *Point, cores int) Verdict {
 	}
 	return v
 }
+
+// profilingOverheadsNone stands for CPU shares too thin to quote.
+var profilingOverheadsNone = profiling.Overheads{}
 
 // verdictPoint is the point a benchmark's overall verdict is read at: the
 // largest n whose profiles name a cause (GC, contention, scheduler), else
