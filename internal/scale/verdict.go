@@ -120,7 +120,7 @@ func diagnose(b *Benchmark, p *Point, cores int) Verdict {
 		if p.MutexPerOp != nil {
 			parts = append(parts, fmt.Sprintf("mutex wait %s per op (%s of the %d cores' time)", seconds(*p.MutexPerOp), pct(mutexFrac), n))
 		}
-			if o.Samples >= MinSamples {
+		if o.Samples >= MinSamples {
 			parts = append(parts, fmt.Sprintf("locking %s of CPU", pct(o.Lock)))
 		}
 		v.Text = strings.Join(parts, "; ")
