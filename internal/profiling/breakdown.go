@@ -188,7 +188,8 @@ func AnalyzeWaitSites(p *profile.Profile, ignore ...string) (WaitStats, []WaitSi
 }
 
 // waitSite is the first frame of s, leaf first, outside the runtime and
-// sync; ok is false when every frame is inside them.
+// sync; ok is false when every frame is inside them (the runtime's own
+// locks: channels, timers, the scheduler).
 func waitSite(s *profile.Sample) (WaitSite, bool) {
 	for _, loc := range s.Location {
 		for _, ln := range loc.Line {
@@ -202,7 +203,7 @@ func waitSite(s *profile.Sample) (WaitSite, bool) {
 			return WaitSite{Func: ln.Function.Name, File: ln.Function.Filename, Line: ln.Line}, true
 		}
 	}
-	return WaitSite{Func: "runtime"}, false
+	return WaitSite{Func: "the runtime's internal locks"}, false
 }
 
 // funcPackage is the import path of the package of the function name:

@@ -77,7 +77,11 @@ func NewReport(out string, runs []*Results) *Report {
 	for _, run := range runs {
 		label := run.Machine.Label()
 		if len(runs) > 1 {
-			label += " (" + filepath.ToSlash(run.dir) + ")"
+			dir := run.dir
+			if rel, err := filepath.Rel(out, dir); err == nil {
+				dir = rel
+			}
+			label += " (" + filepath.ToSlash(dir) + ")"
 		}
 		for _, b := range run.Base {
 			get(b).Series = append(get(b).Series, newSeries(label+" at base "+run.BaseRef, run, b, true))
@@ -113,8 +117,15 @@ func newSeries(label string, run *Results, b *Benchmark, isBase bool) *Series {
 	} else {
 		s.Verdict = Verdict{Category: Unknown, Text: "measured at n = 1 only"}
 	}
+	// The law models n processors: points past the machine's cores measure
+	// time-sharing, not contention or coherency, and stay out of the fit.
 	var pts []Throughput
+	var left []string
 	for _, p := range b.Points {
+		if run.Machine.Cores > 0 && p.Procs > run.Machine.Cores {
+			left = append(left, fmt.Sprint(p.Procs))
+			continue
+		}
 		for _, ns := range p.NsPerOp {
 			pts = append(pts, Throughput{N: p.Procs, PerOp: 1e9 / ns})
 		}
@@ -124,6 +135,9 @@ func newSeries(label string, run *Results, b *Benchmark, isBase bool) *Series {
 		s.FitNote = "no fit: " + err.Error()
 	} else {
 		s.Fit = &u
+	}
+	if len(left) > 0 {
+		s.FitNote += fmt.Sprintf(" (n = %s left out of the fit: more than the machine's %d cores)", strings.Join(left, ", "), run.Machine.Cores)
 	}
 	return s
 }
@@ -229,7 +243,7 @@ func (r *Report) link(s *Series, file string) string {
 // fitText is the fit's one-line summary.
 func (s *Series) fitText() string {
 	if s.Fit == nil {
-		return s.FitNote
+		return strings.TrimSpace(s.FitNote)
 	}
 	u := s.Fit
 	t := fmt.Sprintf("USL: σ = %.3f (contention), κ = %.4f (coherency), R² = %.3f, residuals %s of the mean speed-up, %d points at %d core counts",
@@ -239,7 +253,7 @@ func (s *Series) fitText() string {
 	} else if u.Sigma > 0 {
 		t += fmt.Sprintf("; no peak (κ = 0): throughput approaches %.2f× of n = 1", 1/u.Sigma)
 	}
-	return t
+	return t + s.FitNote
 }
 
 // shares prints the overheads of p, or "too few samples".

@@ -130,6 +130,9 @@ func diagnose(b *Benchmark, p *Point, cores int) Verdict {
 	case v.Efficiency >= ScalesEfficiency:
 		v.Category = Scales
 		v.Text = fmt.Sprintf("scales: %.2f× at n = %d (efficiency %s), %.2f cores busy", v.Speedup, n, pct(v.Efficiency), p.Parallelism)
+		if v.Efficiency > 1.1 {
+			v.Text += "; a speed-up above n says the n = 1 run was slowed, by other load or a cold start"
+		}
 	case cores > 0 && n > cores:
 		v.Category = Oversubscribed
 		v.Text = fmt.Sprintf("n = %d is more than the machine's %d cores: no more cores to use", n, cores)
