@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -22,7 +23,7 @@ func TestScaleBadInputExit2(t *testing.T) {
 		{"bad-benchtime", broken, []string{"-benchtime", "soon"}, `-benchtime "soon"`},
 		{"bad-regexp", broken, []string{"-bench", "("}, `-bench "("`},
 		{"not-a-go-package", t.TempDir(), nil, "conclab scale: go list"},
-		{"unknown-base-ref", broken, []string{"-base", "no-such-ref-anywhere"}, "-base no-such-ref-anywhere: no such commit"},
+		{"unknown-base-ref", broken, []string{"-base", "no-such-ref-anywhere"}, "-base no-such-ref-anywhere: "},
 		{"no-benchmark-matches", broken, []string{"-bench", "NoSuchBenchmark"}, `no benchmark matches -bench "NoSuchBenchmark"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -61,4 +62,31 @@ func TestScaleFailingBenchmarkExit1(t *testing.T) {
 	assert.Equal(t, 0, code, stderr)
 	assert.Contains(t, stdout, "RUN")
 	assert.FileExists(t, filepath.Join(merged, "report.html"))
+}
+
+// -base HEAD measures the committed module from a temporary worktree,
+// compares, draws the differential flame graph and removes the worktree.
+func TestScaleBase(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: builds and runs a module's benchmarks twice")
+	}
+	if err := exec.Command("git", "rev-parse", "HEAD").Run(); err != nil {
+		t.Skip("not in a git checkout: -base needs one")
+	}
+	broken, err := filepath.Abs("../../internal/scale/testdata/broken")
+	require.NoError(t, err)
+	t.Chdir(broken)
+	out := filepath.Join(t.TempDir(), "out")
+	code, stdout, stderr := conclab(t, "scale", "-quiet", "-base", "HEAD", "-bench", "Fine", "-cpu", "1", "-count", "2", "-benchtime", "1000x", "-out", out)
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "BenchmarkFine")
+	assert.FileExists(t, filepath.Join(out, "base", "broken.Fine", "cpu-1.pb.gz"))
+	assert.FileExists(t, filepath.Join(out, "broken.Fine", "diff-1.svg"))
+	report, err := os.ReadFile(filepath.Join(out, "report.md"))
+	require.NoError(t, err)
+	assert.Contains(t, string(report), "Against the base")
+	assert.Contains(t, string(report), "(broken.Fine/diff-1.svg)")
+	list, err := exec.Command("git", "worktree", "list").Output()
+	require.NoError(t, err)
+	assert.NotContains(t, string(list), "conclab-scale-base", "the base worktree is removed")
 }

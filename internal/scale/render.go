@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -269,7 +270,7 @@ func (r *Report) WriteHTML(w io.Writer) error {
 // largest n the machine has cores for, and the USL fit.
 func (r *Report) WriteSummary(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	multi := len(r.Runs) > 1
+	multi := len(r.Runs) > 1 || slices.ContainsFunc(r.Runs, func(run *Results) bool { return run.BaseRef != "" })
 	head := "BENCHMARK\tN\tSPEED-UP\tEFFICIENCY\tUSL\tVERDICT"
 	if multi {
 		head = "RUN\t" + head

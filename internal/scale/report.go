@@ -117,6 +117,17 @@ func newSeries(label string, run *Results, b *Benchmark, isBase bool) *Series {
 	} else {
 		s.Verdict = Verdict{Category: Unknown, Text: "measured at n = 1 only"}
 	}
+	if loaded := run.LoadAverage > float64(run.Machine.Cores); loaded {
+		note := fmt.Sprintf("; the machine was loaded (load average %.1f on %d cores): other programs may have kept the cores idle", run.LoadAverage, run.Machine.Cores)
+		for i := range s.Verdicts {
+			if s.Verdicts[i].Category == Serial {
+				s.Verdicts[i].Text += note
+			}
+		}
+		if s.Verdict.Category == Serial {
+			s.Verdict.Text += note
+		}
+	}
 	// The law models n processors: points past the machine's cores measure
 	// time-sharing, not contention or coherency, and stay out of the fit.
 	var pts []Throughput
