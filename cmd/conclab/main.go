@@ -53,7 +53,7 @@ func init() {
 		{"run", "NAME [flags]", "run one scenario and check its invariant", runRun},
 		{"profile", "[flags]", "record profiles per scenario and core count, and write the report", runProfile},
 		{"report", "[flags] DIR", "rebuild the report from the profiles in DIR", runReport},
-		{"scale", "[flags] [PKGS]", "how a module's own benchmarks scale across cores, and why they stop", runScale},
+		{"scale", "[flags] [PKG]", "how a module's own benchmarks scale across cores, and why they stop", runScale},
 		{"diff", "OLD NEW", "differential flame graph of two CPU profiles; what grew, what shrank", runDiff},
 		{"worker", "", "serve as a process-pool child (the pool starts it)", runWorker},
 	}

@@ -62,10 +62,10 @@ func runScale(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	if err := profiling.CheckWritable(*out); err != nil {
-		return usageErrorf("-out: %v", err)
-	}
 	if *merge {
+		if err := profiling.CheckWritable(*out); err != nil {
+			return usageErrorf("-out: %v", err)
+		}
 		if len(rest) == 0 {
 			return usageErrorf("-merge: give the directories of the runs to merge")
 		}
@@ -87,6 +87,14 @@ func runScale(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if _, err := regexp.Compile(*bench); err != nil {
 		return usageErrorf("-bench %q: %v", *bench, err)
+	}
+	_, statErr := os.Stat(*out)
+	if err := profiling.CheckWritable(*out); err != nil {
+		return usageErrorf("-out: %v", err)
+	}
+	if errors.Is(statErr, os.ErrNotExist) {
+		// Created for this run: removed again if the run writes nothing.
+		defer os.Remove(*out)
 	}
 	cwd, err := os.Getwd()
 	if err != nil {

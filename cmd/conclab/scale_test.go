@@ -32,7 +32,7 @@ func TestScaleBadInputExit2(t *testing.T) {
 			code, _, stderr := conclab(t, append([]string{"scale", "-quiet", "-out", out}, tc.args...)...)
 			assert.Equal(t, 2, code, stderr)
 			assert.Contains(t, stderr, tc.want)
-			assert.NoFileExists(t, filepath.Join(out, "report.md"), "no report on bad input")
+			assert.NoDirExists(t, out, "nothing left behind on bad input")
 		})
 	}
 }
