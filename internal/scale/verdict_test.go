@@ -162,6 +162,20 @@ func TestDiagnose(t *testing.T) {
 		assert.Equal(t, Scales, v.Category)
 	})
 
+	t.Run("busy", func(t *testing.T) {
+		p := measured(t, dir, 2, 900, cpuProfile(time.Second).cpu(user, 190), nil, nil)
+		v := diagnose(&Benchmark{Points: []*Point{base, p}}, p, 4)
+		assert.Equal(t, Busy, v.Category, "1.9 of 2 cores busy, yet 1.11×")
+		assert.Contains(t, v.Text, "each op takes 1.7× the CPU it takes at n = 1")
+	})
+
+	t.Run("oversubscribed", func(t *testing.T) {
+		p := measured(t, dir, 8, 700, cpuProfile(time.Second).cpu(user, 390), nil, nil)
+		v := diagnose(&Benchmark{Points: []*Point{base, p}}, p, 4)
+		assert.Equal(t, Oversubscribed, v.Category)
+		assert.Equal(t, "n = 8 is more than the machine's 4 cores: no more cores to use", v.Text)
+	})
+
 	t.Run("too-few-samples", func(t *testing.T) {
 		p := measured(t, dir, 2, 500, cpuProfile(time.Second).cpu(gcWorker, 40), nil, nil)
 		v := diagnose(&Benchmark{Points: []*Point{base, p}}, p, 4)
