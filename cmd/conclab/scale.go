@@ -110,6 +110,9 @@ func runScale(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if !*quiet {
 		opts.Progress = stderr
+		if *base != "" && *count < 6 {
+			fmt.Fprintf(stderr, "note: -count %d gives the comparison with -base little power (benchstat needs 6 or more runs for p < 0.05)\n", *count)
+		}
 	}
 	res, err := scale.Run(ctx, opts)
 	if err != nil {
