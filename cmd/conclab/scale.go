@@ -111,7 +111,7 @@ func runScale(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if !*quiet {
 		opts.Progress = stderr
 		if *base != "" && *count < 6 {
-			fmt.Fprintf(stderr, "note: -count %d gives the comparison with -base little power (benchstat needs 6 or more runs for p < 0.05)\n", *count)
+			fmt.Fprintf(stderr, "note: -count %d gives the comparison with -base little power (its Mann–Whitney test cannot reach p < 0.05 with fewer than 4 runs a side; 6 or more give a confidence interval too)\n", *count)
 		}
 	}
 	res, err := scale.Run(ctx, opts)
