@@ -138,10 +138,14 @@ func diagnose(b *Benchmark, p *Point, cores int) Verdict {
 		v.Text = fmt.Sprintf("n = %d is more than the machine's %d cores: no more cores to use", n, cores)
 	case p.Parallelism >= BusyParallelism*float64(n):
 		v.Category = Busy
-		one := b.point(1)
-		grow := (p.Parallelism * p.NsOp()) / (one.Parallelism * one.NsOp())
-		v.Text = fmt.Sprintf("cores busy (%.2f of %d) but no GC, lock or scheduler cost: each op takes %.1f× the CPU it takes at n = 1 (shared cache lines, memory bandwidth, or work that grows with n); top: %s %s",
-			p.Parallelism, n, grow, shortFunc(p.Top), pct(p.TopShare))
+		v.Text = fmt.Sprintf("cores busy (%.2f of %d) but no GC, lock or scheduler cost: ", p.Parallelism, n)
+		// CPU per op is parallelism × wall time per op.
+		if one := b.point(1); one.Parallelism > 0 {
+			v.Text += fmt.Sprintf("each op takes %.1f× the CPU it takes at n = 1 ", (p.Parallelism*p.NsOp())/(one.Parallelism*one.NsOp()))
+		} else {
+			v.Text += "each op takes more CPU than at n = 1 "
+		}
+		v.Text += fmt.Sprintf("(shared cache lines, memory bandwidth, or work that grows with n); top: %s %s", shortFunc(p.Top), pct(p.TopShare))
 	default:
 		v.Category = Serial
 		v.Text = fmt.Sprintf("cores idle: %.2f of %d busy, with no GC, lock or scheduler cost: a serial section or waiting", p.Parallelism, n)
