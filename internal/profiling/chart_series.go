@@ -2,6 +2,7 @@ package profiling
 
 import (
 	"fmt"
+	"hash/fnv"
 	"html"
 	"math"
 	"strings"
@@ -62,12 +63,16 @@ func SpeedupChart(title string, series []ChartSeries, maxN float64) string {
 		}
 	}
 	height := chartH + 16*float64(legends-1)
+	// Charts inlined in one page need distinct ids.
+	h := fnv.New32a()
+	h.Write([]byte(title))
+	clipID := fmt.Sprintf("plot-%08x", h.Sum32())
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" viewBox="0 0 %.0f %.0f" font-family="Helvetica, Arial, sans-serif" font-size="11">
 <rect x="0" y="0" width="100%%" height="100%%" fill="#ffffff"/>
 <text x="%.0f" y="18" font-size="13" text-anchor="middle">%s</text>
-<clipPath id="plot"><rect x="%.1f" y="%.1f" width="%.1f" height="%.1f"/></clipPath>
-`, chartW, height, chartW, height, chartW/2, html.EscapeString(title), padL, padT, plotW, plotH)
+<clipPath id="%s"><rect x="%.1f" y="%.1f" width="%.1f" height="%.1f"/></clipPath>
+`, chartW, height, chartW, height, chartW/2, html.EscapeString(title), clipID, padL, padT, plotW, plotH)
 	for _, t := range ticks(maxN) {
 		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#eee"/><text x="%.1f" y="%.1f" text-anchor="middle">%g</text>
 `, x(t), padT, x(t), padT+plotH, x(t), padT+plotH+14, t)
@@ -117,8 +122,8 @@ func SpeedupChart(title string, series []ChartSeries, maxN float64) string {
 				curve = append(curve, fmt.Sprintf("%.1f,%.1f", x(n), y(v)))
 			}
 		}
-		fmt.Fprintf(&b, `<polyline points="%s" fill="none" stroke="%s" stroke-width="1.5" stroke-dasharray="2,3" clip-path="url(#plot)"><title>%s</title></polyline>
-`, strings.Join(curve, " "), color, html.EscapeString(s.FitLabel))
+		fmt.Fprintf(&b, `<polyline points="%s" fill="none" stroke="%s" stroke-width="1.5" stroke-dasharray="2,3" clip-path="url(#%s)"><title>%s</title></polyline>
+`, strings.Join(curve, " "), color, clipID, html.EscapeString(s.FitLabel))
 		legend(color, ` stroke-dasharray="2,3"`, s.FitLabel)
 	}
 	b.WriteString("</svg>\n")
