@@ -93,7 +93,7 @@ func writeFixture(t *testing.T, dir string) {
 			Scenario: f.scenario, Section: sc.section.String(), Kind: sc.kind.String(), Doc: "a fixture", Python: "run(" + f.scenario + ")",
 			Procs: f.n, Rounds: f.rounds, WallSeconds: f.wall.Seconds(), SerialSeconds: f.serial.Seconds(), ChildCPUSeconds: f.children.Seconds(),
 			LoadAverage: map[string]float64{"laptop": 0.4}[f.set], Session: f.session,
-			Machine:     fixtureMachines[f.set], Date: date,
+			Machine: fixtureMachines[f.set], Date: date,
 		}
 		if f.set == "laptop" {
 			run.OtherCores = &f.other
