@@ -114,3 +114,20 @@ func TestFailedInvariantExits1(t *testing.T) {
 	assert.Contains(t, stdout, "\ninvariant: FAILED: the answer is not 42\n")
 	assert.Equal(t, "conclab run: always-wrong: invariant failed: the answer is not 42\n", stderr)
 }
+
+func TestRunInterruptedExits130(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel() // as Ctrl-C does through signal.NotifyContext
+	var stdout, stderr bytes.Buffer
+	code := Main(ctx, []string{"run", "counter-mutex"}, &stdout, &stderr)
+	assert.Equal(t, 130, code, "Ctrl-C exits 130, as profile does")
+	assert.Equal(t, "conclab run: counter-mutex: interrupted after 0s\n", stderr.String())
+
+	code, _, stderr2 := conclab(t, "run", "gather", "-timeout", "1ns")
+	assert.Equal(t, 1, code, "a -timeout is a failure, not an interruption: %s", stderr2)
+}
+
+func TestUsageNamesEveryDirOfReport(t *testing.T) {
+	_, stdout, _ := conclab(t, "-h")
+	assert.Regexp(t, `conclab report\s+\[flags\] DIR\.\.\.`, stdout)
+}
