@@ -75,8 +75,8 @@ func TestProfileWritesTheReport(t *testing.T) {
 	assert.Contains(t, stderr, "[3/6] counter-atomic GOMAXPROCS=2 …\n")
 	assert.Contains(t, stderr, "[6/6] counter-mutex GOMAXPROCS=2 …\n")
 	assert.Regexp(t, `(?m)^\s+\S+ a round, \d+\.\d\d cores busy; go tool pprof -http=:0 \S+/counter-mutex/cpu-2\.pb\.gz$`, stderr)
-	assert.Regexp(t, `(?m)^SCENARIO\s+N\s+WALL\s+×SERIAL\s+×N=1\s+EFFICIENCY\s+PARALLELISM\s+MUTEX WAIT\s+BLOCK WAIT\s+TOP FUNCTION\s+NOTE$`, stdout)
-	assert.Regexp(t, `(?m)^counter-mutex\s+2\s+\S+\s+\S+×\s+\S+×\s+\d+%\s+\d+\.\d\d\s+\S+s\s+\S+s\s+\S`, stdout)
+	assert.Regexp(t, `(?m)^SCENARIO\s+N\s+WALL\s+÷PATH\s+×SERIAL\s+×N=1\s+EFFICIENCY\s+PARALLELISM\s+MUTEX WAIT\s+BLOCK WAIT\s+TOP FUNCTION\s+NOTE$`, stdout)
+	assert.Regexp(t, `(?m)^counter-mutex\s+2\s+\S+\s+-\s+\S+×\s+\S+×\s+\d+%\s+\d+\.\d\d\s+\S+s\s+\S+s\s+\S`, stdout)
 
 	for _, f := range []string{
 		"report.md", "report.html", "speedup-counter-atomic.svg", "speedup-counter-mutex.svg",
@@ -148,4 +148,14 @@ func TestDefaultCPUList(t *testing.T) {
 	for i := 1; i < len(procs)-1; i++ {
 		assert.Equal(t, 2*procs[i-1], procs[i], "doubles")
 	}
+}
+
+func TestProfileJudgesWaitsByTheirCriticalPath(t *testing.T) {
+	out := t.TempDir()
+	code, stdout, stderr := conclab(t, "profile", "-quiet", "-scenario", "gather", "-cpu", "1", "-work", "0.01", "-out", out)
+	require.Equal(t, 0, code, stderr)
+	assert.Regexp(t, `(?m)^gather\s+1\s+\S+\s+\d+\.\d\d×\s`, stdout, "a scenario that waits shows wall ÷ critical path")
+	chart, err := os.ReadFile(filepath.Join(out, "speedup-gather.svg"))
+	require.NoError(t, err)
+	assert.Contains(t, string(chart), "wall ÷ critical path vs GOMAXPROCS")
 }

@@ -48,7 +48,7 @@ type scenarioView struct {
 }
 
 type rowView struct {
-	Machine, N, Wall, Serial, N1, Efficiency, Parallelism, Mutex, Block, Peak, Top, Verdict, Evidence, Flame, Profile string
+	Machine, N, Wall, OverPath, Serial, N1, Efficiency, Parallelism, Mutex, Block, Peak, Top, Verdict, Evidence, Flame, Profile string
 	// Note warns of an earlier run or a busy machine; empty if none.
 	Note string
 }
@@ -102,6 +102,7 @@ func (d *Data) view() view {
 				Machine:     r.Set.Label,
 				N:           fmt.Sprint(r.Run.Procs),
 				Wall:        fmtSeconds(r.Run.RoundSeconds()),
+				OverPath:    fmtX(r.OverPath),
 				Serial:      fmtX(r.SpeedupSerial),
 				N1:          fmtX(r.SpeedupN1),
 				Efficiency:  fmtPct(r.Efficiency),
@@ -196,7 +197,8 @@ var otherLegend = fmt.Sprintf("Cores busy with other programs: the machine's bus
 // legend explains the columns; both renderers print it.
 var legend = []string{
 	"**wall**: one round of the scenario's fixed work (a recording repeats the round until at least 0.4 s × -work have passed, so that the profile has samples; `rounds` in run-N.json).",
-	"**×serial**: the serial baseline's round (one goroutine, GOMAXPROCS=1) ÷ this round. **×n=1**: the n=1 round ÷ this round, on the same machine. **efficiency**: ×n=1 ÷ n.",
+	"**÷ critical path**: for scenarios that wait, the round's wall time ÷ its critical path (what the waits take if they all overlap as the scenario claims: one latency for download and gather, ⌈items/limit⌉ latencies with a limit). 1.00× is perfect overlap at any n; such scenarios are judged by it, not by CPU scaling, and their chart plots it.",
+	"**×serial**: the scenario's own serial baseline's round (the same work by one goroutine, GOMAXPROCS=1) ÷ this round. **×n=1**: the n=1 round ÷ this round, on the same machine and in the same run. **efficiency**: ×n=1 ÷ n, for scenarios that compute.",
 	"**parallelism**: effective parallelism, the CPU seconds sampled in the CPU profile ÷ its wall seconds: the average number of busy cores. About n for CPU-bound work that scales, about 0 for waiting.",
 	"**mutex wait**: seconds per round goroutines waited for a locked sync.Mutex (mutex profile). **block wait**: seconds per round goroutines spent blocked on channels, sync.Cond, WaitGroup.Wait and the like (block profile), including the main goroutine waiting for its workers. Both summed over goroutines, so they can exceed the wall time; both recorded in a second pass of the same rounds, so that their bookkeeping stays out of the CPU profile and the wall time. Sync scenarios only.",
 	"**peak goroutines**: the most goroutines alive during the first round (IO scenarios; goroutine-N.pb.gz holds their stacks).",
@@ -254,17 +256,17 @@ func (d *Data) WriteMarkdown(w io.Writer) error {
 		if v.Multi {
 			b.WriteString("| machine ")
 		}
-		b.WriteString("| n | wall | ×serial | ×n=1 | efficiency | parallelism | mutex wait | block wait | peak goroutines | top function | claim | evidence | flame graph |\n")
+		b.WriteString("| n | wall | ÷ critical path | ×serial | ×n=1 | efficiency | parallelism | mutex wait | block wait | peak goroutines | top function | claim | evidence | flame graph |\n")
 		if v.Multi {
 			b.WriteString("|---")
 		}
-		b.WriteString("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|---|\n")
+		b.WriteString("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|---|\n")
 		for _, r := range s.Rows {
 			if v.Multi {
 				fmt.Fprintf(&b, "| %s ", md(r.Machine))
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | `%s` | **%s** | %s | [cpu-%s.svg](%s) · [profile](%s) |\n",
-				r.N, r.Wall, r.Serial, r.N1, r.Efficiency, r.Parallelism, r.Mutex, r.Block, r.Peak, r.Top, r.Verdict, md(withNote(r)), r.N, r.Flame, r.Profile)
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | `%s` | **%s** | %s | [cpu-%s.svg](%s) · [profile](%s) |\n",
+				r.N, r.Wall, r.OverPath, r.Serial, r.N1, r.Efficiency, r.Parallelism, r.Mutex, r.Block, r.Peak, r.Top, r.Verdict, md(withNote(r)), r.N, r.Flame, r.Profile)
 		}
 		if len(s.Top) > 0 {
 			fmt.Fprintf(&b, "\nTop functions by flat CPU at %s:\n\n", md(s.TopAt))
@@ -360,8 +362,8 @@ pre { padding: 0.5em; overflow-x: auto; }
 {{if .Summary}}<p>Result of a round: {{.Summary}}</p>{{end}}
 {{.ChartSVG}}
 <table>
-<tr>{{if $.Multi}}<th>machine</th>{{end}}<th>n</th><th>wall</th><th>×serial</th><th>×n=1</th><th>efficiency</th><th>parallelism</th><th>mutex wait</th><th>block wait</th><th>peak goroutines</th><th>top function</th><th>claim</th><th>evidence</th><th>flame graph</th></tr>
-{{range .Rows}}<tr>{{if $.Multi}}<td>{{.Machine}}</td>{{end}}<td class="num">{{.N}}</td><td class="num">{{.Wall}}</td><td class="num">{{.Serial}}</td><td class="num">{{.N1}}</td><td class="num">{{.Efficiency}}</td><td class="num">{{.Parallelism}}</td><td class="num">{{.Mutex}}</td><td class="num">{{.Block}}</td><td class="num">{{.Peak}}</td><td><code>{{.Top}}</code></td><td class="{{.Verdict}}">{{.Verdict}}</td><td>{{if .Note}}<b>⚠ {{.Note}}.</b> {{end}}{{.Evidence}}</td><td><a href="{{.Flame}}">flame graph</a> · <a href="{{.Profile}}">profile</a></td></tr>
+<tr>{{if $.Multi}}<th>machine</th>{{end}}<th>n</th><th>wall</th><th>÷ critical path</th><th>×serial</th><th>×n=1</th><th>efficiency</th><th>parallelism</th><th>mutex wait</th><th>block wait</th><th>peak goroutines</th><th>top function</th><th>claim</th><th>evidence</th><th>flame graph</th></tr>
+{{range .Rows}}<tr>{{if $.Multi}}<td>{{.Machine}}</td>{{end}}<td class="num">{{.N}}</td><td class="num">{{.Wall}}</td><td class="num">{{.OverPath}}</td><td class="num">{{.Serial}}</td><td class="num">{{.N1}}</td><td class="num">{{.Efficiency}}</td><td class="num">{{.Parallelism}}</td><td class="num">{{.Mutex}}</td><td class="num">{{.Block}}</td><td class="num">{{.Peak}}</td><td><code>{{.Top}}</code></td><td class="{{.Verdict}}">{{.Verdict}}</td><td>{{if .Note}}<b>⚠ {{.Note}}.</b> {{end}}{{.Evidence}}</td><td><a href="{{.Flame}}">flame graph</a> · <a href="{{.Profile}}">profile</a></td></tr>
 {{end}}</table>
 {{if .Top}}<p>Top functions by flat CPU at {{.TopAt}}:</p>
 <ul>{{range .Top}}<li><code>{{.}}</code></li>{{end}}</ul>{{end}}

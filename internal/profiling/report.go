@@ -40,8 +40,13 @@ type Row struct {
 	// SpeedupSerial is the serial baseline's round divided by this row's;
 	// 0 when the scenario has no serial baseline.
 	SpeedupSerial float64
-	// Efficiency is SpeedupN1 ÷ n.
+	// Efficiency is SpeedupN1 ÷ n, for scenarios whose claim is about the
+	// cores; 0 for those that wait, whose OverPath says how well they did.
 	Efficiency float64
+	// OverPath is, for a scenario that waits, one round's wall time over
+	// its critical path (Run.CriticalPathSeconds): 1 when the waits overlap
+	// perfectly, whatever n. 0 where there is no critical path.
+	OverPath float64
 	// Earlier is set when the recording belongs to an earlier session than
 	// the newest of its run set (see [Run.Session]): it was made at another
 	// moment, maybe with another work size, and is compared with nothing of
@@ -303,6 +308,10 @@ func (sr *ScenarioReport) finish(d *Data) {
 				r.Efficiency = r.SpeedupN1 / float64(r.Run.Procs)
 			}
 		}
+		if p := r.Run.CriticalPathSeconds; p > 0 {
+			r.OverPath = round / p
+			r.Efficiency = 0
+		}
 		if r.Run.SerialSeconds > 0 {
 			r.SpeedupSerial = r.Run.SerialSeconds / round
 		}
@@ -402,7 +411,7 @@ func pprofCommand(r *Row) string {
 func (d *Data) WriteSummary(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	multi := len(d.Sets) > 1
-	head := "SCENARIO\tN\tWALL\t×SERIAL\t×N=1\tEFFICIENCY\tPARALLELISM\tMUTEX WAIT\tBLOCK WAIT\t"
+	head := "SCENARIO\tN\tWALL\t÷PATH\t×SERIAL\t×N=1\tEFFICIENCY\tPARALLELISM\tMUTEX WAIT\tBLOCK WAIT\t"
 	if multi {
 		head = "MACHINE\t" + head
 	}
@@ -412,8 +421,8 @@ func (d *Data) WriteSummary(w io.Writer) error {
 			if multi {
 				fmt.Fprintf(tw, "%s\t", r.Set.Label)
 			}
-			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
-				sr.Name, r.Run.Procs, fmtSeconds(r.Run.RoundSeconds()), fmtX(r.SpeedupSerial), fmtX(r.SpeedupN1),
+			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
+				sr.Name, r.Run.Procs, fmtSeconds(r.Run.RoundSeconds()), fmtX(r.OverPath), fmtX(r.SpeedupSerial), fmtX(r.SpeedupN1),
 				fmtPct(r.Efficiency), fmtParallelism(r), fmtWait(r.Mutex), fmtWait(r.Block), topFunc(r), r.Note())
 		}
 	}

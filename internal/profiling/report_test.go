@@ -39,6 +39,7 @@ type fixtureRun struct {
 	peak     int           // goroutines, IO only
 	children time.Duration // CPU of child processes
 	other    float64       // cores other programs kept busy
+	path     time.Duration // the critical path of a round, IO only
 	session  string
 }
 
@@ -61,8 +62,8 @@ var fixtureScenarios = map[string]struct {
 var fixture = []fixtureRun{
 	{set: "laptop", scenario: "cpu-bound", n: 1, wall: time.Second, rounds: 1, serial: 1020 * time.Millisecond, cpu: 100, other: 0.05},
 	{set: "laptop", scenario: "cpu-bound", n: 2, wall: 520 * time.Millisecond, rounds: 1, serial: 1020 * time.Millisecond, cpu: 98},
-	{set: "laptop", scenario: "download", n: 1, wall: 500 * time.Millisecond, rounds: 2, serial: 2 * time.Second, cpu: 2, peak: 12},
-	{set: "laptop", scenario: "download", n: 2, wall: 480 * time.Millisecond, rounds: 2, serial: 2 * time.Second, cpu: 3, peak: 12, other: 0.9},
+	{set: "laptop", scenario: "download", n: 1, wall: 500 * time.Millisecond, rounds: 2, serial: 2 * time.Second, cpu: 2, peak: 12, path: 200 * time.Millisecond},
+	{set: "laptop", scenario: "download", n: 2, wall: 480 * time.Millisecond, rounds: 2, serial: 2 * time.Second, cpu: 3, peak: 12, other: 0.9, path: 200 * time.Millisecond},
 	{set: "laptop", scenario: "counter-mutex", n: 1, wall: 400 * time.Millisecond, rounds: 100, serial: 3200 * time.Microsecond, cpu: 40,
 		mutex: &wait{}, block: &wait{[]string{"sync.(*WaitGroup).Wait"}, 100, 200 * time.Millisecond}},
 	{set: "laptop", scenario: "counter-mutex", n: 2, wall: 400 * time.Millisecond, rounds: 50, serial: 3200 * time.Microsecond, cpu: 60,
@@ -91,7 +92,7 @@ func writeFixture(t *testing.T, dir string) {
 		require.NoError(t, os.MkdirAll(sdir, 0o755))
 		run := &profiling.Run{
 			Scenario: f.scenario, Section: sc.section.String(), Kind: sc.kind.String(), Doc: "a fixture", Python: "run(" + f.scenario + ")",
-			Procs: f.n, Rounds: f.rounds, WallSeconds: f.wall.Seconds(), SerialSeconds: f.serial.Seconds(), ChildCPUSeconds: f.children.Seconds(),
+			Procs: f.n, Rounds: f.rounds, WallSeconds: f.wall.Seconds(), SerialSeconds: f.serial.Seconds(), ChildCPUSeconds: f.children.Seconds(), CriticalPathSeconds: f.path.Seconds(),
 			LoadAverage: map[string]float64{"laptop": 0.4}[f.set], Session: f.session,
 			Machine: fixtureMachines[f.set], Date: date,
 		}
@@ -188,18 +189,19 @@ func TestReport(t *testing.T) {
 	for _, want := range []string{
 		// n | wall | ×serial | ×n=1 | efficiency | parallelism | mutex wait | block wait | peak
 		// cpu-bound n=2: 98 samples in 0.52 s, serial 1.02 s, n=1 1 s.
-		"| 1 | 1s | 1.02× | 1.00× | 100% | 1.00 | - | - | - | `scenarios.mix 100%` | **baseline** |",
-		"| 2 | 520ms | 1.96× | 1.92× | 96% | 1.88 | - | - | - | `scenarios.mix 100%` | **contradicts** | 1.88 of 2 usable cores busy",
-		// download: 2 rounds, waits overlap, nearly no CPU.
+		"| 1 | 1s | - | 1.02× | 1.00× | 100% | 1.00 | - | - | - | `scenarios.mix 100%` | **baseline** |",
+		"| 2 | 520ms | - | 1.96× | 1.92× | 96% | 1.88 | - | - | - | `scenarios.mix 100%` | **contradicts** | 1.88 of 2 usable cores busy",
+		// download: 2 rounds, waits overlap (250 ms and 240 ms against a
+		// critical path of 200 ms), nearly no CPU, no efficiency.
 		// Two or three samples are too few to name a top function.
-		"| 1 | 250ms | 8.00× | 1.00× | 100% | 0.04 | - | - | 12 | `too few samples (2)` | **supports** |",
-		"| 2 | 240ms | 8.33× | 1.04× | 52% | 0.06 | - | - | 12 | `too few samples (3)` | **supports** | **⚠ busy machine: other programs kept 0.90 cores busy.** waits overlap",
+		"| 1 | 250ms | 1.25× | 8.00× | 1.00× | - | 0.04 | - | - | 12 | `too few samples (2)` | **supports** |",
+		"| 2 | 240ms | 1.20× | 8.33× | 1.04× | - | 0.06 | - | - | 12 | `too few samples (3)` | **supports** | **⚠ busy machine: other programs kept 0.90 cores busy.** waits overlap",
 		"Top functions by flat CPU at GOMAXPROCS=2:\n\n- `too few samples (3) to rank functions`\n",
 		// counter-mutex: waits per round (n=2: 50 ms over 50 rounds).
-		"| 1 | 4ms | 0.80× | 1.00× | 100% | 1.00 | 0s | 2ms | - | `sync.(*Mutex).Lock 100%` | **no evidence** |",
-		"| 2 | 8ms | 0.40× | 0.50× | 25% | 1.50 | 1ms | 2ms | - | `sync.(*Mutex).Lock 100%` | **supports** | goroutines queued 1ms a round for a lock in 10 contentions",
+		"| 1 | 4ms | - | 0.80× | 1.00× | 100% | 1.00 | 0s | 2ms | - | `sync.(*Mutex).Lock 100%` | **no evidence** |",
+		"| 2 | 8ms | - | 0.40× | 0.50× | 25% | 1.50 | 1ms | 2ms | - | `sync.(*Mutex).Lock 100%` | **supports** | goroutines queued 1ms a round for a lock in 10 contentions",
 		// process-pool: the workers' CPU from getrusage, 1 s in 0.55 s.
-		"| 2 | 550ms | 1.82× | 1.82× | 91% | 0.04+1.82 children | - | - | - | `too few samples (2)` | **supports** | 1.85 of 2 usable cores busy in all",
+		"| 2 | 550ms | - | 1.82× | 1.82× | 91% | 0.04+1.82 children | - | - | - | `too few samples (2)` | **supports** | 1.85 of 2 usable cores busy in all",
 		"[cpu-2.svg](cpu-bound/cpu-2.svg) · [profile](cpu-bound/cpu-2.pb.gz)",
 		"![cpu-bound: speed-up vs GOMAXPROCS](speedup-cpu-bound.svg)",
 		"go tool pprof -http=:0 " + filepath.ToSlash(filepath.Join(laptop, "cpu-bound", "cpu-2.pb.gz")),
@@ -218,12 +220,17 @@ func TestReport(t *testing.T) {
 	assert.Less(t, strings.Index(md, "## download"), strings.Index(md, "## cpu-bound"), "scenarios in the article's order")
 
 	html := readString(t, filepath.Join(laptop, "report.html"))
-	for _, want := range []string{`<a href="cpu-bound/cpu-2.svg">flame graph</a>`, "<td class=\"num\">1.88</td>", "<svg", "Example Laptop CPU", "ideal: speed-up = n"} {
+	for _, want := range []string{`<a href="cpu-bound/cpu-2.svg">flame graph</a>`, "<td class=\"num\">1.88</td>", "<svg", "Example Laptop CPU", "ideal (speed-up = n)"} {
 		assert.Contains(t, html, want)
 	}
 	for _, f := range []string{"speedup-cpu-bound.svg", "speedup-download.svg", "speedup-counter-mutex.svg"} {
 		wellFormed(t, filepath.Join(laptop, f))
 	}
+	io := readString(t, filepath.Join(laptop, "speedup-download.svg"))
+	assert.Contains(t, io, "download: wall ÷ critical path vs GOMAXPROCS", "a scenario that waits is not drawn against CPU scaling")
+	assert.Contains(t, io, "ideal (wall = the critical path of the waits)")
+	assert.Contains(t, io, "n=2: wall 240ms = 1.20 × the critical path 200ms")
+	assert.NotContains(t, io, "speed-up = n")
 	for _, f := range []string{"cpu-bound/cpu-1.svg", "cpu-bound/cpu-2.svg", "download/cpu-2.svg", "counter-mutex/cpu-2.svg"} {
 		path := filepath.Join(laptop, f)
 		frames := parseFlameGraph(t, []byte(readString(t, path)))
@@ -232,7 +239,7 @@ func TestReport(t *testing.T) {
 
 	var sum bytes.Buffer
 	require.NoError(t, d.WriteSummary(&sum))
-	assert.Regexp(t, `cpu-bound\s+2\s+520ms\s+1\.96×\s+1\.92×\s+96%\s+1\.88\s+-\s+-\s+scenarios\.mix 100%`, sum.String())
+	assert.Regexp(t, `cpu-bound\s+2\s+520ms\s+-\s+1\.96×\s+1\.92×\s+96%\s+1\.88\s+-\s+-\s+scenarios\.mix 100%`, sum.String())
 }
 
 func TestReportMergesMachines(t *testing.T) {
@@ -245,7 +252,7 @@ func TestReportMergesMachines(t *testing.T) {
 
 	md := readString(t, filepath.Join(out, "report.md"))
 	for _, want := range []string{
-		"| 4 | 260ms | 3.85× | 3.85× | 96% | 3.85 |",
+		"| 4 | 260ms | - | 3.85× | 3.85× | 96% | 3.85 |",
 		"[cpu-4.svg](../ci/cpu-bound/cpu-4.svg)",
 		"[cpu-2.svg](../laptop/cpu-bound/cpu-2.svg)",
 		"| Example CI Runner CPU | 4 | go1.26.0 | linux/arm64 | 2026-11-25 12:00 UTC | - |",

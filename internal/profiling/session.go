@@ -44,6 +44,11 @@ type Run struct {
 	// baseline, recorded in the same session at GOMAXPROCS 1; 0 if the
 	// scenario has none.
 	SerialSeconds float64 `json:"serial_seconds,omitempty"`
+	// CriticalPathSeconds is, for a scenario that waits, the wall time of
+	// one round if its waits overlapped perfectly: the scenario's own
+	// timing claim (scenarios.Timing) for the recorded configuration. 0
+	// for scenarios that state none.
+	CriticalPathSeconds float64 `json:"critical_path_seconds,omitempty"`
 	// ChildCPUSeconds is the CPU time of child processes that exited during
 	// the recording (a process pool's workers), which the CPU profile does
 	// not hold; 0 for scenarios that start none.
@@ -378,30 +383,40 @@ func recordScenario(ctx context.Context, dir string, s *scenarios.Scenario, cfg 
 		return Run{}, fmt.Errorf("%s GOMAXPROCS=%d: invariant failed: %w", s.Name, n, err)
 	}
 	run := Run{
-		Scenario:        s.Name,
-		Section:         s.Section.String(),
-		Kind:            s.Kind.String(),
-		Doc:             s.Doc,
-		Python:          s.Python,
-		Procs:           n,
-		Config:          cfg,
-		Rounds:          rec.Rounds,
-		WallSeconds:     rec.Wall.Seconds(),
-		ChildCPUSeconds: rec.ChildCPU.Seconds(),
-		OtherCores:      rec.OtherCores,
-		ExtraRounds:     rec.ExtraRounds,
-		PeakGoroutines:  rec.PeakGoroutines,
-		MaxConcurrent:   first.MaxConcurrent,
-		Summary:         first.Summary,
-		Files:           rec.Files,
-		LoadAverage:     load,
-		Machine:         ThisMachine(),
-		Date:            time.Now().UTC().Truncate(time.Second),
+		Scenario:            s.Name,
+		Section:             s.Section.String(),
+		Kind:                s.Kind.String(),
+		Doc:                 s.Doc,
+		Python:              s.Python,
+		Procs:               n,
+		Config:              cfg,
+		Rounds:              rec.Rounds,
+		WallSeconds:         rec.Wall.Seconds(),
+		ChildCPUSeconds:     rec.ChildCPU.Seconds(),
+		OtherCores:          rec.OtherCores,
+		CriticalPathSeconds: criticalPath(s, cfg),
+		ExtraRounds:         rec.ExtraRounds,
+		PeakGoroutines:      rec.PeakGoroutines,
+		MaxConcurrent:       first.MaxConcurrent,
+		Summary:             first.Summary,
+		Files:               rec.Files,
+		LoadAverage:         load,
+		Machine:             ThisMachine(),
+		Date:                time.Now().UTC().Truncate(time.Second),
 	}
 	if run.Files.Flame, err = renderFlame(dir, &run); err != nil {
 		return Run{}, err
 	}
 	return run, nil
+}
+
+// criticalPath is the seconds s's timing claim gives for one round under
+// cfg, 0 if it states none.
+func criticalPath(s *scenarios.Scenario, cfg scenarios.Config) float64 {
+	if s.Timing == nil || s.Timing.Run == nil {
+		return 0
+	}
+	return s.Timing.Run(cfg).Seconds()
 }
 
 // renderFlame writes the flame graph of run's CPU profile beside it and
