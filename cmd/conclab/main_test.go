@@ -46,6 +46,8 @@ func TestUsageErrorsAreOneLineAndExit2(t *testing.T) {
 		{"bad cpu", []string{"run", "counter-mutex", "-cpu", "0"}, "conclab run: -cpu 0: must be between 1 and 1024"},
 		{"bad backend", []string{"run", "counter-mutex", "-backend", "ftp"}, `conclab run: -backend "ftp": must be "http" or "memory"`},
 		{"list extra argument", []string{"list", "x"}, `conclab list: unexpected argument "x"`},
+		{"processes past the machine", []string{"run", "process-pool", "-workers", "10000"}, "conclab run: -workers 10000: process-pool starts one process per worker (about 10 MiB each): at most"},
+		{"goroutines past the memory", []string{"run", "gather", "-items", "67108864", "-latency", "1s"}, "conclab run: -items 67108864: gather would hold about 1025.0 GiB at once, over the"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, stdout, stderr := conclab(t, tc.args...)

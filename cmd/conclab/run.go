@@ -106,6 +106,9 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
+	if err := s.CheckResources(cfg); err != nil {
+		return usageErrorf("-%v", err)
+	}
 	set := setFlags(fs)
 	if set["cpu"] {
 		if *cpu < 1 || *cpu > MaxCPU {

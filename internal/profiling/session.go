@@ -213,6 +213,9 @@ func ProfileAll(ctx context.Context, opts Options) ([]Run, error) {
 		if err := cfg.Validate(); err != nil {
 			return runs, fmt.Errorf("%s: scaled configuration: %w", s.Name, err)
 		}
+		if err := s.CheckResources(cfg); err != nil {
+			return runs, fmt.Errorf("%s: scaled configuration: %w", s.Name, err)
+		}
 		dir := filepath.Join(opts.Dir, s.Name)
 		staging, err := os.MkdirTemp(opts.Dir, "."+s.Name+".partial-*")
 		if err != nil {
