@@ -439,7 +439,8 @@ func fmtParallelism(r *Row) string {
 }
 
 // MinSamples is the fewest CPU samples from which the report names a top
-// function: below it, one sample would read as "100 %".
+// function or draws a flame graph: below it, one sample would read as
+// "100 %" or as a full-width tower.
 const MinSamples = 10
 
 // topFunc names r's hottest function and its share of the CPU.
