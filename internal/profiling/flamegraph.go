@@ -11,7 +11,6 @@ import (
 	"github.com/google/pprof/profile"
 )
 
-
 // Flame graph geometry, in SVG pixels.
 const (
 	svgWidth    = 1200.0
