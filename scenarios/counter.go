@@ -12,7 +12,9 @@ import (
 //
 // Every counter-* scenario reads Workers (threads) and Items (increments
 // per worker); its invariant is that the final value is exactly
-// Workers × Items. Result.Total is the final value.
+// Workers × Items. Result.Total is the final value; Result.Data is the
+// [Counter] that counted. Each counter's serial baseline is the same
+// counter incremented Workers × Items times by one goroutine.
 const CounterPython = `counter = 0
 lock = threading.Lock()
 def increment():
@@ -210,6 +212,7 @@ func counterRun(newCounter func(workers int) (Counter, func())) RunFunc {
 			Items:   cfg.WorkerCount() * cfg.Items,
 			Total:   n,
 			Summary: fmt.Sprintf("final counter value: %d (%d workers × %d increments)", n, cfg.WorkerCount(), cfg.Items),
+			Data:    c,
 		}, nil
 	}
 }
@@ -227,14 +230,19 @@ func noClose() {}
 
 func init() {
 	defaults := Config{Workers: 5, Items: 10_000}
-	serial := counterRun(func(int) (Counter, func()) { return new(MutexCounter), noClose })
-	serialCount := func(ctx context.Context, cfg Config) (Result, error) {
-		one := cfg
-		one.Workers = 1
-		one.Items = cfg.WorkerCount() * cfg.Items
-		res, err := serial(ctx, one)
-		res.Summary = fmt.Sprintf("final counter value: %d (one goroutine)", res.Total)
-		return res, err
+	// Each counter's baseline is the same counter driven by one goroutine
+	// doing every increment: its ×serial is what concurrency gains or costs
+	// that counter, not a comparison with another counter.
+	serialCount := func(newCounter func(workers int) (Counter, func())) RunFunc {
+		run := counterRun(newCounter)
+		return func(ctx context.Context, cfg Config) (Result, error) {
+			one := cfg
+			one.Workers = 1
+			one.Items = cfg.WorkerCount() * cfg.Items
+			res, err := run(ctx, one)
+			res.Summary = fmt.Sprintf("final counter value: %d (one goroutine)", res.Total)
+			return res, err
+		}
 	}
 	// Only the mutex counter has a lock for goroutines to queue on; the
 	// others keep the count exact without one, which the invariant checks.
@@ -304,7 +312,7 @@ func init() {
 			Kind:       Sync,
 			Defaults:   defaults,
 			Run:        counterRun(s.newCounter),
-			Serial:     serialCount,
+			Serial:     serialCount(s.newCounter),
 			Check:      checkCounter,
 			Broken:     s.broken,
 			Claim:      s.claim,

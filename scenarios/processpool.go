@@ -365,8 +365,8 @@ func runProcessPool(ctx context.Context, cfg Config) (Result, error) {
 		Items:         cfg.Items,
 		Total:         int64(sum),
 		MaxConcurrent: procs,
-		Summary: fmt.Sprintf("checksum %d of %d squares: %d ranges over %d worker processes",
-			int64(sum), cfg.Items*cfg.Work, cfg.Items, procs),
+		Summary: fmt.Sprintf("checksum %#016x of %d squares: %d ranges over %d worker processes",
+			sum, cfg.Items*cfg.Work, cfg.Items, procs),
 	}, nil
 }
 
@@ -381,13 +381,13 @@ func serialProcessPool(ctx context.Context, cfg Config) (Result, error) {
 	return Result{
 		Items:   cfg.Items,
 		Total:   int64(sum),
-		Summary: fmt.Sprintf("checksum %d of %d squares in this process, one goroutine", int64(sum), cfg.Items*cfg.Work),
+		Summary: fmt.Sprintf("checksum %#016x of %d squares in this process, one goroutine", sum, cfg.Items*cfg.Work),
 	}, nil
 }
 
 func checkProcessPool(cfg Config, res Result) error {
 	if want := int64(SquareNumbers(0, cfg.Items*cfg.Work)); res.Total != want {
-		return fmt.Errorf("checksum %d, want %d: a range was lost, done twice or corrupted", res.Total, want)
+		return fmt.Errorf("checksum %#016x, want %#016x: a range was lost, done twice or corrupted", uint64(res.Total), uint64(want))
 	}
 	return nil
 }

@@ -150,18 +150,19 @@ func figures(r *Row) string {
 		fmtParallelism(r), fmtPct(r.Efficiency), fmtX(r.SpeedupSerial), fmtWait(r.Mutex), fmtWait(r.Block), loadNote(r.Run))
 }
 
-// loadOf is the load other programs put on the machine during run, as far
-// as its run file tells. Run files record the one-minute load average
-// before the recording, which counts conclab's own threads too: above the
-// machine's cores, the excess is taken for other programs. A direct
-// measurement (package verdict's Meter over the recording) replaces this
-// where the run file holds one.
+// loadOf is the load other programs put on the machine during run: the
+// cores they kept busy, measured during the recording (Run.OtherCores);
+// for a recording older than that measurement, a one-minute load average
+// above the machine's cores, whose excess is taken for other programs.
 func loadOf(run *Run) verdict.Load {
+	wall := time.Duration(run.WallSeconds * float64(time.Second))
+	if o := run.OtherCores; o != nil {
+		return verdict.Load{Other: time.Duration(*o * float64(wall)), Wall: wall, Known: true}
+	}
 	cores := float64(run.Machine.Cores)
 	if cores == 0 || run.LoadAverage == 0 {
 		return verdict.Load{}
 	}
-	wall := time.Duration(run.WallSeconds * float64(time.Second))
 	other := max(0, run.LoadAverage-cores)
 	return verdict.Load{Other: time.Duration(other * float64(wall)), Wall: wall, Known: true}
 }
@@ -169,7 +170,18 @@ func loadOf(run *Run) verdict.Load {
 // loadNote says when other programs competed for the cores during run.
 func loadNote(run *Run) string {
 	if l := loadOf(run); l.Busy() {
+		if run.OtherCores != nil {
+			return fmt.Sprintf(", while other programs kept %.2f cores busy", *run.OtherCores)
+		}
 		return fmt.Sprintf(", while the machine's load average was %.1f on %d cores: other programs took the rest", run.LoadAverage, run.Machine.Cores)
 	}
 	return ""
+}
+
+// plural writes n things: "1 contention", "4 contentions".
+func plural(n int64, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }
