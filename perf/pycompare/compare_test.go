@@ -69,9 +69,9 @@ func TestClaimsOnAQuietMachine(t *testing.T) {
 		"goroutines do": verdict.Yes,
 		"Go processes do too, at the cost of start-up and serialisation": verdict.No,
 		"goroutines do the same work in under a tenth of Python's time":  verdict.Yes,
-		"Python threads overlap 500 waits (wall ≤ 2 latencies)":        verdict.Yes,
-		"Python asyncio overlap 500 waits (wall ≤ 2 latencies)":        verdict.Yes,
-		"Go goroutines overlap 500 waits (wall ≤ 2 latencies)":         verdict.Yes,
+		"Python threads overlap 500 waits (wall ≤ 2 latencies)":          verdict.Yes,
+		"Python asyncio overlap 500 waits (wall ≤ 2 latencies)":          verdict.Yes,
+		"Go goroutines overlap 500 waits (wall ≤ 2 latencies)":           verdict.Yes,
 	}, outcomes(tab))
 }
 
