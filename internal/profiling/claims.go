@@ -30,6 +30,11 @@ const (
 	// about k, so 1.5 is clearly more than one wait at a time, whatever
 	// the scenario's limit.
 	overlapSpeedup = 1.5
+	// overlapPaths is the most critical paths (the time the waits take
+	// when they all overlap as the scenario claims) a round of an Overlap
+	// scenario may take: twice is slow, but nothing like one wait after
+	// another.
+	overlapPaths = 2
 	// waitShare is the least share of a round a mutex or block wait must
 	// reach to count: the runtime's own locks leave nanoseconds of noise.
 	waitShare = 0.01
@@ -93,7 +98,13 @@ func judge(r *Row) (string, string) {
 		v = verdict.Judge(measured(fmt.Sprintf("%.0f%% of %d usable cores busy", 100*scalingShare, usable), scalingShare*float64(usable), false, what),
 			one(cores), one(1), load)
 	case scenarios.Overlap:
-		over := verdict.Judge(measured("the waits overlap", overlapSpeedup, false, "× over serial"), one(r.SpeedupSerial), one(1), load)
+		// The waits overlap when a round takes about its critical path
+		// (the scenario's Timing): within overlapPaths of it. A recording
+		// older than that measure is judged on its speed-up over serial.
+		over := verdict.Judge(measured("the waits overlap", overlapPaths, true, " critical paths"), one(r.OverPath), one(1), load)
+		if r.OverPath == 0 {
+			over = verdict.Judge(measured("the waits overlap", overlapSpeedup, false, "× over serial"), one(r.SpeedupSerial), one(1), load)
+		}
 		busy := idle()
 		v = both(over, busy)
 		intervals = func() string { return over.Interval() + ", " + busy.Interval() }

@@ -37,6 +37,11 @@ func TestJudge(t *testing.T) {
 		r.SpeedupSerial = serial
 		return r
 	}
+	onPath := func(overPath float64) Row {
+		r := io(0.01, 1.1) // the speed-up over serial, not judged when the critical path is known
+		r.OverPath = overPath
+		return r
+	}
 	sync := func(name string, mutex, block *WaitStats, peak, limit int) Row {
 		r := Row{Run: &Run{Scenario: name, Procs: 2, Machine: twoCores, WallSeconds: 1, Rounds: 10, MaxConcurrent: peak}, Mutex: mutex, Block: block}
 		r.Run.Config.Limit = limit
@@ -62,7 +67,9 @@ func TestJudge(t *testing.T) {
 		{"process-pool/speed-up-only", pool(0.02, 0, 1.8), "yes", []string{"1.8× over n=1 (the workers' CPU is not in the profile)"}},
 		{"process-pool/children-counted", pool(0.05, 1.8, 1.7), "yes", []string{"1.85 cores busy (one measurement)", "0.05+1.80 children"}},
 		{"process-pool/children-starved", pool(0.05, 0.9, 1.9), "no", []string{"0.95 cores busy"}},
-		{"io/overlaps", io(0.01, 9.5), "yes", []string{"Go: one goroutine per file overlaps the waits", "0.01 cores busy (one measurement) ≤ 0.2"}},
+		{"io/overlaps", io(0.01, 9.5), "yes", []string{"Go: one goroutine per file overlaps the waits", "9.5× over serial (one measurement) ≥ 1.5", "0.01 cores busy (one measurement) ≤ 0.2"}},
+		{"io/on-its-critical-path", onPath(1.05), "yes", []string{"1.05 critical paths (one measurement) ≤ 2"}},
+		{"io/off-its-critical-path", onPath(4), "no", []string{"refuted: Go did not show that the waits overlap", "4 critical paths (one measurement) ≤ 2"}},
 		{"io/serial", io(0.01, 1.1), "no", []string{"refuted: Go did not show that the waits overlap", "1.1× over serial (one measurement) ≥ 1.5"}},
 		{"io/busy", io(0.5, 9), "no", []string{"refuted: Go did not show that waiting costs almost no CPU"}},
 		{"sync/lock/noise", sync("counter-mutex", &WaitStats{Events: 1, Seconds: 5e-9}, &WaitStats{}, 0, 0), "inconclusive",

@@ -194,7 +194,7 @@ func TestReport(t *testing.T) {
 		// download: 2 rounds, waits overlap (250 ms and 240 ms against a
 		// critical path of 200 ms), nearly no CPU, no efficiency.
 		// Two or three samples are too few to name a top function.
-		"| 1 | 250ms | 1.25× | 8.00× | 1.00× | - | 0.04 | - | - | 12 | `too few samples (2)` | **yes** | Go: one goroutine per file overlaps the waits as threads do, at a few KiB a goroutine — 8× over serial (one measurement) ≥ 1.5, 0.04 cores busy (one measurement) ≤ 0.2",
+		"| 1 | 250ms | 1.25× | 8.00× | 1.00× | - | 0.04 | - | - | 12 | `too few samples (2)` | **yes** | Go: one goroutine per file overlaps the waits as threads do, at a few KiB a goroutine — 1.25 critical paths (one measurement) ≤ 2, 0.04 cores busy (one measurement) ≤ 0.2",
 		"| 2 | 240ms | 1.20× | 8.33× | 1.04× | - | 0.06 | - | - | 12 | `too few samples (3)` | **inconclusive** | **⚠ busy machine: other programs kept 0.90 cores busy.** the machine was loaded: other programs kept 0.90 of",
 		"Top functions by flat CPU at GOMAXPROCS=2:\n\n- `too few samples (3) to rank functions`\n",
 		// counter-mutex: waits per round (n=2: 50 ms over 50 rounds).
