@@ -236,7 +236,7 @@ func WriteDiffFlameGraphFile(path string, base, head *profile.Profile, title str
 
 // diffLegend draws the colour scale and the hatch of removed frames at y.
 func diffLegend(b *strings.Builder, y, colourScale float64, gone bool) {
-	fmt.Fprintf(b, `<defs><pattern id="removed-hatch" patternUnits="userSpaceOnUse" width="6" height="6"><rect width="6" height="6" fill="rgb(214,226,246)"/><path d="M0,6 L6,0 M-1,1 L1,-1 M5,7 L7,5" stroke="rgb(31,100,200)" stroke-width="1.2"/></pattern></defs>
+	fmt.Fprintf(b, `<defs><pattern id="removed-hatch" patternUnits="userSpaceOnUse" width="6" height="6"><rect width="6" height="6" fill="rgb(226,234,248)"/><path d="M0,6 L6,0 M-1,1 L1,-1 M5,7 L7,5" stroke="rgb(120,155,215)" stroke-width="1"/></pattern></defs>
 <g class="legend" font-size="11">
 <text x="%.0f" y="%.0f" text-anchor="end">shrank %.2f pp</text>
 `, flameLeft+200, y+13, -100*colourScale)
