@@ -121,7 +121,7 @@ func WriteDiffFlameGraph(w io.Writer, base, head *profile.Profile, title string)
 		return fmt.Errorf("head profile: %w", err)
 	}
 	var b strings.Builder
-	if nb, nh := SampleCount(base), SampleCount(head); nb < MinFlameSamples || nh < MinFlameSamples {
+	if nb, nh := SampleCount(base), SampleCount(head); nb < MinFlameSamples || nh < MinFlameSamples || bt.value <= 0 || ht.value <= 0 {
 		tooFewSamples(&b, title, fmt.Sprintf("too few samples (old %d, new %d): a differential flame graph needs at least %d in each", nb, nh, MinFlameSamples))
 		_, err = io.WriteString(w, b.String())
 		return err

@@ -107,7 +107,7 @@ func WriteFlameGraph(w io.Writer, p *profile.Profile, title string) error {
 		return err
 	}
 	var b strings.Builder
-	if n := SampleCount(p); n < MinFlameSamples {
+	if n := SampleCount(p); n < MinFlameSamples || root.value <= 0 {
 		tooFewSamples(&b, title, fmt.Sprintf("too few samples (%d): a flame graph needs at least %d", n, MinFlameSamples))
 		_, err = io.WriteString(w, b.String())
 		return err
