@@ -190,3 +190,39 @@ func TestDiffFrames(t *testing.T) {
 		})
 	}
 }
+
+// bigProfile is a CPU profile of 4000 distinct stacks, 24 frames deep,
+// from 400 functions: the size of a busy service's profile.
+func bigProfile(seed int64) *profile.Profile {
+	var s stacks
+	for i := range int64(4000) {
+		frames := make([]string, 24)
+		for d := range frames {
+			frames[d] = fmt.Sprintf("pkg.f%d", (i*7+int64(d)*13+seed*int64(d%3))%400)
+		}
+		s = append(s, stack{frames, 1 + (i+seed)%17})
+	}
+	return s.profile()
+}
+
+func BenchmarkWriteDiffFlameGraph(b *testing.B) {
+	base, head := bigProfile(0), bigProfile(1)
+	var size int
+	for b.Loop() {
+		var buf bytes.Buffer
+		if err := profiling.WriteDiffFlameGraph(&buf, base, head, "big"); err != nil {
+			b.Fatal(err)
+		}
+		size = buf.Len()
+	}
+	b.ReportMetric(float64(size), "svg-bytes")
+}
+
+func BenchmarkDiffFrames(b *testing.B) {
+	base, head := bigProfile(0), bigProfile(1)
+	for b.Loop() {
+		if _, err := profiling.DiffFrames(base, head); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
