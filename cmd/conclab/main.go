@@ -8,6 +8,7 @@
 //	conclab run NAME [flags]          run one scenario and check its invariant
 //	conclab profile [flags]           record profiles per scenario and core count, write the report
 //	conclab report DIR                rebuild the report from profiles on disk
+//	conclab scale [flags] [PACKAGES]  how a module's own benchmarks scale across cores, and why they stop
 //	conclab diff OLD NEW              differential flame graph of two CPU profiles
 //	conclab worker                    serve as a process-pool child (started by the pool itself)
 //
@@ -52,6 +53,7 @@ func init() {
 		{"run", "NAME [flags]", "run one scenario and check its invariant", runRun},
 		{"profile", "[flags]", "record profiles per scenario and core count, and write the report", runProfile},
 		{"report", "[flags] DIR", "rebuild the report from the profiles in DIR", runReport},
+		{"scale", "[flags] [PKG]", "how a module's own benchmarks scale across cores, and why they stop", runScale},
 		{"diff", "OLD NEW", "differential flame graph of two CPU profiles; what grew, what shrank", runDiff},
 		{"worker", "", "serve as a process-pool child (the pool starts it)", runWorker},
 	}
