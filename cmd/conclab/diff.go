@@ -72,7 +72,7 @@ func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := profiling.WriteDiffFlameGraphFile(*out, profiles[0], profiles[1], t); err != nil {
 		return err
 	}
-	if nb, nh := profiling.SampleCount(profiles[0]), profiling.SampleCount(profiles[1]); nb < profiling.MinFlameSamples || nh < profiling.MinFlameSamples {
+	if nb, nh := profiling.SampleCount(profiles[0]), profiling.SampleCount(profiles[1]); nb < profiling.MinSamples || nh < profiling.MinSamples {
 		fmt.Fprintf(stdout, "too few samples (old %d, new %d): the shares below are noise\n", nb, nh)
 	}
 	if err := printDeltas(stdout, deltas, *top); err != nil {

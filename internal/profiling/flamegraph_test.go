@@ -159,7 +159,7 @@ func TestFlameGraphOfTooFewSamplesSaysSo(t *testing.T) {
 	}{
 		{"no samples", 0, "too few samples (0)"},
 		{"one sample", 1, "too few samples (1)"},
-		{"one short of the minimum", profiling.MinFlameSamples - 1, fmt.Sprintf("too few samples (%d)", profiling.MinFlameSamples-1)},
+		{"one short of the minimum", profiling.MinSamples - 1, fmt.Sprintf("too few samples (%d)", profiling.MinSamples-1)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var stacks []stack
@@ -174,7 +174,7 @@ func TestFlameGraphOfTooFewSamplesSaysSo(t *testing.T) {
 	}
 	t.Run("the minimum", func(t *testing.T) {
 		var buf bytes.Buffer
-		require.NoError(t, profiling.WriteFlameGraph(&buf, fakeCPU(time.Second, stack{[]string{"main.main"}, profiling.MinFlameSamples}), "enough"))
+		require.NoError(t, profiling.WriteFlameGraph(&buf, fakeCPU(time.Second, stack{[]string{"main.main"}, profiling.MinSamples}), "enough"))
 		assert.Len(t, parseFlameGraph(t, buf.Bytes()), 2, "all and main.main")
 		assert.NotContains(t, buf.String(), "too few samples")
 	})
