@@ -81,7 +81,9 @@ func (d *Data) view() view {
 			sv.Summary = last.Run.Summary
 			sv.Python = sr.Python
 			sv.TopAt = fmt.Sprintf("GOMAXPROCS=%d", last.Run.Procs)
-			sv.FlameAt = d.link(last, last.Run.Files.Flame)
+			if last.Run.Files.Flame != "" {
+				sv.FlameAt = d.link(last, last.Run.Files.Flame)
+			}
 			if len(d.Sets) > 1 {
 				sv.TopAt += " on " + last.Set.Label
 			}
