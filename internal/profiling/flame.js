@@ -1,5 +1,5 @@
 // Interactive flame graph: click a frame to zoom into it (its callers stay
-// as a path, its callees fill the width), "Reset zoom" or Escape to undo;
+// as a faded path, its callees fill the width), "Reset zoom" or Escape to undo;
 // "Search" or the / key highlights the frames whose name matches a regular
 // expression and prints their share. Written for the SVG that
 // internal/profiling draws; no network, no library.
@@ -55,6 +55,7 @@
       t.textContent = clip(shortName(nameOf(g)), w);
     }
     g.removeAttribute('display');
+    g.classList.remove('caller');
   }
 
   function unzoom(panel) {
@@ -70,6 +71,7 @@
       var x = num(g, 'x'), w = num(g, 'w'), l = num(g, 'l');
       if (l <= nl && x <= nx + eps && x + w >= nx + nw - eps) {
         place(g, x0, width);
+        if (l < nl) g.classList.add('caller');
       } else if (l > nl && x >= nx - eps && x + w <= nx + nw + eps) {
         place(g, x0 + (x - nx) * width / nw, w * width / nw);
       } else {

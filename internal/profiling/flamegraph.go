@@ -102,7 +102,7 @@ func WriteFlameGraph(w io.Writer, p *profile.Profile, title string) error {
 		return err
 	}
 	var b strings.Builder
-	if n := SampleCount(p); n < MinSamples {
+	if n := SampleCount(p); n < MinSamples || root.value <= 0 {
 		tooFewSamples(&b, title, fmt.Sprintf("too few samples (%d): a flame graph needs at least %d", n, MinSamples))
 		_, err = io.WriteString(w, b.String())
 		return err

@@ -191,3 +191,19 @@ func TestFlameGraphIsInteractiveWithoutNetwork(t *testing.T) {
 	assert.NotRegexp(t, `(?i)(src|href)="(https?:)?//`, svg, "nothing is fetched from the network")
 	assert.NotContains(t, svg, "http://www.w3.org/1999", "nothing but the SVG namespace")
 }
+
+func TestFlameGraphOfSamplesWithoutCPUTimeDrawsNothing(t *testing.T) {
+	p := fakeCPU(time.Second, stack{[]string{"main.main"}, 20})
+	for _, s := range p.Sample {
+		s.Value[1] = 0 // counted, but no CPU time
+	}
+	var buf bytes.Buffer
+	require.NoError(t, profiling.WriteFlameGraph(&buf, p, "no time"))
+	assert.Empty(t, parseFlameGraph(t, buf.Bytes()))
+	assert.NotContains(t, buf.String(), "NaN")
+	assert.NotContains(t, buf.String(), "Inf")
+	buf.Reset()
+	require.NoError(t, profiling.WriteDiffFlameGraph(&buf, p, p, "no time"))
+	assert.Empty(t, parseFlameGraph(t, buf.Bytes()))
+	assert.NotContains(t, buf.String(), "NaN")
+}

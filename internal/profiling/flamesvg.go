@@ -27,6 +27,7 @@ const (
 // so that an SVG inlined in a page styles nothing else.
 const flameStyle = `svg.flamegraph g.f { cursor: pointer; }
 svg.flamegraph g.f:hover rect { stroke: #222; stroke-width: 0.6; }
+svg.flamegraph g.f.caller rect { fill-opacity: 0.45; }
 svg.flamegraph .control { cursor: pointer; fill: #1a4fa0; }
 svg.flamegraph .control:hover { text-decoration: underline; }`
 
