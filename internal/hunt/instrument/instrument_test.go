@@ -76,11 +76,14 @@ func TestHooks(t *testing.T) {
 		{test: "TestDeadlock", kind: "deadlock", exit: 3, marker: "deadlock-b", has: "wait-for cycle"},
 		{test: "TestChanDeadlock", kind: "deadlock", exit: 3, marker: "chan-deadlock"},
 		{test: "TestSlow"},
+		{test: "TestTimerWait"},
+		{test: "TestTimerWait", env: "CONCLAB_HUNT_STALL=70ms", kind: "deadlock", exit: 3}, // a timer beyond 10 stalls is a safety net
+		{test: "TestTickerRange"},
 		{test: "TestExternalLeak", kind: "leak", has: "select (no cases)"},
 		{test: "TestExternalClean"},
 	}
 	for _, tt := range tests {
-		t.Run(strings.TrimPrefix(tt.test, "Test"), func(t *testing.T) {
+		t.Run(strings.TrimPrefix(tt.test, "Test")+tt.env, func(t *testing.T) {
 			t.Parallel()
 			env := tt.env
 			if env == "" {

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -60,6 +61,10 @@ func Rewrite(src []byte, filename string, opts RewriteOptions) (out []byte, chan
 			r.syncName = name
 		case "testing":
 			r.testingName = name
+		case "time":
+			r.timeName = name
+		case "context":
+			r.contextName = name
 		}
 	}
 	if r.syncName == "." || r.syncName == "_" {
@@ -89,6 +94,8 @@ type rewriter struct {
 	base         string
 	syncName     string
 	testingName  string
+	timeName     string
+	contextName  string
 	edits        []edit
 	replacedSync bool
 }
@@ -122,6 +129,14 @@ func (r *rewriter) visit(n ast.Node) bool {
 		r.list(n.Body)
 	case *ast.CommClause:
 		r.list(n.Body)
+	case *ast.CallExpr:
+		r.timer(n)
+	case *ast.RangeStmt:
+		// A range over a ticker's channel waits between iterations; a site
+		// at the top of its body tells the watchdog the loop goes on.
+		if sel, ok := n.X.(*ast.SelectorExpr); ok && sel.Sel.Name == "C" && n.Body != nil {
+			r.insert(n.Body.Lbrace+1, fmt.Sprintf(" %s.Yield(%d);", RuntimeName, r.site(n.Body.Lbrace)))
+		}
 	}
 	return true
 }
@@ -131,12 +146,59 @@ func (r *rewriter) visit(n ast.Node) bool {
 func (r *rewriter) list(stmts []ast.Stmt) {
 	for _, s := range stmts {
 		if yields(s) {
-			p := r.fset.Position(s.Pos())
-			h := fnv.New32a()
-			fmt.Fprintf(h, "%s/%s:%d:%d", r.opts.SitePrefix, r.base, p.Line, p.Column)
-			r.insert(s.Pos(), fmt.Sprintf("%s.Yield(%d); ", RuntimeName, h.Sum32()))
+			r.insert(s.Pos(), fmt.Sprintf("%s.Yield(%d); ", RuntimeName, r.site(s.Pos())))
 		}
 	}
+}
+
+// site is the id of the yield at pos: stable across builds, so that a seed
+// perturbs the same sites when a finding is replayed.
+func (r *rewriter) site(pos token.Pos) uint32 {
+	p := r.fset.Position(pos)
+	h := fnv.New32a()
+	fmt.Fprintf(h, "%s/%s:%d:%d", r.opts.SitePrefix, r.base, p.Line, p.Column)
+	return h.Sum32()
+}
+
+// timerArgs are the duration (or deadline) arguments of the timer functions,
+// by package and name.
+var timerArgs = map[string]map[string]int{
+	"time":    {"After": 0, "NewTimer": 0, "AfterFunc": 0, "Tick": 0, "NewTicker": 0},
+	"context": {"WithTimeout": 1, "WithTimeoutCause": 1, "WithDeadline": 1, "WithDeadlineCause": 1},
+}
+
+// timer wraps the duration or deadline of a timer the code starts, so that
+// the watchdog knows a goroutine waiting on a channel may still be woken
+// by time.
+func (r *rewriter) timer(call *ast.CallExpr) {
+	sel, ok := call.Fun.(*ast.SelectorExpr)
+	if !ok {
+		return
+	}
+	x, ok := sel.X.(*ast.Ident)
+	if !ok {
+		return
+	}
+	var pkg string
+	switch {
+	case r.timeName != "" && x.Name == r.timeName:
+		pkg = "time"
+	case r.contextName != "" && x.Name == r.contextName:
+		pkg = "context"
+	default:
+		return
+	}
+	i, ok := timerArgs[pkg][sel.Sel.Name]
+	if !ok || i >= len(call.Args) || call.Ellipsis.IsValid() {
+		return
+	}
+	wrap := "Timer"
+	if strings.HasPrefix(sel.Sel.Name, "WithDeadline") {
+		wrap = "Deadline"
+	}
+	arg := call.Args[i]
+	r.insert(arg.Pos(), RuntimeName+"."+wrap+"(")
+	r.insert(r.off(arg.End()), ")")
 }
 
 func yields(s ast.Stmt) bool {

@@ -255,3 +255,36 @@ func TestOthersParallel(t *testing.T) {
 	var c Counter
 	c.Inc()
 }
+
+// TestTimerWait waits on a timer longer than the stall deadline while the
+// other goroutine is blocked for good: slow, not deadlocked.
+func TestTimerWait(t *testing.T) {
+	never := make(chan int)
+	go func() {
+		select {
+		case <-never:
+		case <-time.After(800 * time.Millisecond):
+		}
+	}()
+	select {
+	case <-never:
+	case <-time.After(800 * time.Millisecond):
+	}
+}
+
+// TestTickerRange counts ticks for longer than the stall deadline.
+func TestTickerRange(t *testing.T) {
+	ticker := time.NewTicker(time.Millisecond)
+	defer ticker.Stop()
+	done := make(chan struct{})
+	go func() {
+		n := 0
+		for range ticker.C {
+			if n++; n == 600 {
+				close(done)
+				return
+			}
+		}
+	}()
+	<-done
+}
