@@ -19,6 +19,9 @@ type Notifier struct {
 	quit   chan struct{}
 	done   chan struct{}
 	got    int
+
+	statsMu sync.Mutex
+	sent    int
 }
 
 // New starts the delivery loop.
@@ -46,6 +49,9 @@ func (n *Notifier) Notify(v int) {
 	closed := n.closed
 	n.mu.Unlock()
 	if !closed {
+		n.statsMu.Lock()
+		n.sent++
+		n.statsMu.Unlock()
 		n.ch <- v // bug: the loop may have quit since the check
 	}
 }

@@ -13,6 +13,9 @@ type Notifier struct {
 	quit   chan struct{}
 	done   chan struct{}
 	got    int
+
+	statsMu sync.Mutex
+	sent    int
 }
 
 // New starts the delivery loop.
@@ -36,6 +39,9 @@ func (n *Notifier) loop() {
 
 // Notify delivers v unless the notifier is closed.
 func (n *Notifier) Notify(v int) {
+	n.statsMu.Lock()
+	n.sent++
+	n.statsMu.Unlock()
 	select {
 	case n.ch <- v:
 	case <-n.quit:

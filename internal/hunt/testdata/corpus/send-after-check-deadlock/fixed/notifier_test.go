@@ -1,15 +1,21 @@
 package notifier
 
-import "testing"
+import (
+	"sync"
+	"testing"
+)
 
-// TestNotifyWhileClosing notifies from another goroutine while closing.
+// TestNotifyWhileClosing notifies from three goroutines while closing.
 func TestNotifyWhileClosing(t *testing.T) {
 	n := New()
-	notified := make(chan struct{})
-	go func() {
-		defer close(notified)
-		n.Notify(1)
-	}()
+	var wg sync.WaitGroup
+	for i := 0; i < 3; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			n.Notify(i)
+		}()
+	}
 	n.Close()
-	<-notified
+	wg.Wait()
 }
