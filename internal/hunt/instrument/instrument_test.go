@@ -70,6 +70,7 @@ func TestHooks(t *testing.T) {
 		{test: "TestBubble", env: "CONCLAB_HUNT_YIELD=1"},
 		{test: "TestLeak", kind: "leak", marker: "leak-send"},
 		{test: "TestNoLeak"},
+		{test: "TestLeakViaHelper", kind: "leak", marker: "helper-send"},
 		{test: "TestParallelLeak", kind: "leak", has: "TestParallelLeak"},
 		{test: "TestOthersParallel"},
 		{test: "TestLateExit"},

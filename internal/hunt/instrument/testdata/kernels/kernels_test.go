@@ -288,3 +288,15 @@ func TestTickerRange(t *testing.T) {
 	}()
 	<-done
 }
+
+// TestLeakViaHelper leaks a goroutine that a helper starts.
+func TestLeakViaHelper(t *testing.T) {
+	startBlocked()
+}
+
+func startBlocked() {
+	ch := make(chan int)
+	go func() {
+		ch <- 1 // LINE:helper-send
+	}()
+}
