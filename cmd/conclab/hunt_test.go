@@ -111,7 +111,7 @@ func TestHuntLeavesTheTreeAlone(t *testing.T) {
 	assert.Contains(t, stdout, "ok    example.com/usermod/clean TestCounter")
 	assert.Contains(t, stdout, "data race")
 	assert.Contains(t, stdout, "racy/hits.go:")
-	assert.Regexp(t, `replay: conclab hunt -run '\^TestHits\$' -seed \d+ -cpu \d+ \./racy`, stdout)
+	assert.Regexp(t, `replay: conclab hunt -run '\^TestHits\$' -seed \d+ -cpu \d+( -yield \S+)? \./racy`, stdout)
 	assert.Equal(t, "conclab hunt: 1 finding\n", stderr)
 	md, err := os.ReadFile(report)
 	require.NoError(t, err)

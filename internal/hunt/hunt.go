@@ -61,7 +61,8 @@ type Finding struct {
 	Message    string   `json:"message"`
 	Seed       uint64   `json:"seed"`
 	GOMAXPROCS int      `json:"gomaxprocs"`
-	Run        int      `json:"run"` // 1-based run number of the test
+	Run        int      `json:"run"`   // 1-based run number of the test
+	Yield      float64  `json:"yield"` // the yield probability of that run
 	Stacks     []string `json:"stacks,omitempty"`
 	Replay     string   `json:"replay"`
 	Seconds    float64  `json:"seconds"` // from the start of the runs to the finding

@@ -50,7 +50,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 }
 
 func writeFinding(b *strings.Builder, f *Finding) {
-	fmt.Fprintf(b, "--- %s: %s %s (run %d, seed %d, GOMAXPROCS %d, %.1fs)\n", f.Kind, f.Package, f.Test, f.Run, f.Seed, f.GOMAXPROCS, f.Seconds)
+	fmt.Fprintf(b, "--- %s: %s %s (run %d, seed %d, GOMAXPROCS %d, yield %g, %.1fs)\n", f.Kind, f.Package, f.Test, f.Run, f.Seed, f.GOMAXPROCS, f.Yield, f.Seconds)
 	fmt.Fprintf(b, "%s\n", f.Message)
 	for _, st := range f.Stacks {
 		for line := range strings.SplitSeq(st, "\n") {

@@ -257,7 +257,7 @@ func (h *hunter) finish(b *batch, r batchResult) {
 	f := &Finding{
 		Type: "finding", Kind: e.kind, Package: t.target.pkg.ImportPath, Test: t.name, Message: e.message,
 		Seed: seed, GOMAXPROCS: b.procs, Run: run, Stacks: e.stacks, Seconds: elapsed.Seconds(),
-		Replay: replayCommand(h.cfg, t, seed, b.procs),
+		Yield: b.yield, Replay: replayCommand(h.cfg, t, seed, b.procs, b.yield),
 	}
 	t.finding = f
 	t.cancel()
@@ -266,8 +266,10 @@ func (h *hunter) finish(b *batch, r batchResult) {
 	}
 }
 
-// replayCommand is the command line that runs the finding's schedule first.
-func replayCommand(cfg *Config, t *testState, seed uint64, procs int) string {
+// replayCommand is the command line that runs the finding's schedule first:
+// its seed, GOMAXPROCS and, unless it was the default first one, its yield
+// probability.
+func replayCommand(cfg *Config, t *testState, seed uint64, procs int, yield float64) string {
 	pkg := t.target.pkg.ImportPath
 	if dir, err := filepath.Abs(cfg.Dir); err == nil {
 		if rel, err := filepath.Rel(dir, t.target.pkg.Dir); err == nil && !strings.HasPrefix(rel, "..") {
@@ -277,7 +279,11 @@ func replayCommand(cfg *Config, t *testState, seed uint64, procs int) string {
 			}
 		}
 	}
-	return fmt.Sprintf("conclab hunt -run '^%s$' -seed %d -cpu %d %s", t.name, seed, procs, pkg)
+	y := ""
+	if yield != DefaultYield {
+		y = fmt.Sprintf(" -yield %g", yield)
+	}
+	return fmt.Sprintf("conclab hunt -run '^%s$' -seed %d -cpu %d%s %s", t.name, seed, procs, y, pkg)
 }
 
 // progress prints a line on cfg.Progress every few seconds until stopped.
