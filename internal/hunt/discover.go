@@ -37,7 +37,7 @@ func (p *listedPackage) hasTests() bool {
 // a usage error; so is a package named outright (not by a "..." pattern) that
 // has no tests. Packages without tests matched by "..." are skipped.
 func discover(ctx context.Context, dir string, patterns []string) ([]*listedPackage, error) {
-	args := append([]string{"list", "-e", "-json"}, patterns...)
+	args := append([]string{"list", "-e", "-json", "-race"}, patterns...) // as the hunted build sees the files
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = dir
 	var stderr bytes.Buffer
