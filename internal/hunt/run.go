@@ -14,8 +14,11 @@ import (
 	"time"
 )
 
-// maxTimeout bounds the hard timeout of a run.
-const maxTimeout = 10 * time.Minute
+// minTimeout and maxTimeout bound the hard timeout of a run.
+const (
+	minTimeout = 30 * time.Second
+	maxTimeout = 10 * time.Minute
+)
 
 // A testState is one test being hunted.
 type testState struct {
@@ -34,8 +37,10 @@ type testState struct {
 	stall     time.Duration
 }
 
+// timeout is the parent's hard timeout of one run: a backstop behind the
+// injected watchdog, long enough for a test slowed by heavy perturbation.
 func (t *testState) timeout() time.Duration {
-	return min(3*t.stall+2*time.Second, maxTimeout)
+	return min(max(3*t.stall+2*time.Second, minTimeout), maxTimeout)
 }
 
 // A hunter schedules the runs of every test over the child processes.
