@@ -29,7 +29,8 @@ func TestCorpusSweep(t *testing.T) {
 	require.NoError(t, err)
 	var kernels []struct {
 		Name, Detector, Test string
-		ScheduleDependent    bool `json:"schedule_dependent"`
+		Also                 []string // other detectors the bug may show first
+		ScheduleDependent    bool     `json:"schedule_dependent"`
 	}
 	require.NoError(t, json.Unmarshal(data, &kernels))
 	runs := 20
@@ -55,7 +56,7 @@ func TestCorpusSweep(t *testing.T) {
 				}
 				if variant == "bug" {
 					t.Logf("%-28s want %-10s got %-10s runs %d %v", k.Name, k.Detector, found, n-1, time.Since(start).Round(time.Millisecond))
-					assert.Equal(t, k.Detector, found)
+					assert.Contains(t, append([]string{k.Detector}, k.Also...), found)
 				}
 			}
 		})

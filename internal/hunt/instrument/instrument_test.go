@@ -62,6 +62,8 @@ func TestHooks(t *testing.T) {
 		{test: "TestABBA", kind: "lock-order", has: "lock-order cycle"},
 		{test: "TestOrdered"},
 		{test: "TestGuarded"},
+		{test: "TestReadReadOrder"},
+		{test: "TestReadWriteOrder", kind: "lock-order", has: "lock-order cycle"},
 		{test: "TestDoubleLock", kind: "lock-order", exit: 3, has: "already holds"},
 		{test: "TestHandoff"},
 		{test: "TestRecursiveRLock", kind: "lock-order", has: "recursive RLock"},

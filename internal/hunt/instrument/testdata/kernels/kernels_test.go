@@ -300,3 +300,31 @@ func startBlocked() {
 		ch <- 1 // LINE:helper-send
 	}()
 }
+
+// TestReadReadOrder read-locks two RWMutexes in both orders: readers alone
+// cannot deadlock each other.
+func TestReadReadOrder(t *testing.T) {
+	var a, b sync.RWMutex
+	a.RLock()
+	b.RLock()
+	b.RUnlock()
+	a.RUnlock()
+	b.RLock()
+	a.RLock()
+	a.RUnlock()
+	b.RUnlock()
+}
+
+// TestReadWriteOrder read-locks a then write-locks b, and the other way
+// round: a writer waiting for a reader that waits for it.
+func TestReadWriteOrder(t *testing.T) {
+	var a, b sync.RWMutex
+	a.RLock()
+	b.Lock()
+	b.Unlock()
+	a.RUnlock()
+	b.RLock()
+	a.Lock()
+	a.Unlock()
+	b.RUnlock()
+}
