@@ -1,16 +1,22 @@
 package tracker
 
-import "testing"
+import (
+	"sync"
+	"testing"
+)
 
-// TestShutdownWhileAccepting shuts down while a connection goroutine is
-// registering its handler.
+// TestShutdownWhileAccepting shuts down while two connection goroutines are
+// registering their handlers.
 func TestShutdownWhileAccepting(t *testing.T) {
 	var tr Tracker
-	accepted := make(chan struct{})
-	go func() {
-		defer close(accepted)
-		tr.Go(func() {})
-	}()
+	var accepting sync.WaitGroup
+	for i := 0; i < 2; i++ {
+		accepting.Add(1)
+		go func() {
+			defer accepting.Done()
+			tr.Go(func() {})
+		}()
+	}
 	tr.Shutdown()
-	<-accepted
+	accepting.Wait()
 }
