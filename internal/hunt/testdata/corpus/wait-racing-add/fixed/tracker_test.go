@@ -5,12 +5,12 @@ import (
 	"testing"
 )
 
-// TestShutdownWhileAccepting shuts down while two connection goroutines are
+// TestShutdownWhileAccepting shuts down while three connection goroutines are
 // registering their handlers.
 func TestShutdownWhileAccepting(t *testing.T) {
 	var tr Tracker
 	var accepting sync.WaitGroup
-	for i := 0; i < 2; i++ {
+	for i := 0; i < 3; i++ {
 		accepting.Add(1)
 		go func() {
 			defer accepting.Done()
