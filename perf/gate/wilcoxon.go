@@ -20,8 +20,9 @@ type SignedRank struct {
 	// absolute value (ties share their mean rank).
 	W float64
 	// P is the probability of a W at least this large when the median is
-	// zero: exact when N ≤ 50 and no absolute values tie, else from the
-	// normal approximation with tie and continuity corrections.
+	// zero: exact when N ≤ 50 (given the ties, if any: the distribution of
+	// W over the 2^N sign patterns of these ranks), else from the normal
+	// approximation with tie and continuity corrections.
 	P float64
 	// Exact reports whether P is exact.
 	Exact bool
@@ -49,8 +50,8 @@ func SignedRankTest(d []float64) SignedRank {
 		}
 	}
 	res := SignedRank{N: n, W: w}
-	if n <= exactMax && tieTerm == 0 {
-		res.P, res.Exact = upperTail(n, int(w)), true
+	if n <= exactMax {
+		res.P, res.Exact = upperTailRanks(ranks, w), true
 		return res
 	}
 	mean := float64(n*(n+1)) / 4
@@ -112,14 +113,30 @@ func signedRankCounts(n int) []float64 {
 	return counts
 }
 
-// upperTail is P(W ≥ w) for n pairs without ties, under the null.
-func upperTail(n, w int) float64 {
-	counts := signedRankCounts(n)
+// upperTailRanks is P(W ≥ w) under the null for these ranks (midranks,
+// so multiples of ½): each rank counts toward W with probability ½,
+// independently. Doubled, the ranks are integers and the distribution is
+// counted as for distinct ranks.
+func upperTailRanks(ranks []float64, w float64) float64 {
+	total := 0
+	for _, r := range ranks {
+		total += int(math.Round(2 * r))
+	}
+	counts := make([]float64, total+1)
+	counts[0] = 1
+	top := 0
+	for _, r := range ranks {
+		r2 := int(math.Round(2 * r))
+		top += r2
+		for s := top; s >= r2; s-- {
+			counts[s] += counts[s-r2]
+		}
+	}
 	var tail float64
-	for s := max(w, 0); s < len(counts); s++ {
+	for s := max(int(math.Round(2*w)), 0); s <= total; s++ {
 		tail += counts[s]
 	}
-	return tail / math.Ldexp(1, n)
+	return tail / math.Ldexp(1, len(ranks))
 }
 
 // lowerTail is P(W ≤ w) for n pairs without ties, under the null.
