@@ -96,9 +96,9 @@ func TestAssessLooks(t *testing.T) {
 		s       *gate.Series
 		verdict gate.Verdict
 	}{
-		{"clear-slowdown", paired("B", 12, 1.3), gate.Fail},        // p = 1/4096, interval above the floor
+		{"clear-slowdown", paired("B", 12, 1.3), gate.Fail},          // p = 1/4096, interval above the floor
 		{"too-few-for-interim", paired("B", 8, 1.3), gate.Undecided}, // p = 1/256 > 0.001
-		{"clear-pass", paired("B", 12, 0.95), gate.Pass},           // interval below the floor
+		{"clear-pass", paired("B", 12, 0.95), gate.Pass},             // interval below the floor
 		{"near-floor", paired("B", 12, 1.03), gate.Undecided},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
