@@ -21,7 +21,8 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	p := gate.DefaultPlan
 	bench := fs.String("bench", "", "the -test.bench `regexp` of the benchmarks to gate (required)")
 	benchtime := fs.String("benchtime", "50ms", "-test.benchtime of each measurement")
-	fs.DurationVar(&p.Budget, "time", p.Budget, "the time sampling may take")
+	fs.DurationVar(&p.Budget, "time", p.Budget, "the gate's time budget: sampling stops in time to leave a tenth of it for profiles")
+	since := fs.Int64("since", 0, "the Unix `time` the budget started (the builds before the run count); 0 is now")
 	fs.IntVar(&p.MinRounds, "min-rounds", p.MinRounds, "rounds before the first look")
 	fs.IntVar(&p.Every, "every", p.Every, "rounds between looks")
 	fs.IntVar(&p.MaxRounds, "max-rounds", p.MaxRounds, "the most rounds a benchmark gets")
@@ -48,6 +49,11 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	p.Rule = r
+	began := time.Now()
+	if *since > 0 {
+		began = time.Unix(*since, 0)
+	}
+	deadline := began.Add(p.Budget - p.Budget/10)
 	if !*quiet {
 		p.Log = stderr
 	}
@@ -83,8 +89,12 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		}
 		defer files()
 	}
+	if p.Budget = time.Until(deadline); p.Budget <= 0 {
+		fmt.Fprintln(stdout, "bench-gate: FAIL: inconclusive: the time budget was spent before the first measurement: raise GATE_TIME")
+		return 1
+	}
 	if !*quiet {
-		fmt.Fprintf(stderr, "bench-gate: %d benchmarks, up to %d rounds within %v\n", len(names), p.MaxRounds, p.Budget)
+		fmt.Fprintf(stderr, "bench-gate: %d benchmarks, up to %d rounds within %v\n", len(names), p.MaxRounds, p.Budget.Round(time.Second))
 	}
 	start := time.Now()
 	out, err := gate.Sample(ctx, e, names, p)
