@@ -115,7 +115,7 @@ sampling:
 				continue
 			}
 			if elapsed := now().Sub(start); elapsed+lastPair[i] > p.Budget {
-				out.Stopped = fmt.Sprintf("time budget %v reached in round %d", p.Budget, round)
+				out.Stopped = fmt.Sprintf("time budget %v reached in round %d", p.Budget.Round(time.Second), round)
 				break sampling
 			}
 			t0 := now()
