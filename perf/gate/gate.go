@@ -6,9 +6,10 @@
 // The old and new test binaries run alternately, so each round gives one
 // pair of measurements of a benchmark taken moments apart, and the gate
 // works on the per-round ratios new/old of time per op. A drift in the
-// machine's load moves both halves of a pair and cancels in the ratio; the
-// order inside a round alternates, so what running second costs or gains
-// cancels too.
+// machine's load moves both halves of a pair and cancels in the ratio.
+// Which side runs first in a pair is drawn at random, so that when nothing
+// changed the sign of each ratio's logarithm is a fair coin whatever the
+// load does: the signed-rank test is then exact (see [Sample]).
 //
 // For each benchmark:
 //

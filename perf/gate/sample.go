@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 	"time"
 )
 
@@ -47,6 +48,9 @@ type Plan struct {
 	Now func() time.Time
 	// Log gets a line per look; nil for none.
 	Log io.Writer
+	// Rand draws which side runs first in each pair; nil is a source
+	// seeded from the clock.
+	Rand *rand.Rand
 }
 
 // DefaultPlan takes 8 rounds, then looks every 4, up to 40 rounds, within
@@ -77,15 +81,28 @@ func (o Outcome) Failed() bool {
 }
 
 // Sample measures the named benchmarks in rounds, one old/new pair of each
-// undecided benchmark a round (old first in odd rounds, new first in even
-// ones), looks at the data after p.MinRounds rounds and then every p.Every,
+// undecided benchmark a round, which side runs first drawn at random for
+// each pair, looks at the data after p.MinRounds rounds and then every p.Every,
 // stops sampling each benchmark whose answer is clear (see the package
 // comment), and decides the others when p.MaxRounds or p.Budget is reached.
 // An error of the runner ends it.
+//
+// The random order is what makes the test exact when nothing changed:
+// whatever the machine's load does over time, and whatever running first
+// or second costs, which of the two measurements of a pair is old's is a
+// fair coin, so each log ratio's sign is one too, and that is the null
+// distribution of the signed-rank test. A fixed pattern (old first in odd
+// rounds, new first in even ones) puts two runs of the same side next to
+// each other, and a burst of load over both reads as a difference: on a
+// loaded machine such A/A runs failed 2 times in 3.
 func Sample(ctx context.Context, r Runner, names []string, p Plan) (Outcome, error) {
 	now := p.Now
 	if now == nil {
 		now = time.Now
+	}
+	rng := p.Rand
+	if rng == nil {
+		rng = rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0x9e3779b97f4a7c15))
 	}
 	start := now()
 	out := Outcome{Series: make([]*Series, len(names))}
@@ -120,7 +137,7 @@ sampling:
 			}
 			t0 := now()
 			first, second := Old, New
-			if round%2 == 0 {
+			if rng.IntN(2) == 1 {
 				first, second = New, Old
 			}
 			for _, side := range []Side{first, second} {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"math/rand/v2"
 	"sync"
 	"testing"
 	"time"
@@ -57,6 +58,7 @@ func plan(f *fakeRunner) gate.Plan {
 	p := gate.DefaultPlan
 	p.Budget = time.Hour
 	p.Now = f.clock
+	p.Rand = rand.New(rand.NewPCG(1, 1))
 	return p
 }
 
@@ -80,13 +82,22 @@ func TestSampleStopsWhenClear(t *testing.T) {
 	assert.Contains(t, log.String(), "round 8")
 }
 
-func TestSampleAlternatesOrder(t *testing.T) {
+func TestSampleRandomisesOrder(t *testing.T) {
 	f := newFake(map[string]float64{"a": 1})
 	p := plan(f)
-	p.MinRounds, p.MaxRounds = 4, 4
+	p.MinRounds, p.MaxRounds = 40, 40
+	p.Rand = rand.New(rand.NewPCG(1, 2))
 	_, err := gate.Sample(context.Background(), f, []string{"a"}, p)
 	require.NoError(t, err)
-	assert.Equal(t, []gate.Side{gate.Old, gate.New, gate.New, gate.Old, gate.Old, gate.New, gate.New, gate.Old}, f.order)
+	require.Len(t, f.order, 80)
+	oldFirst := 0
+	for i := 0; i < len(f.order); i += 2 {
+		require.NotEqual(t, f.order[i], f.order[i+1], "each round is one pair")
+		if f.order[i] == gate.Old {
+			oldFirst++
+		}
+	}
+	assert.InDelta(t, 20, oldFirst, 10, "old first in about half the rounds")
 }
 
 func TestSampleNearFloorUsesEveryRound(t *testing.T) {
