@@ -41,6 +41,20 @@ profile:
 report:
 	$(GO) run ./cmd/conclab report profiles
 
+## browser-test: the report and the flame graphs in headless Chromium: no console errors, every graph and link resolves, click zooms, Search highlights. Installs Debian's chromium (apt-get, as root) when no browser is found; PNGS=DIR saves screenshots. (`make test` runs the same test where a browser is installed, and skips it elsewhere.)
+.PHONY: browser-test
+BROWSERS = chromium chromium-browser google-chrome google-chrome-stable headless-shell
+browser-test:
+	@found=$${CONCLAB_BROWSER:-}; for b in $(BROWSERS); do [ -n "$$found" ] || ! command -v $$b >/dev/null || found=$$b; done; \
+	if [ -z "$$found" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+		else \
+			echo "browser-test: no browser (none of $(BROWSERS)); install chromium or set CONCLAB_BROWSER" >&2; exit 1; \
+		fi; \
+	fi
+	$(GO) test -race -count=1 -v -run TestInABrowser ./internal/profiling/browsertest/ $(if $(PNGS),-args -browsertest.png $(abspath $(PNGS)))
+
 ## compare-python: the article's own Python programs beside the Go scenarios, one table.
 compare-python:
 	scripts/compare-python

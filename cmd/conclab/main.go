@@ -8,6 +8,7 @@
 //	conclab run NAME [flags]          run one scenario and check its invariant
 //	conclab profile [flags]           record profiles per scenario and core count, write the report
 //	conclab report DIR                rebuild the report from profiles on disk
+//	conclab diff OLD NEW              differential flame graph of two CPU profiles
 //	conclab worker                    serve as a process-pool child (started by the pool itself)
 //
 // Every subcommand takes -h. Usage errors (an unknown scenario, a bad flag
@@ -51,6 +52,7 @@ func init() {
 		{"run", "NAME [flags]", "run one scenario and check its invariant", runRun},
 		{"profile", "[flags]", "record profiles per scenario and core count, and write the report", runProfile},
 		{"report", "[flags] DIR", "rebuild the report from the profiles in DIR", runReport},
+		{"diff", "OLD NEW", "differential flame graph of two CPU profiles; what grew, what shrank", runDiff},
 		{"worker", "", "serve as a process-pool child (the pool starts it)", runWorker},
 	}
 }

@@ -39,6 +39,9 @@ type scenarioView struct {
 	ChartSVG template.HTML
 	Rows     []rowView
 	Pprof    []string
+
+	// FlameAt links the flame graph at TopAt, which the HTML embeds.
+	FlameAt string
 }
 
 type rowView struct {
@@ -67,6 +70,7 @@ func (d *Data) view() view {
 			sv.Summary = last.Run.Summary
 			sv.Python = sr.Python
 			sv.TopAt = fmt.Sprintf("GOMAXPROCS=%d", last.Run.Procs)
+			sv.FlameAt = d.link(last, last.Run.Files.Flame)
 			if len(d.Sets) > 1 {
 				sv.TopAt += " on " + last.Set.Label
 			}
@@ -210,7 +214,7 @@ func (d *Data) WriteMarkdown(w io.Writer) error {
 	for _, l := range legend {
 		fmt.Fprintf(&b, "- %s\n", l)
 	}
-	fmt.Fprintf(&b, "\nEach flame graph is a static SVG that any browser opens; for the interactive view run the `go tool pprof -http=:0` line under each table.\n")
+	fmt.Fprintf(&b, "\nEach flame graph is one SVG file that opens from disk in any browser: hover a frame for its numbers, click it to zoom in (**Reset zoom** to go back); **Search** (or the / key) highlights the functions matching a regular expression and prints their share of the CPU. The `go tool pprof -http=:0` line under each table opens the profile in pprof.\n")
 	for _, s := range v.Scenarios {
 		fmt.Fprintf(&b, "\n## %s\n\n*%s* · %s · %s\n\n> The article: %s\n\n", s.Name, md(s.Section), s.Kind, md(s.Doc), md(s.Claim))
 		if s.Python != "" {
@@ -309,7 +313,7 @@ pre { padding: 0.5em; overflow-x: auto; }
 <ul>
 {{range .Legend}}<li>{{markdown .}}</li>
 {{end}}</ul>
-<p>Each flame graph is a static SVG that any browser opens; for the interactive view run the <code>go tool pprof -http=:0</code> line under each table.</p>
+<p>Each flame graph is one SVG file that opens from disk in any browser: hover a frame for its numbers, click it to zoom in (<b>Reset zoom</b> to go back); <b>Search</b> (or the / key) highlights the functions matching a regular expression and prints their share of the CPU. The <code>go tool pprof -http=:0</code> line under each table opens the profile in pprof.</p>
 {{range .Scenarios}}
 <div class="scenario" id="{{.Name}}">
 <h2>{{.Name}}</h2>
@@ -322,6 +326,8 @@ pre { padding: 0.5em; overflow-x: auto; }
 <tr>{{if $.Multi}}<th>machine</th>{{end}}<th>n</th><th>wall</th><th>×serial</th><th>×n=1</th><th>efficiency</th><th>parallelism</th><th>mutex wait</th><th>block wait</th><th>peak goroutines</th><th>top function</th><th>claim</th><th>evidence</th><th>flame graph</th></tr>
 {{range .Rows}}<tr>{{if $.Multi}}<td>{{.Machine}}</td>{{end}}<td class="num">{{.N}}</td><td class="num">{{.Wall}}</td><td class="num">{{.Serial}}</td><td class="num">{{.N1}}</td><td class="num">{{.Efficiency}}</td><td class="num">{{.Parallelism}}</td><td class="num">{{.Mutex}}</td><td class="num">{{.Block}}</td><td class="num">{{.Peak}}</td><td><code>{{.Top}}</code></td><td class="{{.Verdict}}">{{.Verdict}}</td><td>{{.Evidence}}</td><td><a href="{{.Flame}}">flame graph</a> · <a href="{{.Profile}}">profile</a></td></tr>
 {{end}}</table>
+{{if .FlameAt}}<p>Flame graph at {{.TopAt}}:</p>
+<object class="flamegraph" type="image/svg+xml" data="{{.FlameAt}}" style="width: 100%; height: auto;"><a href="{{.FlameAt}}">flame graph</a></object>{{end}}
 {{if .Top}}<p>Top functions by flat CPU at {{.TopAt}}:</p>
 <ul>{{range .Top}}<li><code>{{.}}</code></li>{{end}}</ul>{{end}}
 <p>Interactive:</p>
