@@ -53,7 +53,8 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	if *since > 0 {
 		began = time.Unix(*since, 0)
 	}
-	deadline := began.Add(p.Budget - p.Budget/10)
+	end := began.Add(p.Budget)
+	deadline := end.Add(-p.Budget / 10)
 	if !*quiet {
 		p.Log = stderr
 	}
@@ -105,7 +106,7 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "bench-gate: sampling took %v: %s\n", time.Since(start).Round(100*time.Millisecond), out.Stopped)
 	code := report(stdout, out.Findings, out.Inconclusive, r)
 	if code == 1 && *profDir != "" {
-		profile(ctx, e, out.Findings, *profDir, *benchtime, stdout, stderr)
+		profile(ctx, e, out.Findings, *profDir, *benchtime, end, stdout, stderr)
 	}
 	return code
 }
@@ -159,18 +160,24 @@ func record(e *gate.Exec, dir, header string) (func(), error) {
 }
 
 // profile runs each failing benchmark once more on each side with a CPU
-// profile, ten times as long as a measurement, and prints where they are.
-func profile(ctx context.Context, e *gate.Exec, fs []gate.Finding, dir, benchtime string, stdout, stderr io.Writer) {
+// profile, ten times as long as a measurement and at least two seconds,
+// while the budget lasts, and prints where the profiles are.
+func profile(ctx context.Context, e *gate.Exec, fs []gate.Finding, dir, benchtime string, end time.Time, stdout, stderr io.Writer) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		fmt.Fprintf(stderr, "bench-gate: profiles: %v\n", err)
 		return
 	}
-	long := benchtime
+	long, need := benchtime, 2*time.Second
 	if d, err := time.ParseDuration(benchtime); err == nil {
-		long = (10 * d).String()
+		need = max(10*d, 2*time.Second)
+		long = need.String()
 	}
 	for _, f := range fs {
 		if f.Verdict != gate.Fail {
+			continue
+		}
+		if time.Until(end) < 2*need {
+			fmt.Fprintf(stdout, "bench-gate: no time left in the budget to profile %s\n", f.Name)
 			continue
 		}
 		slug := strings.NewReplacer("/", "_", " ", "_").Replace(strings.TrimPrefix(f.Name, "Benchmark"))
