@@ -2,7 +2,6 @@ package perf
 
 import (
 	"context"
-	"fmt"
 	"sync"
 	"testing"
 
@@ -121,7 +120,7 @@ func BenchmarkGate(b *testing.B) {
 				b.Fatal(err)
 			}
 			if want := scenarios.SquareNumbers(i, i+span); got != want {
-				b.Fatal(fmt.Sprintf("worker returned %#x for [%d, %d), want %#x", got, i, i+span, want))
+				b.Fatalf("worker returned %#x for [%d, %d), want %#x", got, i, i+span, want)
 			}
 			i++
 		}
