@@ -59,7 +59,8 @@ func TestUsage(t *testing.T) {
 }
 
 // fakeBinary writes a shell script that answers like a test binary: each
-// benchmark in names (a name and its ns/op) prints one result line, or,
+// benchmark in names (a name and its ns/op, or several separated by commas
+// for several runs) prints result lines, or,
 // with ns/op "fail", fails as a benchmark does. -test.cpuprofile writes an
 // empty profile.
 func fakeBinary(t *testing.T, results ...string) string {
@@ -70,7 +71,9 @@ func fakeBinary(t *testing.T, results ...string) string {
 			fmt.Fprintf(&lines, "echo '--- FAIL: %s'; echo '    x_test.go:1: invariant: lost an item'; echo FAIL; exit 1\n", results[i])
 			continue
 		}
-		fmt.Fprintf(&lines, "echo '%s-2 \t 100\t %s ns/op'\n", results[i], results[i+1])
+		for _, ns := range strings.Split(results[i+1], ",") { // one line a run
+			fmt.Fprintf(&lines, "echo '%s-2 \t 100\t %s ns/op'\n", results[i], ns)
+		}
 	}
 	script := "#!/bin/sh\nfor a in \"$@\"; do case $a in -test.cpuprofile=*) : > \"${a#*=}\";; esac; done\n" +
 		"echo 'goos: linux'\necho 'pkg: example.com/fake'\n" + lines.String() + "echo PASS\n"
@@ -90,6 +93,8 @@ func TestRun(t *testing.T) {
 			[]string{"BenchmarkA: ok", "every answer clear after 8 rounds", "bench-gate: ok"}},
 		{"slower", []string{"BenchmarkA", "1000"}, []string{"BenchmarkA", "1300"}, 1,
 			[]string{"BenchmarkA: REGRESSION: ratio 1.300 [1.300, 1.300] (+30.0%)", "bench-gate: FAIL", "bench-gate: profiles of BenchmarkA"}},
+		{"fastest-of-runs", []string{"BenchmarkA", "1500,1000,1200"}, []string{"BenchmarkA", "1300,1400,1350"}, 1,
+			[]string{"BenchmarkA: REGRESSION: ratio 1.300 [1.300, 1.300] (+30.0%)"}},
 		{"one-side-only", []string{"BenchmarkA", "1000", "BenchmarkGone", "5"}, []string{"BenchmarkA", "1000", "BenchmarkAdded", "5"}, 0,
 			[]string{"BenchmarkGone: old side only", "BenchmarkAdded: new side only", "bench-gate: ok"}},
 		{"nothing-in-common", []string{"BenchmarkOld", "1000"}, []string{"BenchmarkNew", "1000"}, 0,

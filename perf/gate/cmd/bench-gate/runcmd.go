@@ -20,7 +20,8 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	rule := ruleFlags(fs)
 	p := gate.DefaultPlan
 	bench := fs.String("bench", "", "the -test.bench `regexp` of the benchmarks to gate (required)")
-	benchtime := fs.String("benchtime", "50ms", "-test.benchtime of each measurement")
+	benchtime := fs.String("benchtime", "20ms", "-test.benchtime of each run")
+	reps := fs.Int("reps", 3, "runs a measurement, back to back in one process: it is the fastest")
 	fs.DurationVar(&p.Budget, "time", p.Budget, "the gate's time budget: sampling stops in time to leave a tenth of it for profiles")
 	since := fs.Int64("since", 0, "the Unix `time` the budget started (the builds before the run count); 0 is now")
 	fs.IntVar(&p.MinRounds, "min-rounds", p.MinRounds, "rounds before the first look")
@@ -44,8 +45,8 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	case fs.NArg() != 2 || *bench == "":
 		fmt.Fprintln(stderr, "usage: bench-gate run -bench REGEXP [flags] OLD.test NEW.test")
 		return 2
-	case p.MinRounds < 1 || p.MaxRounds < p.MinRounds || p.Budget <= 0:
-		fmt.Fprintln(stderr, "bench-gate: want 1 ≤ -min-rounds ≤ -max-rounds and -time > 0")
+	case p.MinRounds < 1 || p.MaxRounds < p.MinRounds || p.Budget <= 0 || *reps < 1:
+		fmt.Fprintln(stderr, "bench-gate: want 1 ≤ -min-rounds ≤ -max-rounds, -time > 0 and -reps ≥ 1")
 		return 2
 	}
 	p.Rule = r
@@ -62,6 +63,7 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		Old:       gate.Binary{Path: abs(fs.Arg(0)), Dir: *oldDir, Args: strings.Fields(*oldArgs)},
 		New:       gate.Binary{Path: abs(fs.Arg(1)), Dir: *newDir, Args: strings.Fields(*newArgs)},
 		Benchtime: *benchtime,
+		Reps:      *reps,
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
