@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"regexp"
 	"strconv"
@@ -137,6 +138,9 @@ func (e *Exec) exec(ctx context.Context, side Side, bench, benchtime, profile st
 	args = append(args, b.Args...)
 	cmd := exec.CommandContext(ctx, b.Path, args...)
 	cmd.Dir = b.Dir
+	// The same environment for both sides: with Env nil, os/exec would add
+	// PWD=Dir, and the two checkouts' paths differ in length.
+	cmd.Env = os.Environ()
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
