@@ -162,8 +162,8 @@ func record(e *gate.Exec, dir, header string) (func(), error) {
 }
 
 // profile runs each failing benchmark once more on each side with a CPU
-// profile, ten times as long as a measurement and at least two seconds,
-// while the budget lasts, and prints where the profiles are.
+// profile, ten times as long as a run and at least two seconds, while the
+// budget lasts, and prints where the profiles are.
 func profile(ctx context.Context, e *gate.Exec, fs []gate.Finding, dir, benchtime string, end time.Time, stdout, stderr io.Writer) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		fmt.Fprintf(stderr, "bench-gate: profiles: %v\n", err)
@@ -178,7 +178,8 @@ func profile(ctx context.Context, e *gate.Exec, fs []gate.Finding, dir, benchtim
 		if f.Verdict != gate.Fail {
 			continue
 		}
-		if time.Until(end) < 2*need {
+		if time.Until(end) < 2*need+5*time.Second { // and a few seconds for the table and flame graphs
+
 			fmt.Fprintf(stdout, "bench-gate: no time left in the budget to profile %s\n", f.Name)
 			continue
 		}
