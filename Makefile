@@ -9,6 +9,7 @@ BENCHOUT ?= bench.txt
 
 .PHONY: all test stress fuzz bench bench-gate bench-compare gate-power profile report compare-python lint ci test-cpus stress-short fuzz-short mutate clean help
 
+## all: lint, then test.
 all: lint test
 
 ## test: every scenario's invariant under the race detector, leaks checked, negative controls included.
@@ -93,8 +94,10 @@ gate-power:
 mutate:
 	scripts/mutate
 
+## clean: remove the recordings, the report and the benchmark output.
 clean:
 	rm -rf profiles/*/ profiles/report.md profiles/report.html $(BENCHOUT)
 
+## help: this list.
 help:
 	@grep -E '^## ' Makefile | sed 's/^## /  /'

@@ -104,7 +104,7 @@ func TestNoLeakAfterCancel(t *testing.T) {
 		}
 		for _, backend := range backends {
 			workers := runtime.GOMAXPROCS(0)
-			if startsProcesses(s) {
+			if s.Processes {
 				workers = min(workers, maxProcesses)
 			}
 			cfg := tableConfig(s, workers, largeItems)

@@ -47,3 +47,20 @@ func TestCheckCounterRejectsLostIncrements(t *testing.T) {
 	err = s.Check(cfg, scenarios.Result{Total: 49_999})
 	assert.EqualError(t, err, "counter is 49999, want 50000 (5 workers × 10000 increments): 1 increments lost")
 }
+
+func TestEachCounterIsItsOwnSerialBaseline(t *testing.T) {
+	for _, name := range []string{"counter-mutex", "counter-atomic", "counter-sharded", "counter-channel"} {
+		t.Run(name, func(t *testing.T) {
+			s, err := scenarios.Lookup(name)
+			require.NoError(t, err)
+			require.NotNil(t, s.Serial)
+			cfg := scenarios.Config{Workers: 3, Items: 100}
+			run, err := s.Run(t.Context(), cfg)
+			require.NoError(t, err)
+			serial, err := s.Serial(t.Context(), cfg)
+			require.NoError(t, err)
+			assert.IsType(t, run.Data, serial.Data, "the baseline drives the same kind of counter")
+			assert.Equal(t, int64(300), serial.Total, "with every increment, from one goroutine")
+		})
+	}
+}

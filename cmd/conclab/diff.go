@@ -24,13 +24,16 @@ share of all CPU grew, blue where it shrank, pale where it held; frames
 found only in OLD are drawn hatched below. Hover a frame for its numbers,
 click to zoom, Search to highlight.
 
-The lists rank functions by their own (flat) share of the CPU, in
-percentage points (pp), with the share including callees beside it.
-Shares, not seconds, so two profiles of different lengths compare; a
-change that slows everything alike moves no share.
+The lists rank functions by the change in their own (flat) share of the
+CPU, in percentage points (pp); one line each: the change, the old and new
+own share, the old and new share with callees, the name. Shares, not
+seconds, so two profiles of different lengths compare; a change that slows
+everything alike moves no share. Fewer than 10 samples in either profile
+make the shares noise: a first line says so.
 
-Exit status: 0 when written, 1 when a profile cannot be read, 2 for
-usage errors.`
+Exit status: 0 when written; 1 when a profile cannot be read (missing,
+corrupt, empty, not a CPU profile); 2 for usage errors (arguments, flags,
+an -o that cannot be written).`
 
 func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("diff", "[-o OUT.svg] [-top N] OLD.pb.gz NEW.pb.gz", diffDoc, stdout)
@@ -47,8 +50,8 @@ func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return usageErrorf("need two profiles, OLD and NEW (e.g. conclab diff old.pb.gz new.pb.gz); got %d", len(files))
 	case len(files) > 2:
 		return usageErrorf("unexpected argument %q: give two profiles, OLD and NEW", files[2])
-	case *top < 0 || *top > 1000:
-		return usageErrorf("-top %d: must be between 0 and 1000", *top)
+	case *top < 1 || *top > 1000:
+		return usageErrorf("-top %d: must be between 1 and 1000", *top)
 	case *out == "":
 		return usageErrorf("-o: empty file name")
 	}
@@ -69,7 +72,7 @@ func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := profiling.WriteDiffFlameGraphFile(*out, profiles[0], profiles[1], t); err != nil {
 		return err
 	}
-	if nb, nh := profiling.SampleCount(profiles[0]), profiling.SampleCount(profiles[1]); nb < profiling.MinFlameSamples || nh < profiling.MinFlameSamples {
+	if nb, nh := profiling.SampleCount(profiles[0]), profiling.SampleCount(profiles[1]); nb < profiling.MinSamples || nh < profiling.MinSamples {
 		fmt.Fprintf(stdout, "too few samples (old %d, new %d): the shares below are noise\n", nb, nh)
 	}
 	if err := printDeltas(stdout, deltas, *top); err != nil {

@@ -23,7 +23,8 @@ const fuzzRunTimeout = "50ms"
 // FuzzMainArgs feeds conclab's command line parser arbitrary arguments (the
 // fuzzed string split on spaces) and requires that Main never panics, exits
 // 0, 1 or 2 only, and says why on stderr whenever it fails. Commands that
-// touch the file system or stdin (profile, report, worker) are not fuzzed.
+// touch the file system or stdin (profile, report, worker, diff) are not
+// fuzzed.
 func FuzzMainArgs(f *testing.F) {
 	for _, seed := range []string{
 		"", "help", "-h", "frobnicate", "list", "list -v", "list x", "list -v=false extra",
@@ -48,7 +49,7 @@ func FuzzMainArgs(f *testing.F) {
 		args := strings.Fields(line)
 		if len(args) > 0 {
 			switch args[0] {
-			case "profile", "report", "worker":
+			case "profile", "report", "worker", "diff":
 				t.Skip("writes files or serves stdin: not fuzzed")
 			}
 		}

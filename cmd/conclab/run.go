@@ -106,6 +106,9 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
+	if err := s.CheckResources(cfg); err != nil {
+		return usageErrorf("-%v", err)
+	}
 	set := setFlags(fs)
 	if set["cpu"] {
 		if *cpu < 1 || *cpu > MaxCPU {
@@ -116,6 +119,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if *timeout < 0 {
 		return usageErrorf("-timeout %v: must not be negative", *timeout)
 	}
+	interrupted := ctx
 	if *timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, *timeout)
@@ -133,6 +137,10 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	res, err := run(ctx, cfg)
 	wall := time.Since(start)
 	if err != nil {
+		if interrupted.Err() != nil {
+			// Ctrl-C: 128 + SIGINT, as a shell reports it and as profile does.
+			return &exitError{130, fmt.Errorf("%s: interrupted after %v", s.Name, wall.Round(time.Millisecond))}
+		}
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 			return fmt.Errorf("%s: stopped after %v: %w", s.Name, wall.Round(time.Millisecond), err)
 		}

@@ -160,9 +160,16 @@ func plural(n int64, thing string) string {
 	return fmt.Sprintf("%d %ss", n, thing)
 }
 
-// loadNote says when other programs competed for the cores during run: a
-// load average above what the recording itself could use.
+// loadNote says when other programs competed for the cores during run:
+// the CPU they used, where it was measured, else (for recordings older than
+// that measurement) a load average above the machine's cores.
 func loadNote(run *Run) string {
+	if o := run.OtherCores; o != nil {
+		if *o >= busyThreshold {
+			return fmt.Sprintf(", while other programs kept %.2f cores busy", *o)
+		}
+		return ""
+	}
 	if run.Machine.Cores > 0 && run.LoadAverage > float64(run.Machine.Cores) {
 		return fmt.Sprintf(", while the machine's load average was %.1f on %d cores: other programs took the rest", run.LoadAverage, run.Machine.Cores)
 	}

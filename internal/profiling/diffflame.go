@@ -102,13 +102,15 @@ func diffColor(delta, scale float64) string {
 // coloured by the change in its share of all CPU (the frame and everything
 // it calls, head's share minus base's): red where it grew, blue where it
 // shrank, near-neutral where it held, at full colour for the largest change
-// (at least half a percentage point), as the legend says. Frames found only
-// in base have no width in head; they are drawn in a second, hatched panel
-// below, as wide as their share of base on the same scale, each with the
-// callers it was reached from in its tooltip. Every tooltip gives the old
+// (at least half a percentage point), as the legend says. A frame is a
+// function on one call path, so a frame "only in base" is a call path head
+// never sampled (the function may still run elsewhere). Such frames have no
+// width in head; they are drawn in a second, hatched panel below, as wide
+// as their share of base on the same scale, each with the callers it was
+// reached from in its tooltip. Every tooltip gives the old
 // and new share, the change and the CPU seconds. The graph is interactive
 // like [WriteFlameGraph]'s. When either profile has fewer than
-// [MinFlameSamples] samples, the SVG says "too few samples" instead.
+// [MinSamples] samples, the SVG says "too few samples" instead.
 func WriteDiffFlameGraph(w io.Writer, base, head *profile.Profile, title string) error {
 	bt, err := stackTree(base, "cpu", "nanoseconds")
 	if err != nil {
@@ -119,8 +121,8 @@ func WriteDiffFlameGraph(w io.Writer, base, head *profile.Profile, title string)
 		return fmt.Errorf("head profile: %w", err)
 	}
 	var b strings.Builder
-	if nb, nh := SampleCount(base), SampleCount(head); nb < MinFlameSamples || nh < MinFlameSamples {
-		tooFewSamples(&b, title, fmt.Sprintf("too few samples (old %d, new %d): a differential flame graph needs at least %d in each", nb, nh, MinFlameSamples))
+	if nb, nh := SampleCount(base), SampleCount(head); nb < MinSamples || nh < MinSamples || bt.value <= 0 || ht.value <= 0 {
+		tooFewSamples(&b, title, fmt.Sprintf("too few samples (old %d, new %d): a differential flame graph needs at least %d in each", nb, nh, MinSamples))
 		_, err = io.WriteString(w, b.String())
 		return err
 	}
@@ -173,7 +175,7 @@ func WriteDiffFlameGraph(w io.Writer, base, head *profile.Profile, title string)
 		bs, hs := share(f)
 		tip := fmt.Sprintf("%s (old %.2f%%, new %.2f%%, Δ %+.2f pp; %.3f s → %.3f s)", f.name, 100*bs, 100*hs, 100*(hs-bs), float64(f.base)/1e9, float64(f.head)/1e9)
 		if f.base == 0 {
-			tip = fmt.Sprintf("%s (new %.2f%%, not in the old profile; %.3f s)", f.name, 100*hs, float64(f.head)/1e9)
+			tip = fmt.Sprintf("%s (new %.2f%%, not on this path in the old profile; %.3f s)", f.name, 100*hs, float64(f.head)/1e9)
 		}
 		writeFrame(&b, x, mainBottom-float64(level+1)*frameHeight, w, level, tip, f.name, diffColor(hs-bs, colourScale))
 		cx := x
@@ -189,7 +191,7 @@ func WriteDiffFlameGraph(w io.Writer, base, head *profile.Profile, title string)
 
 	if len(gone) > 0 {
 		goneBottom := height - flameBottom
-		fmt.Fprintf(&b, `<text x="%.0f" y="%.0f" fill="#333">Only in the old profile: %.2f%% of its CPU (%.3f s), in frames the new profile never reached. Width ∝ share of the old profile's CPU, on the scale above.</text>`+"\n",
+		fmt.Fprintf(&b, `<text x="%.0f" y="%.0f" fill="#333">Only in the old profile: %.2f%% of its CPU (%.3f s), on call paths the new profile never sampled. Width ∝ share of the old profile's CPU, on the scale above.</text>`+"\n",
 			flameLeft, mainBottom+goneGap-10, 100*float64(goneValue)/baseTotal, float64(goneValue)/1e9)
 		panelOpen(&b, "of the old profile's CPU, in frames only there")
 		scale := flameWidth / baseTotal
@@ -207,7 +209,7 @@ func WriteDiffFlameGraph(w io.Writer, base, head *profile.Profile, title string)
 			for i, c := range caller {
 				from[len(caller)-1-i] = ShortName(c)
 			}
-			tip := fmt.Sprintf("%s (old %.2f%%, not in the new profile; %.3f s; called from %s)", f.name, 100*bs, float64(f.base)/1e9, strings.Join(from, " ← "))
+			tip := fmt.Sprintf("%s (old %.2f%%, not on this path in the new profile; %.3f s; called from %s)", f.name, 100*bs, float64(f.base)/1e9, strings.Join(from, " ← "))
 			writeFrame(&b, x, goneBottom-float64(level+1)*frameHeight, w, level, tip, f.name, "url(#removed-hatch)")
 			cx := x
 			for _, c := range f.children {

@@ -79,7 +79,7 @@ func TestDiffFlameGraph(t *testing.T) {
 	t.Run("tooltips give the old and new share and the change", func(t *testing.T) {
 		assert.Equal(t, "main.hot (old 50.00%, new 80.00%, Δ +30.00 pp; 0.500 s → 1.600 s)", named("main.hot", 0).title)
 		assert.Equal(t, "main.cold (old 30.00%, new 10.00%, Δ -20.00 pp; 0.300 s → 0.200 s)", named("main.cold", 0).title)
-		assert.Equal(t, "main.fresh (new 10.00%, not in the old profile; 0.200 s)", named("main.fresh", 0).title)
+		assert.Equal(t, "main.fresh (new 10.00%, not on this path in the old profile; 0.200 s)", named("main.fresh", 0).title)
 	})
 	t.Run("colours: red grew, blue shrank, neutral held", func(t *testing.T) {
 		assert.Equal(t, "rgb(214,39,40)", named("main.hot", 0).fill, "the largest growth is full red")
@@ -101,7 +101,7 @@ func TestDiffFlameGraph(t *testing.T) {
 		}
 		gone := named("main.gone", 1)
 		assert.InDelta(t, 0.2*root.width, gone.width, 0.01, "as wide as its share of the old profile")
-		assert.Equal(t, "main.gone (old 20.00%, not in the new profile; 0.200 s; called from main.main ← all)", gone.title)
+		assert.Equal(t, "main.gone (old 20.00%, not on this path in the new profile; 0.200 s; called from main.main ← all)", gone.title)
 		assert.Equal(t, "url(#removed-hatch)", gone.fill, "hatched")
 		leaf := named("main.leaf", 1)
 		assert.InDelta(t, gone.width, leaf.width, 0.01, "its callees come with it")
@@ -188,5 +188,41 @@ func TestDiffFrames(t *testing.T) {
 			assert.InDelta(t, w.baseCum, g.BaseCum, 1e-12)
 			assert.InDelta(t, w.headCum, g.HeadCum, 1e-12)
 		})
+	}
+}
+
+// bigProfile is a CPU profile of 4000 distinct stacks, 24 frames deep,
+// from 400 functions: the size of a busy service's profile.
+func bigProfile(seed int64) *profile.Profile {
+	var s stacks
+	for i := range int64(4000) {
+		frames := make([]string, 24)
+		for d := range frames {
+			frames[d] = fmt.Sprintf("pkg.f%d", (i*7+int64(d)*13+seed*int64(d%3))%400)
+		}
+		s = append(s, stack{frames, 1 + (i+seed)%17})
+	}
+	return s.profile()
+}
+
+func BenchmarkWriteDiffFlameGraph(b *testing.B) {
+	base, head := bigProfile(0), bigProfile(1)
+	var size int
+	for b.Loop() {
+		var buf bytes.Buffer
+		if err := profiling.WriteDiffFlameGraph(&buf, base, head, "big"); err != nil {
+			b.Fatal(err)
+		}
+		size = buf.Len()
+	}
+	b.ReportMetric(float64(size), "svg-bytes")
+}
+
+func BenchmarkDiffFrames(b *testing.B) {
+	base, head := bigProfile(0), bigProfile(1)
+	for b.Loop() {
+		if _, err := profiling.DiffFrames(base, head); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -11,11 +11,6 @@ import (
 	"github.com/google/pprof/profile"
 )
 
-// MinFlameSamples is the fewest samples a flame graph is drawn from; below
-// it the graph says "too few samples" instead of drawing one sample as a
-// full-width tower.
-const MinFlameSamples = 10
-
 // Flame graph geometry, in SVG pixels.
 const (
 	svgWidth    = 1200.0
@@ -98,7 +93,7 @@ func (f *frame) depth() int {
 // runs it: clicking a frame zooms into it, Search (or the / key) highlights
 // the frames matching a regular expression and prints their share of the
 // CPU. Without the script (an <img>, a viewer) the graph stays a complete
-// static picture. A profile with fewer than [MinFlameSamples] samples is
+// static picture. A profile with fewer than [MinSamples] samples is
 // not drawn: the SVG says "too few samples (N)" instead. title heads the
 // graph.
 func WriteFlameGraph(w io.Writer, p *profile.Profile, title string) error {
@@ -107,8 +102,8 @@ func WriteFlameGraph(w io.Writer, p *profile.Profile, title string) error {
 		return err
 	}
 	var b strings.Builder
-	if n := SampleCount(p); n < MinFlameSamples {
-		tooFewSamples(&b, title, fmt.Sprintf("too few samples (%d): a flame graph needs at least %d", n, MinFlameSamples))
+	if n := SampleCount(p); n < MinSamples || root.value <= 0 {
+		tooFewSamples(&b, title, fmt.Sprintf("too few samples (%d): a flame graph needs at least %d", n, MinSamples))
 		_, err = io.WriteString(w, b.String())
 		return err
 	}

@@ -159,7 +159,7 @@ func TestFlameGraphOfTooFewSamplesSaysSo(t *testing.T) {
 	}{
 		{"no samples", 0, "too few samples (0)"},
 		{"one sample", 1, "too few samples (1)"},
-		{"one short of the minimum", profiling.MinFlameSamples - 1, fmt.Sprintf("too few samples (%d)", profiling.MinFlameSamples-1)},
+		{"one short of the minimum", profiling.MinSamples - 1, fmt.Sprintf("too few samples (%d)", profiling.MinSamples-1)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var stacks []stack
@@ -174,7 +174,7 @@ func TestFlameGraphOfTooFewSamplesSaysSo(t *testing.T) {
 	}
 	t.Run("the minimum", func(t *testing.T) {
 		var buf bytes.Buffer
-		require.NoError(t, profiling.WriteFlameGraph(&buf, fakeCPU(time.Second, stack{[]string{"main.main"}, profiling.MinFlameSamples}), "enough"))
+		require.NoError(t, profiling.WriteFlameGraph(&buf, fakeCPU(time.Second, stack{[]string{"main.main"}, profiling.MinSamples}), "enough"))
 		assert.Len(t, parseFlameGraph(t, buf.Bytes()), 2, "all and main.main")
 		assert.NotContains(t, buf.String(), "too few samples")
 	})
@@ -190,4 +190,20 @@ func TestFlameGraphIsInteractiveWithoutNetwork(t *testing.T) {
 	assert.Contains(t, svg, `class="control reset"`, "a reset control")
 	assert.NotRegexp(t, `(?i)(src|href)="(https?:)?//`, svg, "nothing is fetched from the network")
 	assert.NotContains(t, svg, "http://www.w3.org/1999", "nothing but the SVG namespace")
+}
+
+func TestFlameGraphOfSamplesWithoutCPUTimeDrawsNothing(t *testing.T) {
+	p := fakeCPU(time.Second, stack{[]string{"main.main"}, 20})
+	for _, s := range p.Sample {
+		s.Value[1] = 0 // counted, but no CPU time
+	}
+	var buf bytes.Buffer
+	require.NoError(t, profiling.WriteFlameGraph(&buf, p, "no time"))
+	assert.Empty(t, parseFlameGraph(t, buf.Bytes()))
+	assert.NotContains(t, buf.String(), "NaN")
+	assert.NotContains(t, buf.String(), "Inf")
+	buf.Reset()
+	require.NoError(t, profiling.WriteDiffFlameGraph(&buf, p, p, "no time"))
+	assert.Empty(t, parseFlameGraph(t, buf.Bytes()))
+	assert.NotContains(t, buf.String(), "NaN")
 }

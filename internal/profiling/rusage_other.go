@@ -6,3 +6,6 @@ import "time"
 
 // childrenCPU is unknown where getrusage is missing.
 func childrenCPU() time.Duration { return 0 }
+
+// selfCPU is unknown where getrusage is missing.
+func selfCPU() (time.Duration, bool) { return 0, false }

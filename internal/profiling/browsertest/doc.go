@@ -1,5 +1,5 @@
-// Package browsertest checks conclab's HTML report and its flame graphs in
-// a real headless browser: Chromium, driven over the DevTools protocol with
+// Package browsertest checks conclab's HTML reports (`conclab profile`'s and
+// `conclab scale`'s) and their flame graphs in a real headless browser: Chromium, driven over the DevTools protocol with
 // github.com/chromedp/chromedp. The tests generate a report and flame graphs
 // from synthetic profiles, open them (over a server on 127.0.0.1, and from
 // disk, as a user would), and check what a person would see: no error on the

@@ -13,6 +13,7 @@ func TestInABrowser(t *testing.T) {
 		{"flame graph from disk", testFlameGraph},
 		{"differential flame graph from disk", testDiffFlameGraph},
 		{"report with embedded flame graphs", testReport},
+		{"scale report with differential flame graphs", testScaleReport},
 		{"negative control: a throwing script is seen", testConsoleErrorsAreSeen},
 		{"negative control: a missing flame graph is seen", testBrokenReportIsCaught},
 	} {
