@@ -7,7 +7,7 @@ PKGS    ?= ./...
 CPUS    ?= 1,2,4
 BENCHOUT ?= bench.txt
 
-.PHONY: all test stress fuzz bench bench-gate bench-compare profile report compare-python claims-stability lint ci test-cpus stress-short fuzz-short mutate hunt clean help
+.PHONY: all test stress fuzz bench bench-gate bench-compare gate-power profile report compare-python claims-stability lint ci test-cpus stress-short fuzz-short mutate hunt clean help browser-test
 
 ## all: lint, then test.
 all: lint test
@@ -30,7 +30,7 @@ fuzz:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -cpu $(CPUS) -count $${COUNT:-1} ./perf/... | tee $(BENCHOUT)
 
-## bench-gate: compare OLD and NEW benchmark files; fails on a significant regression beyond THRESHOLD.
+## bench-gate: compare OLD and NEW benchmark files (-count 6 or more) by perf/gate's paired rule; fails on a significant slowdown (THRESHOLD, default 10 %).
 bench-gate:
 	scripts/bench-gate $(OLD) $(NEW)
 
@@ -90,9 +90,14 @@ stress-short:
 fuzz-short:
 	$(MAKE) fuzz FUZZTIME=3s
 
-## bench-compare: benchmarks of BASE (default: the merge base with origin/main, else HEAD~1) and of the work tree, gated by scripts/bench-gate.
+## bench-compare: the gate: perf's BenchmarkGate of BASE (default: the merge base with origin/main, else HEAD~1) against the work tree, sampled until clear within GATE_TIME (3m); fails on a significant slowdown (THRESHOLD, default 10 %).
 bench-compare:
 	scripts/bench-compare $(BASE)
+
+## gate-power: measure the gate: the share of RUNS (20) decisions that fail for injected slowdowns of 0 (A/A), 5, 10, 20 and 50 %; about 10-15 min.
+RUNS ?= 20
+gate-power:
+	RUNS=$(RUNS) scripts/gate-power
 
 ## mutate: inject each concurrency bug of internal/mutate (a removed lock, a missing Done, close, Signal or Release, ...) into a copy of the tree and report which test catches it; about 13 min.
 mutate:
