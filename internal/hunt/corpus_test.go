@@ -91,12 +91,40 @@ func checkCorpus(t *testing.T, modPath string, ks []kernel, results map[string]T
 }
 
 // TestCorpus: every bug kernel is found by the detector it names within the
-// default budget of runs, and every fixed twin is clean over that budget.
+// default budget of runs (one hunt under -hunt.long, up to three in make
+// test), and every fixed twin is clean over every hunt of it.
 func TestCorpus(t *testing.T) {
 	ks := loadCorpus(t, "testdata/corpus/corpus.json")
 	start := time.Now()
+	const modPath = "github.com/conclab/conclab/internal/hunt/testdata/corpus/"
 	results := huntCorpus(t, ".", "./testdata/corpus/", ks, Config{})
-	table := checkCorpus(t, "github.com/conclab/conclab/internal/hunt/testdata/corpus/", ks, results, 20)
+	if !*long {
+		// A hunt is a random search: a schedule-dependent kernel is missed
+		// by one hunt of the default budget now and then (send-after-check
+		// takes 8 runs of 20 at the median). make test must not flake, so
+		// a kernel missed is hunted again, twice at most, with new seeds
+		// and a note; make hunt (-hunt.long) holds every kernel to one.
+		for attempt := 2; attempt <= 3; attempt++ {
+			var missed []kernel
+			for _, k := range ks {
+				if results[modPath+k.Name+"/bug "+k.Test].Finding == nil {
+					missed = append(missed, k)
+				}
+			}
+			if len(missed) == 0 {
+				break
+			}
+			for _, k := range missed {
+				t.Logf("%s: not found in hunt %d of the default budget; hunting again with new seeds", k.Name, attempt-1)
+			}
+			for key, r := range huntCorpus(t, ".", "./testdata/corpus/", missed, Config{}) {
+				if r.Finding != nil {
+					results[key] = r // a bug found, or a fixed twin's false positive kept
+				}
+			}
+		}
+	}
+	table := checkCorpus(t, modPath, ks, results, 20)
 	sort.Strings(table)
 	t.Logf("corpus: %d kernels in %v\n| kernel | detector | found as | runs | seconds |\n|---|---|---|---:|---:|\n%s",
 		len(ks), time.Since(start).Round(time.Second), strings.Join(table, "\n"))
