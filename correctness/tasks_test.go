@@ -44,8 +44,8 @@ func TestPoolMapTaskPanics(t *testing.T) {
 				}
 				out, err := scenarios.PoolMap(t.Context(), workers, 1, in, panickingTask)
 				assert.Nil(t, out, "no results after a panic")
-				pe, ok := errors.AsType[*scenarios.MapPanicError](err)
-				require.True(t, ok, "a task's panic comes back as a *MapPanicError, not %v", err)
+				pe, ok := errors.AsType[*scenarios.PanicError](err)
+				require.True(t, ok, "a task's panic comes back as a *PanicError, not %v", err)
 				assert.Equal(t, "task 3: boom", pe.Value, "the panic value")
 				assert.Regexp(t, panickingTaskFrame, string(pe.Stack), "the stack of the panicking task")
 			})

@@ -171,7 +171,7 @@ func TestPoolMapRecoversPanics(t *testing.T) {
 				panic(boom)
 			})
 			assert.Nil(t, out)
-			var pe *scenarios.MapPanicError
+			var pe *scenarios.PanicError
 			require.ErrorAs(t, err, &pe, "a panic in f comes back as an error")
 			assert.Equal(t, boom, pe.Value)
 			assert.ErrorIs(t, err, boom, "the panic value is unwrapped")
