@@ -28,31 +28,26 @@ type Future[T any] struct {
 // Done returns a channel that is closed when the result is ready.
 func (f *Future[T]) Done() <-chan struct{} { return f.done }
 
-// Get waits for the result and returns what the task returned. If the task
-// panicked, the error is a *[PanicError]; if it never ran because its
-// context was done first, the error is that context's error (or
-// [ErrShutdown]). If ctx is done before the result is ready, Get returns
-// ctx.Err() and the task goes on: a Future is a receipt, and cancelling a
-// wait does not cancel the work (cancel the context given to [Submit] for
-// that). A result that is already ready is returned even if ctx is done.
+// Get waits for the result and returns what the task returned, a
+// *[PanicError] if it panicked, or its context's error (or [ErrShutdown]) if
+// it never ran. If ctx is done first, Get returns ctx.Err() and the task
+// goes on: cancelling a wait does not cancel the work (cancel the context
+// given to [Submit] for that). A ready result is returned even if ctx is done.
 func (f *Future[T]) Get(ctx context.Context) (T, error) {
 	select {
 	case <-f.done:
-		return f.val, f.err
-	default:
-	}
-	select {
-	case <-f.done:
-		return f.val, f.err
 	case <-ctx.Done():
-		var zero T
-		return zero, ctx.Err()
+		select {
+		case <-f.done:
+		default:
+			return *new(T), ctx.Err()
+		}
 	}
+	return f.val, f.err
 }
 
-// run calls fn and makes its outcome the result, however fn ends: what it
-// returns, a *PanicError if it panics, or errGoexit if it calls
-// runtime.Goexit (the deferred call still runs while the goroutine unwinds).
+// run makes fn's outcome the result however fn ends: what it returns, a
+// *PanicError if it panics, errGoexit if it calls runtime.Goexit.
 func (f *Future[T]) run(fn func() (T, error)) {
 	normal := false
 	defer func() {
@@ -69,8 +64,12 @@ func (f *Future[T]) run(fn func() (T, error)) {
 	normal = true
 }
 
-// runner is a queued task.
-type runner interface{ run() }
+// runner is a queued task. start, called under the executor's lock so that
+// a Shutdown giving up reaches the task, derives its context.
+type runner interface {
+	start() context.CancelCauseFunc
+	run()
+}
 
 // TaskExecutor runs submitted tasks on a fixed pool of goroutines, like
 // Python's ThreadPoolExecutor: [Submit] queues a task and returns at once
@@ -80,15 +79,14 @@ type runner interface{ run() }
 // [TaskExecutor.Shutdown], which stops its workers.
 type TaskExecutor struct {
 	mu      sync.Mutex
-	ready   sync.Cond     // signalled when queue grows or closed is set
-	queue   []runner      // tasks not yet started, oldest first
-	closed  bool          // Shutdown began: Submit refuses new tasks
-	live    int           // workers not yet returned
-	drained chan struct{} // closed when the last worker returns
-
+	ready   sync.Cond                 // signalled when queue grows or closed is set
+	queue   []runner                  // tasks not yet started, oldest first
+	running []context.CancelCauseFunc // worker i's task's cancel
+	closed  bool                      // Shutdown began: Submit refuses new tasks
+	killed  bool                      // a Shutdown gave up: tasks are cancelled
+	live    int                       // workers not yet returned
+	drained chan struct{}             // closed when the last worker returns
 	workers sync.WaitGroup
-	kill    context.Context // cancelled when a Shutdown gives up waiting
-	stop    context.CancelCauseFunc
 }
 
 // NewTaskExecutor starts an executor with the given number of worker
@@ -96,36 +94,37 @@ type TaskExecutor struct {
 func NewTaskExecutor(workers int) *TaskExecutor {
 	e := &TaskExecutor{live: max(workers, 1), drained: make(chan struct{})}
 	e.ready.L = &e.mu
-	e.kill, e.stop = context.WithCancelCause(context.Background())
-	for range e.live {
-		e.workers.Go(e.work)
+	e.running = make([]context.CancelCauseFunc, e.live)
+	for i := range e.live {
+		e.workers.Go(func() { e.work(i) })
 	}
 	return e
 }
 
-// work is a worker goroutine: it runs queued tasks until the queue is empty
-// and Shutdown has begun. A task that calls runtime.Goexit ends the
-// goroutine: a replacement then takes its place, so the pool keeps its size
-// (its Add comes before this goroutine's Done, so Shutdown's Wait sees it).
-func (e *TaskExecutor) work() {
+// work is worker i: it runs queued tasks until the queue is empty and
+// Shutdown has begun. A task that calls runtime.Goexit ends the goroutine:
+// a replacement then takes its place, so the pool keeps its size (its Add
+// comes before this goroutine's Done, so Shutdown's Wait sees it).
+func (e *TaskExecutor) work(i int) {
 	running := false
 	defer func() {
 		if running {
-			e.workers.Go(e.work)
+			e.workers.Go(func() { e.work(i) })
 		}
 	}()
-	for task := e.next(); task != nil; task = e.next() {
+	for task := e.next(i); task != nil; task = e.next(i) {
 		running = true
 		task.run()
 		running = false
 	}
 }
 
-// next waits for a queued task and takes it. It returns nil once the queue
-// is empty and Shutdown has begun: the worker then returns.
-func (e *TaskExecutor) next() runner {
+// next waits for a queued task, takes it and starts it as worker i's. It
+// returns nil once the queue is empty and Shutdown has begun.
+func (e *TaskExecutor) next(i int) runner {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.running[i] = nil
 	for len(e.queue) == 0 && !e.closed {
 		e.ready.Wait()
 	}
@@ -138,21 +137,20 @@ func (e *TaskExecutor) next() runner {
 	task := e.queue[0]
 	e.queue[0] = nil
 	e.queue = e.queue[1:]
+	if e.running[i] = task.start(); e.killed {
+		e.running[i](ErrShutdown)
+	}
 	return task
 }
 
 // Submit queues f to run on one of e's workers and returns its [Future]
-// without waiting. f receives a context derived from ctx, which is also
-// cancelled (with cause [ErrShutdown]) if a Shutdown gives up waiting; a
-// task that is still queued when its context is done is not run, and its
-// Future fails with the context's error. A panic in f is recovered and
-// returned by Get as a *[PanicError] carrying the value and the stack.
-//
-// Submit after Shutdown has begun does not queue f: it returns a Future
-// that has already failed with [ErrShutdown], as Python's submit raises
-// RuntimeError after shutdown.
+// at once. f gets a context derived from ctx, also cancelled (cause
+// [ErrShutdown]) if a Shutdown gives up; a task whose context is done before
+// it starts does not run. A panic in f comes back from Get as a *[PanicError].
+// After Shutdown has begun, Submit returns a Future failed with ErrShutdown,
+// as Python's submit raises RuntimeError.
 func Submit[T any](ctx context.Context, e *TaskExecutor, f func(context.Context) (T, error)) *Future[T] {
-	t := &task[T]{Future: Future[T]{done: make(chan struct{})}, e: e, ctx: ctx, f: f}
+	t := &task[T]{Future: Future[T]{done: make(chan struct{})}, ctx: ctx, f: f}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.closed {
@@ -168,24 +166,24 @@ func Submit[T any](ctx context.Context, e *TaskExecutor, f func(context.Context)
 // task is a Submit's task and its Future, in one allocation.
 type task[T any] struct {
 	Future[T]
-	e   *TaskExecutor
-	ctx context.Context
-	f   func(context.Context) (T, error)
+	ctx    context.Context // the context given to Submit, then the one f gets
+	cancel context.CancelCauseFunc
+	f      func(context.Context) (T, error)
 }
 
-// run runs the task unless its context is done or a Shutdown gave up.
+func (t *task[T]) start() context.CancelCauseFunc {
+	t.ctx, t.cancel = context.WithCancelCause(t.ctx)
+	return t.cancel
+}
+
+// run runs f unless its context is already done.
 func (t *task[T]) run() {
+	defer t.cancel(nil)
 	t.Future.run(func() (T, error) {
-		if err := t.ctx.Err(); err != nil {
-			return *new(T), err
+		if t.ctx.Err() != nil {
+			return *new(T), context.Cause(t.ctx)
 		}
-		if err := context.Cause(t.e.kill); err != nil {
-			return *new(T), err
-		}
-		ctx, cancel := context.WithCancelCause(t.ctx)
-		defer cancel(nil)
-		defer context.AfterFunc(t.e.kill, func() { cancel(context.Cause(t.e.kill)) })()
-		return t.f(ctx)
+		return t.f(t.ctx)
 	})
 }
 
@@ -213,23 +211,20 @@ func MapTasks[In, Out any](ctx context.Context, e *TaskExecutor, inputs []In, f 
 		}
 		out[i] = fut.val
 	}
-	if err != nil {
-		if ctx.Err() != nil {
-			err = ctx.Err()
-		}
+	if err != nil && ctx.Err() != nil {
+		return nil, ctx.Err()
+	} else if err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
 // Shutdown stops e from accepting tasks, waits for every task submitted
-// before it (those still queued included) to finish, stops the workers and
-// returns nil, like Python's shutdown(wait=True). If ctx is done first, it
-// cancels the contexts of the tasks still running (cause [ErrShutdown]),
-// fails those still queued with ErrShutdown, waits for the workers all the
-// same, and returns ctx.Err(): so Shutdown never leaves a goroutine behind,
-// but a task that ignores its context keeps it waiting. Shutdown may be
-// called more than once and from several goroutines; each call waits.
+// before it (queued ones included) to finish and for the workers to return,
+// like Python's shutdown(wait=True). If ctx is done first, it cancels the
+// contexts of the tasks running or queued (cause [ErrShutdown]), waits all
+// the same, and returns ctx.Err(): it never leaves a goroutine behind, but a
+// task that ignores its context keeps it waiting. Each call waits.
 func (e *TaskExecutor) Shutdown(ctx context.Context) error {
 	e.mu.Lock()
 	e.closed = true
@@ -241,9 +236,15 @@ func (e *TaskExecutor) Shutdown(ctx context.Context) error {
 	case <-e.drained:
 	case <-ctx.Done():
 		err = ctx.Err()
-		e.stop(ErrShutdown)
+		e.mu.Lock()
+		e.killed = true
+		for _, cancel := range e.running {
+			if cancel != nil {
+				cancel(ErrShutdown)
+			}
+		}
+		e.mu.Unlock()
 	}
 	e.workers.Wait()
-	e.stop(nil)
 	return err
 }
