@@ -113,15 +113,15 @@ func TestCounterLinearizable(t *testing.T) {
 }
 
 // TestLinearizabilityRejectsLostUpdate is the checker's negative control. It
-// records a lost update: two goroutines run LostUpdateCounter's Inc, a load
+// records a lost update: two goroutines run lostUpdateCounter's Inc, a load
 // then a store, interleaved by channels so that both load 0 before either
 // stores, then a Load returns 1 after two Incs returned. porcupine must find
 // the history not linearizable, and the counter scenario's Check must reject
 // the total. If the checker accepted it, a passing TestCounterLinearizable
 // would prove nothing.
 func TestLinearizabilityRejectsLostUpdate(t *testing.T) {
-	var n atomic.Int64 // LostUpdateCounter's state
-	// steppedInc is LostUpdateCounter.Inc, n.Store(n.Load() + 1), with the
+	var n atomic.Int64 // lostUpdateCounter's state
+	// steppedInc is lostUpdateCounter.Inc, n.Store(n.Load() + 1), with the
 	// scheduler's worst choice made explicit between the load and the store.
 	var bothLoaded sync.WaitGroup
 	bothLoaded.Add(2)

@@ -132,26 +132,13 @@ func poolNumbers(items int) []int64 {
 	return in
 }
 
-// The expected results of the last pool-map configuration checked, kept so
-// that Check does not repeat a half-second serial computation each time
-// the same defaults are run.
-var poolWant struct {
-	sync.Mutex
-	items, work int
-	want        []uint64
-}
-
+// poolExpected returns what PoolMap must return for the pool-map scenario.
 func poolExpected(items, work int) []uint64 {
-	poolWant.Lock()
-	defer poolWant.Unlock()
-	if poolWant.want == nil || poolWant.items != items || poolWant.work != work {
-		want := make([]uint64, items)
-		for i := range want {
-			want[i] = PoolItem(int64(i+1), work)
-		}
-		poolWant.items, poolWant.work, poolWant.want = items, work, want
+	want := make([]uint64, items)
+	for i := range want {
+		want[i] = PoolItem(int64(i+1), work)
 	}
-	return poolWant.want
+	return want
 }
 
 func poolResult(cfg Config, how string, out []uint64) Result {
