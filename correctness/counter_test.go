@@ -35,6 +35,7 @@ func TestCounterIsExact(t *testing.T) {
 			{5, 10_000}, // the article's
 			{1, 1000}, {2, 1000}, {3, 1000}, {4, 1000}, {7, 1000}, {8, 1000},
 			{16, 500}, {31, 300}, {32, 300}, {63, 200}, {64, 200},
+			{1, 0}, {64, 0}, {1, 1}, {64, 1}, // no work, and one increment each
 		} {
 			t.Run(fmt.Sprintf("%s/workers=%d/items=%d", s.Name, tc.workers, tc.items), func(t *testing.T) {
 				cfg := s.Defaults

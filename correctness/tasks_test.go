@@ -53,28 +53,6 @@ func TestPoolMapTaskPanics(t *testing.T) {
 	}
 }
 
-// TestPoolMapKeepsOrder: out[i] = f(in[i]) whatever the workers and chunks.
-func TestPoolMapKeepsOrder(t *testing.T) {
-	for _, workers := range []int{1, 2, 7, 64} {
-		for _, chunk := range []int{0, 1, 3, 1000} {
-			t.Run(fmt.Sprintf("pool-map/workers=%d/chunk=%d/items=1000", workers, chunk), func(t *testing.T) {
-				in := make([]int, 1000)
-				for i := range in {
-					in[i] = len(in) - i
-				}
-				out, err := scenarios.PoolMap(t.Context(), workers, chunk, in, func(n int) int { return 2 * n })
-				require.NoError(t, err)
-				require.Len(t, out, len(in))
-				for i := range in {
-					if !assert.Equal(t, 2*in[i], out[i], "out[%d] = f(in[%d])", i, i) {
-						break
-					}
-				}
-			})
-		}
-	}
-}
-
 func TestExecutorTaskFails(t *testing.T) {
 	for _, workers := range []int{1, 2, 8} {
 		t.Run(fmt.Sprintf("executor/workers=%d/items=10", workers), func(t *testing.T) {

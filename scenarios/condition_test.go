@@ -85,15 +85,6 @@ func TestConditionNeedsACapacity(t *testing.T) {
 	assert.Panics(t, func() { scenarios.NewQueue[int](0) })
 }
 
-func TestConditionStopsOnCancel(t *testing.T) {
-	s, err := scenarios.Lookup("condition")
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(t.Context())
-	cancel()
-	_, err = s.Run(ctx, s.Defaults)
-	assert.ErrorIs(t, err, context.Canceled)
-}
-
 func TestQueueIsFIFO(t *testing.T) {
 	q := scenarios.NewQueue[string](3)
 	for _, v := range []string{"a", "b", "c"} {
@@ -256,4 +247,59 @@ func ExampleQueue() {
 	// got a
 	// got b
 	// got c
+}
+
+// Kills queue-len-nolock: Len reads the count while producers and consumers
+// change it. Under -race an unlocked read is reported whatever the timing,
+// since nothing orders it after the writes.
+func TestQueueLenDuringPutAndGet(t *testing.T) {
+	const capacity, items = 2, 50
+	q := scenarios.NewQueue[int](capacity)
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for i := range items {
+			if q.Put(t.Context(), i) != nil {
+				return
+			}
+		}
+		q.Close()
+	})
+	got := 0
+	wg.Go(func() {
+		for _, ok := q.Get(); ok; _, ok = q.Get() {
+			got++
+		}
+	})
+	for range items {
+		n := q.Len()
+		assert.True(t, 0 <= n && n <= capacity, "Len %d outside [0, %d]", n, capacity)
+	}
+	wg.Wait()
+	assert.Equal(t, items, got)
+}
+
+// Kills queue-close-signal-notfull: Close must wake every producer waiting
+// on a full queue, not one of them. With two waiting, a Signal leaves one
+// asleep forever, which the bubble reports as a deadlock.
+func TestQueueCloseWakesEveryWaitingProducer(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		q := scenarios.NewQueue[int](1)
+		require.NoError(t, q.Put(t.Context(), 0))
+		const producers = 3
+		errs := make(chan error, producers)
+		var wg sync.WaitGroup
+		for i := range producers {
+			wg.Go(func() { errs <- q.Put(context.Background(), i+1) })
+		}
+		synctest.Wait() // every producer waits on the full queue
+		q.Close()
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			assert.ErrorIs(t, err, scenarios.ErrQueueClosed)
+		}
+		v, ok := q.Get()
+		assert.Equal(t, 0, v)
+		assert.True(t, ok, "Close keeps the items already put")
+	})
 }

@@ -127,17 +127,6 @@ func TestProcessPoolDiesWithItsContext(t *testing.T) {
 	requireReaped(t, p)
 }
 
-func TestProcessPoolScenarioStopsOnCancel(t *testing.T) {
-	s, err := scenarios.Lookup("process-pool")
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(t.Context())
-	cancel()
-	_, err = s.Run(ctx, scenarios.Config{Workers: 2, Items: 4, Work: 10})
-	assert.ErrorIs(t, err, context.Canceled)
-	_, err = s.Serial(ctx, scenarios.Config{Workers: 2, Items: 4, Work: 10})
-	assert.ErrorIs(t, err, context.Canceled)
-}
-
 // BenchmarkProcessPoolRoundTrip measures the cost of one request to a
 // worker process and its answer, with no work in it: two pipe writes, two
 // reads and two wake-ups across a process boundary.
@@ -156,4 +145,15 @@ func TestProcessPoolRefusesToStartInsideAWorker(t *testing.T) {
 	t.Setenv(scenarios.WorkerEnv, "1")
 	_, err := scenarios.StartSubprocessPool(t.Context(), 1)
 	assert.ErrorContains(t, err, "refusing to start inside a worker process", "no fork bomb from a binary that forgot ServeIfWorker")
+}
+
+// Kills procpool-ignore-exit: a worker that exits with a failure status is
+// reported by Close. This one exits with status 1 at once, refusing an
+// unknown fault, before it is ever called.
+func TestProcessPoolCloseReportsAFailedWorker(t *testing.T) {
+	pool, err := scenarios.StartSubprocessPoolWithFault(t.Context(), 2, "no-such-fault")
+	require.NoError(t, err)
+	err = pool.Close()
+	require.Error(t, err, "Close must report the workers that failed")
+	assert.Contains(t, err.Error(), "exit status 1")
 }

@@ -2,6 +2,7 @@ package scenarios_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -37,10 +38,7 @@ func TestCatalogueDefaultsPassTheirInvariant(t *testing.T) {
 func TestCatalogueIsWellFormed(t *testing.T) {
 	all := scenarios.All()
 	require.NotEmpty(t, all)
-	seen := map[string]bool{}
 	for _, s := range all {
-		assert.False(t, seen[s.Name], "%s registered once", s.Name)
-		seen[s.Name] = true
 		assert.Regexp(t, `^[a-z][a-z0-9]*(-[a-z0-9]+)*$`, s.Name, "names are kebab-case")
 		assert.NotEmpty(t, s.Python, "%s names the Python it replaces", s.Name)
 		assert.NotEmpty(t, s.Doc, "%s says what it does", s.Name)
@@ -51,6 +49,51 @@ func TestCatalogueIsWellFormed(t *testing.T) {
 			assert.Equal(t, v.Name, got.Name)
 			assert.Equal(t, s.Name, owner.Name)
 		}
+	}
+}
+
+// TestRegisterRefusesATakenName: a name is registered once, as a scenario
+// or as a broken variant, never both; a variant that took its own
+// scenario's name would shadow the scenario in LookupVariant. A refused
+// registration changes nothing.
+func TestRegisterRefusesATakenName(t *testing.T) {
+	existing, err := scenarios.Lookup("counter-mutex")
+	require.NoError(t, err)
+	require.NotEmpty(t, existing.Broken, "counter-mutex has a broken variant to clash with")
+	variant := func(name string) scenarios.Variant {
+		return scenarios.Variant{Name: name, Fault: existing.Broken[0].Fault, Run: existing.Broken[0].Run}
+	}
+	fresh := func(name string, broken ...scenarios.Variant) scenarios.Scenario {
+		s := *existing
+		s.Name, s.Broken = name, broken
+		return s
+	}
+	for _, tc := range []struct {
+		name string
+		s    scenarios.Scenario
+		want string
+	}{
+		{"scenario-twice", fresh("counter-mutex"), `scenarios: Register("counter-mutex"): name already registered`},
+		{"scenario-named-like-a-variant", fresh(existing.Broken[0].Name), `name already registered as a variant`},
+		{"variant-named-like-its-scenario", fresh("register-test-self", variant("register-test-self")), `variant "register-test-self" takes a name already registered`},
+		{"variant-named-like-a-scenario", fresh("register-test-other", variant("counter-atomic")), `variant "counter-atomic" takes a name already registered`},
+		{"variant-named-like-a-variant", fresh("register-test-variant", variant(existing.Broken[0].Name)), `takes a name already registered`},
+		{"two-variants-one-name", fresh("register-test-twice", variant("register-test-v"), variant("register-test-v")), `variant "register-test-v" takes a name already registered`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := scenarios.Names()
+			defer func() {
+				r := recover()
+				require.NotNil(t, r, "Register accepted %s", tc.s.Name)
+				assert.Contains(t, fmt.Sprint(r), tc.want)
+				assert.Equal(t, before, scenarios.Names(), "a refused registration changes nothing")
+				_, err := scenarios.Lookup(tc.s.Name)
+				if tc.s.Name != "counter-mutex" {
+					assert.Error(t, err, "%s is not registered", tc.s.Name)
+				}
+			}()
+			scenarios.Register(tc.s)
+		})
 	}
 }
 

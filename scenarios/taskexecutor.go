@@ -84,18 +84,15 @@ type TaskExecutor struct {
 	running []context.CancelCauseFunc // worker i's task's cancel
 	closed  bool                      // Shutdown began: Submit refuses new tasks
 	killed  bool                      // a Shutdown gave up: tasks are cancelled
-	live    int                       // workers not yet returned
-	drained chan struct{}             // closed when the last worker returns
 	workers sync.WaitGroup
 }
 
 // NewTaskExecutor starts an executor with the given number of worker
 // goroutines, at least one. The caller must call Shutdown.
 func NewTaskExecutor(workers int) *TaskExecutor {
-	e := &TaskExecutor{live: max(workers, 1), drained: make(chan struct{})}
+	e := &TaskExecutor{running: make([]context.CancelCauseFunc, max(workers, 1))}
 	e.ready.L = &e.mu
-	e.running = make([]context.CancelCauseFunc, e.live)
-	for i := range e.live {
+	for i := range e.running {
 		e.workers.Go(func() { e.work(i) })
 	}
 	return e
@@ -129,9 +126,6 @@ func (e *TaskExecutor) next(i int) runner {
 		e.ready.Wait()
 	}
 	if len(e.queue) == 0 {
-		if e.live--; e.live == 0 {
-			close(e.drained)
-		}
 		return nil
 	}
 	task := e.queue[0]
@@ -231,20 +225,24 @@ func (e *TaskExecutor) Shutdown(ctx context.Context) error {
 	e.ready.Broadcast()
 	e.mu.Unlock()
 
-	var err error
-	select {
-	case <-e.drained:
-	case <-ctx.Done():
-		err = ctx.Err()
+	// If ctx is done first, cancel every task; the workers return once the
+	// queue is empty, every task finished.
+	gaveUp := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		defer close(gaveUp)
 		e.mu.Lock()
+		defer e.mu.Unlock()
 		e.killed = true
 		for _, cancel := range e.running {
 			if cancel != nil {
 				cancel(ErrShutdown)
 			}
 		}
-		e.mu.Unlock()
-	}
+	})
 	e.workers.Wait()
-	return err
+	if stop() {
+		return nil
+	}
+	<-gaveUp
+	return ctx.Err()
 }
