@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 
 	"github.com/anishathalye/porcupine"
 	"github.com/stretchr/testify/assert"
@@ -38,12 +39,14 @@ func TestCounterIsExact(t *testing.T) {
 			{1, 0}, {64, 0}, {1, 1}, {64, 1}, // no work, and one increment each
 		} {
 			t.Run(fmt.Sprintf("%s/workers=%d/items=%d", s.Name, tc.workers, tc.items), func(t *testing.T) {
-				cfg := s.Defaults
-				cfg.Workers, cfg.Items = tc.workers, tc.items
-				res, err := s.Run(t.Context(), cfg)
-				require.NoError(t, err)
-				assert.Equal(t, int64(tc.workers*tc.items), res.Total, "every increment counted exactly once")
-				assert.NoError(t, s.Check(cfg, res))
+				synctest.Test(t, func(t *testing.T) {
+					cfg := s.Defaults
+					cfg.Workers, cfg.Items = tc.workers, tc.items
+					res, err := s.Run(t.Context(), cfg)
+					require.NoError(t, err)
+					assert.Equal(t, int64(tc.workers*tc.items), res.Total, "every increment counted exactly once")
+					assert.NoError(t, s.Check(cfg, res))
+				})
 			})
 		}
 	}

@@ -99,12 +99,33 @@ func runScenario(t *testing.T, s *scenarios.Scenario, f scenarios.RunFunc, cfg s
 		r.res, r.err = f(ctx, cfg)
 		r.elapsed = time.Since(start)
 	}
-	if startsProcesses(s) {
-		body(t)
+	if startsProcesses(s) || cfg.Backend == scenarios.BackendHTTP {
+		// Real processes and sockets: no bubble, but a watchdog.
+		withWatchdog(t, realTimeLimit, func() { body(t) })
 	} else {
 		synctest.Test(t, body)
 	}
 	return r
+}
+
+// realTimeLimit bounds a run outside a bubble: a hang becomes a failure
+// that names its test, long before the test binary's timeout.
+const realTimeLimit = 30 * time.Second
+
+// withWatchdog runs f and fails the test if it has not returned within
+// limit. The goroutine running f is then left behind: the test has failed.
+func withWatchdog(t *testing.T, limit time.Duration, f func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f()
+	}()
+	select {
+	case <-done:
+	case <-time.After(limit):
+		t.Fatalf("hung: still running after %v", limit)
+	}
 }
 
 func TestInvariants(t *testing.T) {

@@ -22,16 +22,18 @@ func TestConditionConsumesEveryItemOnce(t *testing.T) {
 			for _, capacity := range []int{1, 4} {
 				cfg := scenarios.Config{Workers: workers, Items: items, Limit: capacity}
 				t.Run(fmt.Sprintf("condition/workers=%d/items=%d/capacity=%d", workers, items, capacity), func(t *testing.T) {
-					res, err := s.Run(t.Context(), cfg)
-					require.NoError(t, err)
-					counts, ok := res.Data.([]int32)
-					require.True(t, ok, "Data is the per-item consumption count")
-					require.Len(t, counts, items)
-					for i, c := range counts {
-						assert.Equal(t, int32(1), c, "item %d consumed exactly once", i)
-					}
-					assert.Equal(t, items, res.Items, "no item lost")
-					assert.NoError(t, s.Check(cfg, res))
+					synctest.Test(t, func(t *testing.T) {
+						res, err := s.Run(t.Context(), cfg)
+						require.NoError(t, err)
+						counts, ok := res.Data.([]int32)
+						require.True(t, ok, "Data is the per-item consumption count")
+						require.Len(t, counts, items)
+						for i, c := range counts {
+							assert.Equal(t, int32(1), c, "item %d consumed exactly once", i)
+						}
+						assert.Equal(t, items, res.Items, "no item lost")
+						assert.NoError(t, s.Check(cfg, res))
+					})
 				})
 			}
 		}

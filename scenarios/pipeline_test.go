@@ -21,21 +21,23 @@ func TestPipelineConsumesEveryItemOnce(t *testing.T) {
 	for _, n := range []int{0, 1, 100, 2000} {
 		for _, workers := range []int{1, 3, 8} {
 			t.Run(fmt.Sprintf("pipeline/workers=%d/items=%d", workers, n), func(t *testing.T) {
-				seen := make([]int, n)
-				var values []int64
-				err := scenarios.Pipeline(t.Context(), n, workers, square, func(i int, v int64) error {
-					seen[i]++ // sink runs on one goroutine only: no lock
-					values = append(values, v)
-					if v != scenarios.Square(int64(i)) {
-						return fmt.Errorf("item %d: got %d", i, v)
+				synctest.Test(t, func(t *testing.T) {
+					seen := make([]int, n)
+					var values []int64
+					err := scenarios.Pipeline(t.Context(), n, workers, square, func(i int, v int64) error {
+						seen[i]++ // sink runs on one goroutine only: no lock
+						values = append(values, v)
+						if v != scenarios.Square(int64(i)) {
+							return fmt.Errorf("item %d: got %d", i, v)
+						}
+						return nil
+					})
+					require.NoError(t, err)
+					for i, c := range seen {
+						assert.Equal(t, 1, c, "item %d consumed exactly once", i)
 					}
-					return nil
+					assert.Len(t, values, n)
 				})
-				require.NoError(t, err)
-				for i, c := range seen {
-					assert.Equal(t, 1, c, "item %d consumed exactly once", i)
-				}
-				assert.Len(t, values, n)
 			})
 		}
 	}

@@ -8,49 +8,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/conclab/conclab/internal/race"
 	"github.com/conclab/conclab/scenarios"
 )
-
-// The defaults are what `conclab run NAME` uses. CPU work is sized for a
-// demo (about half a second on one core), so under the race detector, which
-// slows it several times over, each item's work is cut to a fiftieth: the
-// shape of the run (workers, items, latency) stays the default one.
-func TestCatalogueDefaultsPassTheirInvariant(t *testing.T) {
-	for _, s := range scenarios.All() {
-		t.Run(s.Name, func(t *testing.T) {
-			cfg := s.Defaults
-			if race.Enabled || testing.Short() {
-				cfg.Work /= 50
-			}
-			res, err := s.Run(t.Context(), cfg)
-			require.NoError(t, err)
-			assert.NoError(t, s.Check(cfg, res), "defaults must pass the invariant")
-			if s.Serial != nil {
-				res, err := s.Serial(t.Context(), cfg)
-				require.NoError(t, err)
-				assert.NoError(t, s.Check(cfg, res), "the serial baseline must pass the same invariant")
-			}
-		})
-	}
-}
-
-func TestCatalogueIsWellFormed(t *testing.T) {
-	all := scenarios.All()
-	require.NotEmpty(t, all)
-	for _, s := range all {
-		assert.Regexp(t, `^[a-z][a-z0-9]*(-[a-z0-9]+)*$`, s.Name, "names are kebab-case")
-		assert.NotEmpty(t, s.Python, "%s names the Python it replaces", s.Name)
-		assert.NotEmpty(t, s.Doc, "%s says what it does", s.Name)
-		for _, v := range s.Broken {
-			assert.NotContains(t, scenarios.Names(), v.Name, "broken variant %s is not in the catalogue", v.Name)
-			got, owner, err := scenarios.LookupVariant(v.Name)
-			require.NoError(t, err)
-			assert.Equal(t, v.Name, got.Name)
-			assert.Equal(t, s.Name, owner.Name)
-		}
-	}
-}
 
 // TestRegisterRefusesATakenName: a name is registered once, as a scenario
 // or as a broken variant, never both; a variant that took its own
