@@ -104,7 +104,7 @@ func TestCounterLinearizable(t *testing.T) {
 		for _, workers := range []int{1, 2, 4, 8} {
 			t.Run(fmt.Sprintf("%s/workers=%d", s.Name, workers), func(t *testing.T) {
 				c, closeFn := newCounter(workers)
-				defer closeFn()
+				defer withWatchdog(t, realTimeLimit, closeFn) // a Close that never returns fails here
 				const ops, loadEvery = 200, 4
 				hist := recordCounter(c, workers, ops, loadEvery)
 				require.Len(t, hist, workers*ops)

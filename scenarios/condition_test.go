@@ -199,6 +199,28 @@ func TestQueuePutGivesUpOnCancel(t *testing.T) {
 	})
 }
 
+// TestQueuePutCancelWakesItsOwnProducer: a cancelled Put returns even when
+// another producer waits on the same full queue before it. sync.Cond wakes
+// its waiters in order, so a Signal on cancel would wake the other producer,
+// which waits again, and leave the cancelled one asleep: a deadlock the
+// bubble reports.
+func TestQueuePutCancelWakesItsOwnProducer(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		q := scenarios.NewQueue[int](1)
+		require.NoError(t, q.Put(t.Context(), 1))
+		patient := make(chan error, 1)
+		go func() { patient <- q.Put(t.Context(), 2) }()
+		synctest.Wait() // the patient producer waits first
+		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+		defer cancel()
+		assert.ErrorIs(t, q.Put(ctx, 3), context.DeadlineExceeded, "the cancelled Put returns")
+		v, ok := q.Get()
+		assert.True(t, ok)
+		assert.Equal(t, 1, v)
+		assert.NoError(t, <-patient, "the patient Put takes the freed slot")
+	})
+}
+
 func TestQueueCloseWakesEveryWaiter(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		q := scenarios.NewQueue[int](1)

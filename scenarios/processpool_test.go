@@ -25,9 +25,9 @@ func requireReaped(t *testing.T, p *scenarios.SubprocessPool) {
 func TestProcessPoolMatchesTheSerialKernel(t *testing.T) {
 	for _, tc := range []struct{ procs, parts, work int }{{1, 3, 1000}, {2, 7, 1000}, {2, 0, 10}, {3, 2, 5}} {
 		t.Run(fmt.Sprintf("process-pool/procs=%d/items=%d/work=%d", tc.procs, tc.parts, tc.work), func(t *testing.T) {
-			p, err := scenarios.StartSubprocessPool(t.Context(), tc.procs)
+			p, err := scenarios.StartSubprocessPool(processCtx(t), tc.procs)
 			require.NoError(t, err)
-			sum, err := scenarios.SquareNumbersInPool(t.Context(), p, tc.parts, tc.work)
+			sum, err := scenarios.SquareNumbersInPool(processCtx(t), p, tc.parts, tc.work)
 			assert.NoError(t, err)
 			assert.Equal(t, scenarios.SquareNumbers(0, tc.parts*tc.work), sum, "any split over processes gives the serial checksum")
 			assert.NoError(t, p.Close(), "workers exit cleanly when their stdin closes")
@@ -43,10 +43,10 @@ func TestProcessPoolScenarioEqualsTheGoroutineVersion(t *testing.T) {
 	s, err := scenarios.Lookup("process-pool")
 	require.NoError(t, err)
 	cfg := scenarios.Config{Workers: 2, Items: 8, Work: 10_000}
-	res, err := s.Run(t.Context(), cfg)
+	res, err := s.Run(processCtx(t), cfg)
 	require.NoError(t, err)
 	assert.NoError(t, s.Check(cfg, res))
-	serial, err := s.Serial(t.Context(), cfg)
+	serial, err := s.Serial(processCtx(t), cfg)
 	require.NoError(t, err)
 	assert.Equal(t, serial.Total, res.Total, "processes compute what one goroutine does")
 	assert.Equal(t, 2, res.MaxConcurrent)
@@ -57,17 +57,17 @@ func TestProcessPoolScenarioEqualsTheGoroutineVersion(t *testing.T) {
 }
 
 func TestProcessPoolBadRangeIsAnErrorNotABreak(t *testing.T) {
-	p, err := scenarios.StartSubprocessPool(t.Context(), 1)
+	p, err := scenarios.StartSubprocessPool(processCtx(t), 1)
 	require.NoError(t, err)
-	_, err = p.SquareNumbers(t.Context(), 10, 5)
+	_, err = p.SquareNumbers(processCtx(t), 10, 5)
 	assert.ErrorContains(t, err, "bad range [10, 5): lo > hi")
-	sum, err := p.SquareNumbers(t.Context(), 0, 100)
+	sum, err := p.SquareNumbers(processCtx(t), 0, 100)
 	assert.NoError(t, err, "the worker goes on serving")
 	assert.Equal(t, scenarios.SquareNumbers(0, 100), sum)
 	assert.NoError(t, p.Close())
 	requireReaped(t, p)
 
-	_, err = p.SquareNumbers(t.Context(), 0, 1)
+	_, err = p.SquareNumbers(processCtx(t), 0, 1)
 	assert.ErrorIs(t, err, scenarios.ErrPoolClosed)
 	assert.NoError(t, p.Close(), "Close may be called again")
 }
@@ -84,9 +84,9 @@ func TestProcessPoolBrokenWorkers(t *testing.T) {
 		{"wrong-id", "wrong-id", "malformed frame: answer to request 2, want 1"},
 	} {
 		t.Run("process-pool/fault="+tc.name, func(t *testing.T) {
-			p, err := scenarios.StartSubprocessPoolWithFault(t.Context(), 2, tc.fault)
+			p, err := scenarios.StartSubprocessPoolWithFault(processCtx(t), 2, tc.fault)
 			require.NoError(t, err)
-			_, err = scenarios.SquareNumbersInPool(t.Context(), p, 6, 100)
+			_, err = scenarios.SquareNumbersInPool(processCtx(t), p, 6, 100)
 			assert.ErrorContains(t, err, tc.want)
 			assert.NoError(t, p.Close())
 			requireReaped(t, p)
@@ -95,14 +95,14 @@ func TestProcessPoolBrokenWorkers(t *testing.T) {
 }
 
 func TestProcessPoolKillsAHangingWorker(t *testing.T) {
-	p, err := scenarios.StartSubprocessPoolWithFault(t.Context(), 1, "hang")
+	p, err := scenarios.StartSubprocessPoolWithFault(processCtx(t), 1, "hang")
 	require.NoError(t, err)
-	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+	ctx, cancel := context.WithTimeout(processCtx(t), 100*time.Millisecond)
 	defer cancel()
 	_, err = p.SquareNumbers(ctx, 0, 10)
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.ErrorContains(t, err, "signal: killed")
-	_, err = p.SquareNumbers(t.Context(), 0, 10)
+	_, err = p.SquareNumbers(processCtx(t), 0, 10)
 	assert.ErrorContains(t, err, "signal: killed", "a broken worker stays broken")
 	assert.NoError(t, p.Close())
 	requireReaped(t, p)
@@ -113,12 +113,12 @@ func TestProcessPoolKillsAHangingWorker(t *testing.T) {
 }
 
 func TestProcessPoolDiesWithItsContext(t *testing.T) {
-	ctx, cancel := context.WithCancel(t.Context())
+	ctx, cancel := context.WithCancel(processCtx(t))
 	p, err := scenarios.StartSubprocessPoolWithFault(ctx, 2, "hang")
 	require.NoError(t, err)
 	errc := make(chan error, 1)
 	go func() {
-		_, err := scenarios.SquareNumbersInPool(t.Context(), p, 4, 10)
+		_, err := scenarios.SquareNumbersInPool(processCtx(t), p, 4, 10)
 		errc <- err
 	}()
 	cancel()
@@ -143,7 +143,7 @@ func BenchmarkProcessPoolRoundTrip(b *testing.B) {
 
 func TestProcessPoolRefusesToStartInsideAWorker(t *testing.T) {
 	t.Setenv(scenarios.WorkerEnv, "1")
-	_, err := scenarios.StartSubprocessPool(t.Context(), 1)
+	_, err := scenarios.StartSubprocessPool(processCtx(t), 1)
 	assert.ErrorContains(t, err, "refusing to start inside a worker process", "no fork bomb from a binary that forgot ServeIfWorker")
 }
 
@@ -151,9 +151,22 @@ func TestProcessPoolRefusesToStartInsideAWorker(t *testing.T) {
 // reported by Close. This one exits with status 1 at once, refusing an
 // unknown fault, before it is ever called.
 func TestProcessPoolCloseReportsAFailedWorker(t *testing.T) {
-	pool, err := scenarios.StartSubprocessPoolWithFault(t.Context(), 2, "no-such-fault")
+	pool, err := scenarios.StartSubprocessPoolWithFault(processCtx(t), 2, "no-such-fault")
 	require.NoError(t, err)
 	err = pool.Close()
 	require.Error(t, err, "Close must report the workers that failed")
 	assert.Contains(t, err.Error(), "exit status 1")
+}
+
+// processTimeout bounds every call a process-pool test makes: the pool's
+// processes run in real time, outside any synctest bubble, and a call that
+// waits forever (a worker never handed back, never killed) must fail its
+// test, named, long before the test binary's timeout.
+const processTimeout = 30 * time.Second
+
+// processCtx is t's context with processTimeout as a deadline.
+func processCtx(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(t.Context(), processTimeout)
+	t.Cleanup(cancel)
+	return ctx
 }

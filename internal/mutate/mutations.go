@@ -128,8 +128,8 @@ var mutations = []mutation{
 	{id: "gather-completion-order", file: "scenarios/gather.go",
 		desc: "Gather writes results in completion order",
 		edits: []edit{
-			{"\tstarted := 0\n", "\tstarted := 0\n\tvar pos atomic.Int64\n"},
-			{"\t\t\tresults[i] = v\n", "\t\t\tresults[pos.Add(1)-1] = v\n"},
+			{"\tstarted := 0\n", "\tstarted := 0\n\tpos := make(chan int, len(tasks))\n\tfor k := range len(tasks) {\n\t\tpos <- k\n\t}\n"},
+			{"\t\t\tresults[i] = v\n", "\t\t\tresults[<-pos] = v\n"},
 			{"\tfor i, task := range tasks {\n", "\tfor _, task := range tasks {\n"},
 		}},
 	{id: "gather-parent-ctx", file: "scenarios/gather.go",
