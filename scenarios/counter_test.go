@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -38,10 +39,12 @@ func (c *cancellingCounter) Load() int64 { return c.incs.Load() }
 // increments, so one cancelled at its first increment stops at the next
 // poll instead of doing all its Items.
 func TestCountStopsAtTheNextPoll(t *testing.T) {
-	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
-	c := &cancellingCounter{cancel: cancel}
-	_, err := scenarios.Count(ctx, c, scenarios.Config{Workers: 1, Items: 100_000})
-	assert.ErrorIs(t, err, context.Canceled)
-	assert.Equal(t, int64(4096), c.incs.Load(), "increments done before the first poll after the cancellation")
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+		c := &cancellingCounter{cancel: cancel}
+		_, err := scenarios.Count(ctx, c, scenarios.Config{Workers: 1, Items: 100_000})
+		assert.ErrorIs(t, err, context.Canceled)
+		assert.Equal(t, int64(4096), c.incs.Load(), "increments done before the first poll after the cancellation")
+	})
 }

@@ -3,6 +3,7 @@ package scenarios_test
 import (
 	"context"
 	"fmt"
+	"runtime/pprof"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -110,5 +111,24 @@ func TestLeakSimultaneousAnswersDoNotBlock(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, int64(9), res.Total)
 		})
+	}
+}
+
+// TestFirstAnswerJoinsItsLosers: the fixed "first answer wins" cancels the
+// losing replicas and waits for them, so none is left in its code when the
+// run returns (they are labelled like the test, and told apart by their
+// frames). At GOMAXPROCS 1 the cancelled losers have not run yet when a run
+// that did not wait returns, so they are still in it.
+func TestFirstAnswerJoinsItsLosers(t *testing.T) {
+	s, err := scenarios.Lookup("leak")
+	require.NoError(t, err)
+	for round := range 5 {
+		label := fmt.Sprintf("first-answer-round-%d", round)
+		pprof.Do(t.Context(), pprof.Labels("conclab-test", label), func(ctx context.Context) {
+			_, err := s.Run(ctx, scenarios.Config{Workers: 4, Items: 2, Latency: time.Millisecond})
+			require.NoError(t, err)
+		})
+		n := goroutinesIn(t, "conclab-test", label, "scenarios.firstAnswer.")
+		require.Zero(t, n, "round %d: losing replicas still running after the run returned", round)
 	}
 }

@@ -5,8 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"runtime"
 	"runtime/pprof"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -388,6 +390,9 @@ func TestShutdownLeavesNoWorkerRunning(t *testing.T) {
 	}
 }
 
+// recordRE is the count line of a record of a goroutine profile at debug=1.
+var recordRE = regexp.MustCompile(`(?m)^(\d+) @`)
+
 // goroutinesIn counts the goroutines labelled key=value whose stack holds
 // a frame whose name starts with fn.
 func goroutinesIn(t *testing.T, key, value, fn string) int {
@@ -400,8 +405,9 @@ func goroutinesIn(t *testing.T, key, value, fn string) int {
 		if !strings.Contains(block, "# labels: ") || !strings.Contains(block, want) || !strings.Contains(block, fn) {
 			continue
 		}
-		var count int
-		if _, err := fmt.Sscanf(block, "%d @", &count); err == nil {
+		// The first record shares its block with the profile's header.
+		if m := recordRE.FindStringSubmatch(block); m != nil {
+			count, _ := strconv.Atoi(m[1])
 			n += count
 		}
 	}
