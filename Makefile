@@ -7,8 +7,9 @@ PKGS    ?= ./...
 CPUS    ?= 1,2,4
 BENCHOUT ?= bench.txt
 
-.PHONY: all test stress fuzz bench bench-gate bench-compare profile report compare-python lint ci test-cpus stress-short fuzz-short mutate clean help
+.PHONY: all test stress fuzz bench bench-gate bench-compare gate-power profile report compare-python claims-stability lint ci test-cpus stress-short fuzz-short mutate clean help browser-test
 
+## all: lint, then test.
 all: lint test
 
 ## test: every scenario's invariant under the race detector, leaks checked, negative controls included.
@@ -29,7 +30,7 @@ fuzz:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -cpu $(CPUS) -count $${COUNT:-1} ./perf/... | tee $(BENCHOUT)
 
-## bench-gate: compare OLD and NEW benchmark files; fails on a significant regression beyond THRESHOLD.
+## bench-gate: compare OLD and NEW benchmark files (-count 6 or more) by perf/gate's paired rule; fails on a significant slowdown (THRESHOLD, default 10 %).
 bench-gate:
 	scripts/bench-gate $(OLD) $(NEW)
 
@@ -41,9 +42,27 @@ profile:
 report:
 	$(GO) run ./cmd/conclab report profiles
 
+## browser-test: the report and the flame graphs in headless Chromium: no console errors, every graph and link resolves, click zooms, Search highlights. Installs Debian's chromium (apt-get, as root) when no browser is found; PNGS=DIR saves screenshots. (`make test` runs the same test where a browser is installed, and skips it elsewhere.)
+.PHONY: browser-test
+BROWSERS = chromium chromium-browser google-chrome google-chrome-stable headless-shell
+browser-test:
+	@found=$${CONCLAB_BROWSER:-}; for b in $(BROWSERS); do [ -n "$$found" ] || ! command -v $$b >/dev/null || found=$$b; done; \
+	if [ -z "$$found" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+		else \
+			echo "browser-test: no browser (none of $(BROWSERS)); install chromium or set CONCLAB_BROWSER" >&2; exit 1; \
+		fi; \
+	fi
+	$(GO) test -race -count=1 -v -run TestInABrowser ./internal/profiling/browsertest/ $(if $(PNGS),-args -browsertest.png $(abspath $(PNGS)))
+
 ## compare-python: the article's own Python programs beside the Go scenarios, one table.
 compare-python:
 	scripts/compare-python
+
+## claims-stability: the comparison RUNS times (default 5); fails if any claim's verdict differs between runs (not in `make test`; about 8 min).
+claims-stability:
+	scripts/claims-stability
 
 ## lint: gofmt, the full go vet (its copylocks, lostcancel and waitgroup checks run only here), staticcheck.
 lint:
@@ -66,16 +85,23 @@ stress-short:
 fuzz-short:
 	$(MAKE) fuzz FUZZTIME=3s
 
-## bench-compare: benchmarks of BASE (default: the merge base with origin/main, else HEAD~1) and of the work tree, gated by scripts/bench-gate.
+## bench-compare: the gate: perf's BenchmarkGate of BASE (default: the merge base with origin/main, else HEAD~1) against the work tree, sampled until clear within GATE_TIME (3m); fails on a significant slowdown (THRESHOLD, default 10 %).
 bench-compare:
 	scripts/bench-compare $(BASE)
+
+## gate-power: measure the gate: the share of RUNS (20) decisions that fail for injected slowdowns of 0 (A/A), 5, 10, 20 and 50 %; about 10-15 min.
+RUNS ?= 20
+gate-power:
+	RUNS=$(RUNS) scripts/gate-power
 
 ## mutate: inject each concurrency bug (generated from the AST: a removed lock, Done, close, Signal, Release, ...; and a hand-written table) one at a time and report which test catches it.
 mutate:
 	scripts/mutate
 
+## clean: remove the recordings, the report and the benchmark output.
 clean:
 	rm -rf profiles/*/ profiles/report.md profiles/report.html $(BENCHOUT)
 
+## help: this list.
 help:
 	@grep -E '^## ' Makefile | sed 's/^## /  /'

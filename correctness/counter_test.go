@@ -3,7 +3,6 @@ package correctness
 import (
 	"fmt"
 	"runtime"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -16,11 +15,12 @@ import (
 	"github.com/conclab/conclab/scenarios"
 )
 
-// counterScenarios returns the counter-* scenarios of the catalogue.
+// counterScenarios returns the scenarios of the catalogue built on a
+// [scenarios.Counter]: those that declare a NewCounter.
 func counterScenarios(t *testing.T) []*scenarios.Scenario {
 	var cs []*scenarios.Scenario
 	for _, s := range scenarios.All() {
-		if strings.HasPrefix(s.Name, "counter-") {
+		if s.NewCounter != nil {
 			cs = append(cs, s)
 		}
 	}
@@ -50,19 +50,6 @@ func TestCounterIsExact(t *testing.T) {
 			})
 		}
 	}
-}
-
-// linearizableCounters makes a fresh counter of each counter-* scenario for
-// the linearizability check. Every counter scenario must appear here:
-// TestCounterLinearizable fails for one that does not.
-var linearizableCounters = map[string]func(workers int) (c scenarios.Counter, close func()){
-	"counter-mutex":   func(int) (scenarios.Counter, func()) { return new(scenarios.MutexCounter), func() {} },
-	"counter-atomic":  func(int) (scenarios.Counter, func()) { return new(scenarios.AtomicCounter), func() {} },
-	"counter-sharded": func(w int) (scenarios.Counter, func()) { return scenarios.NewShardedCounter(w), func() {} },
-	"counter-channel": func(int) (scenarios.Counter, func()) {
-		c := scenarios.NewChannelCounter()
-		return c, c.Close
-	},
 }
 
 // recordCounter runs workers goroutines against c, released together, each
@@ -97,13 +84,9 @@ func recordCounter(c scenarios.Counter, workers, ops, loadEvery int) []porcupine
 // the call.
 func TestCounterLinearizable(t *testing.T) {
 	for _, s := range counterScenarios(t) {
-		newCounter, ok := linearizableCounters[s.Name]
-		if !assert.True(t, ok, "%s has a constructor in linearizableCounters", s.Name) {
-			continue
-		}
 		for _, workers := range []int{1, 2, 4, 8} {
 			t.Run(fmt.Sprintf("%s/workers=%d", s.Name, workers), func(t *testing.T) {
-				c, closeFn := newCounter(workers)
+				c, closeFn := s.NewCounter(workers)
 				defer withWatchdog(t, realTimeLimit, closeFn) // a Close that never returns fails here
 				const ops, loadEvery = 200, 4
 				hist := recordCounter(c, workers, ops, loadEvery)

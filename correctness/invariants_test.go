@@ -33,13 +33,8 @@ const (
 const maxWork = 1000
 
 // maxProcesses caps the workers of scenarios that start a process per
-// worker: each is a re-executed test binary.
+// worker (Scenario.Processes): each is a re-executed test binary.
 const maxProcesses = 4
-
-// startsProcesses reports whether s runs its workers as child processes.
-// Such a scenario runs outside synctest bubbles (a bubble cannot wait for
-// another process) and with at most maxProcesses workers.
-func startsProcesses(s *scenarios.Scenario) bool { return s.Section == scenarios.ProcessPool }
 
 // tableConfig is s's defaults resized for the table: workers and items as
 // given, work capped, and the in-memory back-end for IO scenarios so that
@@ -52,7 +47,7 @@ func tableConfig(s *scenarios.Scenario, workers, items int) scenarios.Config {
 	if cfg.Backend != "" {
 		cfg.Backend = scenarios.BackendMemory
 	}
-	if startsProcesses(s) {
+	if s.Processes {
 		cfg.Latency = min(cfg.Latency, time.Millisecond)
 	}
 	return cfg
@@ -66,7 +61,7 @@ func workerCounts(s *scenarios.Scenario, items int) []int {
 	if items < largeItems {
 		ws = compact(append(ws, items+1)...)
 	}
-	if startsProcesses(s) {
+	if s.Processes {
 		ws = slices.DeleteFunc(ws, func(w int) bool { return w > maxProcesses })
 	}
 	return ws
@@ -99,7 +94,7 @@ func runScenario(t *testing.T, s *scenarios.Scenario, f scenarios.RunFunc, cfg s
 		r.res, r.err = f(ctx, cfg)
 		r.elapsed = time.Since(start)
 	}
-	if startsProcesses(s) || cfg.Backend == scenarios.BackendHTTP {
+	if s.Processes || cfg.Backend == scenarios.BackendHTTP {
 		// Real processes and sockets: no bubble, but a watchdog.
 		withWatchdog(t, realTimeLimit, func() { body(t) })
 	} else {
@@ -167,7 +162,7 @@ func TestSerialBaselines(t *testing.T) {
 func TestCancelBeforeStart(t *testing.T) {
 	for _, s := range scenarios.All() {
 		workers := runtime.GOMAXPROCS(0)
-		if startsProcesses(s) {
+		if s.Processes {
 			workers = min(workers, maxProcesses)
 		}
 		for _, serial := range []bool{false, true} {
@@ -202,13 +197,13 @@ func TestCancelBeforeStart(t *testing.T) {
 func TestCancelMidway(t *testing.T) {
 	for _, s := range scenarios.All() {
 		workers := runtime.GOMAXPROCS(0)
-		if startsProcesses(s) {
+		if s.Processes {
 			workers = min(workers, maxProcesses)
 		}
 		items := largeItems
 		cfg := tableConfig(s, workers, items)
 		t.Run(fmt.Sprintf("%s/workers=%d/items=%d", s.Name, workers, items), func(t *testing.T) {
-			if cfg.Latency > 0 && !startsProcesses(s) {
+			if cfg.Latency > 0 && !s.Processes {
 				deadline := cfg.Latency / 2
 				r := runScenario(t, s, s.Run, cfg, func(ctx context.Context) (context.Context, context.CancelFunc) {
 					return context.WithTimeout(ctx, deadline)
@@ -217,7 +212,7 @@ func TestCancelMidway(t *testing.T) {
 				assert.LessOrEqual(t, r.elapsed, cfg.Latency, "a cancelled run stops waiting within one latency")
 				return
 			}
-			if !startsProcesses(s) {
+			if !s.Processes {
 				// The scenario's own work, sized to take a while: the
 				// cancellation lands among several polls of each worker.
 				cfg = s.Defaults

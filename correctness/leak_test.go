@@ -104,11 +104,11 @@ func TestNoLeakAfterCancel(t *testing.T) {
 		}
 		for _, backend := range backends {
 			workers := runtime.GOMAXPROCS(0)
-			if startsProcesses(s) {
+			if s.Processes {
 				workers = min(workers, maxProcesses)
 			}
 			cfg := tableConfig(s, workers, largeItems)
-			if cfg.Latency == 0 && !startsProcesses(s) {
+			if cfg.Latency == 0 && !s.Processes {
 				cfg = s.Defaults // work that takes a while: see TestCancelMidway
 				cfg.Workers = workers
 			}

@@ -27,6 +27,10 @@
 //     loopback HTTP server that waits 200 ms per file, and reports the wall
 //     time in latencies (≈ 1, not N) and the memory and goroutines each file
 //     in flight costs.
+//   - BenchmarkGate is what the regression gate (scripts/bench-compare,
+//     package perf/gate) measures: each of the families above at a size of a
+//     millisecond or less an op. BenchmarkCalibrate is the gate's yardstick,
+//     the kernel scaled by -gate.scale, for `make gate-power`.
 //
 // The sizes are small so that `go test -bench . ./perf/...` with default
 // settings finishes in about two minutes on two cores; the 10 000-request

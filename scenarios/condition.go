@@ -8,30 +8,17 @@ import (
 	"sync/atomic"
 )
 
-// The article's Condition: "let threads wait for certain conditions before
-// proceeding", here the textbook use, a bounded producer/consumer queue:
+// ConditionPython is the article's Condition: "let threads wait for
+// certain conditions before proceeding", here the textbook use, a bounded
+// producer/consumer queue.
 //
-//	cond = threading.Condition()
-//	def producer(item):
-//	    with cond:
-//	        while len(queue) == capacity:
-//	            cond.wait()
-//	        queue.append(item)
-//	        cond.notify()
-//	def consumer():
-//	    with cond:
-//	        while not queue:
-//	            cond.wait()
-//	        return queue.pop(0)
-//
-// condition reads Workers (that many producers and as many consumers,
-// default 4), Limit (the queue's capacity) and Items (the items produced in
-// all, each an index 0..Items-1 put exactly once). Result.Data is a []int32
-// saying how many times each item was consumed; the invariant is that every
-// count is exactly 1, after the queue was closed and every consumer has
-// returned.
-
-const conditionPython = `cond = threading.Condition()
+// The condition scenario reads Workers (that many producers and as many
+// consumers, default 4), Limit (the queue's capacity) and Items (the items
+// produced in all, each an index 0..Items-1 put exactly once). Result.Data
+// is a []int32 saying how many times each item was consumed; the invariant
+// is that every count is exactly 1, after the queue was closed and every
+// consumer has returned.
+const ConditionPython = `cond = threading.Condition()
 def producer(item):
     with cond:
         while len(queue) == capacity:
@@ -269,13 +256,20 @@ func init() {
 	Register(Scenario{
 		Name:     "condition",
 		Section:  Condition,
-		Python:   conditionPython,
+		Python:   ConditionPython,
 		Doc:      "a bounded FIFO queue on sync.Cond (Wait in a loop, Signal per item, Broadcast on Close) between producers and consumers",
 		Kind:     Sync,
 		Defaults: Config{Workers: 4, Items: 10_000, Limit: 8},
 		Run:      conditionRun,
 		Serial:   conditionSerial,
 		Check:    conditionCheck,
+		Claim: Claim{
+			Article: "A Condition lets “threads wait for certain conditions before proceeding”.",
+			Test:    Waited,
+			Expect:  Supports,
+			Go:      "Go: sync.Cond waits as Python's Condition does; a channel often does the same with less code",
+		},
+		Reads: Workers | Items | Limit,
 		Broken: []Variant{{
 			Name:  "condition-no-close",
 			Fault: Deadlock,

@@ -7,22 +7,15 @@ import (
 	"sync/atomic"
 )
 
-// The article's Lock example, five ways right and two ways wrong:
+// CounterPython is the article's Lock example, rebuilt four ways right and
+// two ways wrong.
 //
-//	counter = 0
-//	lock = threading.Lock()
-//	def increment():
-//	    global counter
-//	    for _ in range(10000):
-//	        with lock:
-//	            counter += 1
-//	threads = [threading.Thread(target=increment) for _ in range(5)]
-//
-// Every counter-* scenario reads Workers (threads) and Items (increments per
-// worker); its invariant is that the final value is exactly
-// Workers × Items. Result.Total is the final value.
-
-const counterPython = `counter = 0
+// Every counter-* scenario reads Workers (threads) and Items (increments
+// per worker); its invariant is that the final value is exactly
+// Workers × Items. Result.Total is the final value; Result.Data is the
+// [Counter] that counted. Each counter's serial baseline is the same
+// counter incremented Workers × Items times by one goroutine.
+const CounterPython = `counter = 0
 lock = threading.Lock()
 def increment():
     global counter
@@ -219,6 +212,7 @@ func counterRun(newCounter func(workers int) (Counter, func())) RunFunc {
 			Items:   cfg.WorkerCount() * cfg.Items,
 			Total:   n,
 			Summary: fmt.Sprintf("final counter value: %d (%d workers × %d increments)", n, cfg.WorkerCount(), cfg.Items),
+			Data:    c,
 		}, nil
 	}
 }
@@ -236,24 +230,44 @@ func noClose() {}
 
 func init() {
 	defaults := Config{Workers: 5, Items: 10_000}
-	serial := counterRun(func(int) (Counter, func()) { return new(MutexCounter), noClose })
-	serialCount := func(ctx context.Context, cfg Config) (Result, error) {
-		one := cfg
-		one.Workers = 1
-		one.Items = cfg.WorkerCount() * cfg.Items
-		res, err := serial(ctx, one)
-		res.Summary = fmt.Sprintf("final counter value: %d (one goroutine)", res.Total)
-		return res, err
+	// Each counter's baseline is the same counter driven by one goroutine
+	// doing every increment: its ×serial is what concurrency gains or costs
+	// that counter, not a comparison with another counter.
+	serialCount := func(newCounter func(workers int) (Counter, func())) RunFunc {
+		run := counterRun(newCounter)
+		return func(ctx context.Context, cfg Config) (Result, error) {
+			one := cfg
+			one.Workers = 1
+			one.Items = cfg.WorkerCount() * cfg.Items
+			res, err := run(ctx, one)
+			res.Summary = fmt.Sprintf("final counter value: %d (one goroutine)", res.Total)
+			return res, err
+		}
+	}
+	// Only the mutex counter has a lock for goroutines to queue on; the
+	// others keep the count exact without one, which the invariant checks.
+	noLock := Claim{
+		Article: "A Lock “ensures only one thread accesses a resource at a time”.",
+		Test:    Checked,
+		Expect:  Contradicts,
+		Go:      "Go: an exact count needs no lock at all here",
 	}
 	for _, s := range []struct {
 		name, doc  string
 		newCounter func(workers int) (Counter, func())
+		claim      Claim
 		broken     []Variant
 	}{
 		{
 			name:       "counter-mutex",
 			doc:        "the article's counter: an int64 guarded by a sync.Mutex",
 			newCounter: func(int) (Counter, func()) { return new(MutexCounter), noClose },
+			claim: Claim{
+				Article: "A Lock “ensures only one thread accesses a resource at a time”.",
+				Test:    Contended,
+				Expect:  Supports,
+				Go:      "Go: sync.Mutex serialises the increments as threading.Lock does",
+			},
 			broken: []Variant{{
 				Name:  "counter-unprotected",
 				Fault: Race,
@@ -270,6 +284,7 @@ func init() {
 			name:       "counter-atomic",
 			doc:        "no lock: one atomic.Int64 add per increment",
 			newCounter: func(int) (Counter, func()) { return new(AtomicCounter), noClose },
+			claim:      noLock,
 		},
 		{
 			name: "counter-sharded",
@@ -277,6 +292,7 @@ func init() {
 			newCounter: func(workers int) (Counter, func()) {
 				return NewShardedCounter(workers), noClose
 			},
+			claim: noLock,
 		},
 		{
 			name: "counter-channel",
@@ -285,19 +301,23 @@ func init() {
 				c := NewChannelCounter()
 				return c, c.Close
 			},
+			claim: noLock,
 		},
 	} {
 		Register(Scenario{
-			Name:     s.name,
-			Section:  Lock,
-			Python:   counterPython,
-			Doc:      s.doc,
-			Kind:     Sync,
-			Defaults: defaults,
-			Run:      counterRun(s.newCounter),
-			Serial:   serialCount,
-			Check:    checkCounter,
-			Broken:   s.broken,
+			Name:       s.name,
+			Section:    Lock,
+			Python:     CounterPython,
+			Doc:        s.doc,
+			Kind:       Sync,
+			Defaults:   defaults,
+			Run:        counterRun(s.newCounter),
+			Serial:     serialCount(s.newCounter),
+			Check:      checkCounter,
+			Broken:     s.broken,
+			Claim:      s.claim,
+			Reads:      Workers | Items,
+			NewCounter: s.newCounter,
 		})
 	}
 }

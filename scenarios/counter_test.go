@@ -48,3 +48,20 @@ func TestCountStopsAtTheNextPoll(t *testing.T) {
 		assert.Equal(t, int64(4096), c.incs.Load(), "increments done before the first poll after the cancellation")
 	})
 }
+
+func TestEachCounterIsItsOwnSerialBaseline(t *testing.T) {
+	for _, name := range []string{"counter-mutex", "counter-atomic", "counter-sharded", "counter-channel"} {
+		t.Run(name, func(t *testing.T) {
+			s, err := scenarios.Lookup(name)
+			require.NoError(t, err)
+			require.NotNil(t, s.Serial)
+			cfg := scenarios.Config{Workers: 3, Items: 100}
+			run, err := s.Run(t.Context(), cfg)
+			require.NoError(t, err)
+			serial, err := s.Serial(t.Context(), cfg)
+			require.NoError(t, err)
+			assert.IsType(t, run.Data, serial.Data, "the baseline drives the same kind of counter")
+			assert.Equal(t, int64(300), serial.Total, "with every increment, from one goroutine")
+		})
+	}
+}

@@ -6,17 +6,7 @@ import (
 	"sync"
 )
 
-// The article's one-Process-per-core example:
-//
-//	def square_numbers():
-//	    for i in range(1_000_000):
-//	        i * i
-//	for _ in range(multiprocessing.cpu_count()):
-//	    p = multiprocessing.Process(target=square_numbers)
-//	    processes.append(p)
-//	    p.start()
-//	for p in processes:
-//	    p.join()
+// CPUBoundPython is the article's one-Process-per-core example.
 //
 // cpu-bound and oversubscribe read Workers, Items and Work: the kernel runs
 // over [0, Items×Work) (Items ranges of Work integers, the article's
@@ -26,8 +16,7 @@ import (
 // range, so its work grows with the cores). Result.Total is the checksum of
 // [SquareNumbers] over the whole range, as an int64; the invariant is that
 // it equals the serial checksum.
-
-const cpuBoundPython = `def square_numbers():
+const CPUBoundPython = `def square_numbers():
     for i in range(1_000_000):
         i * i
 for _ in range(multiprocessing.cpu_count()):
@@ -37,7 +26,11 @@ for _ in range(multiprocessing.cpu_count()):
 for p in processes:
     p.join()`
 
-const oversubscribePython = `# "Spawning more processes than your CPU can handle"
+// OversubscribePython is the article's warning against "spawning more
+// processes than your CPU can handle". The oversubscribe scenario is
+// cpu-bound's work over 256 goroutines whatever the cores; it reads what
+// cpu-bound reads.
+const OversubscribePython = `# "Spawning more processes than your CPU can handle"
 for _ in range(256):
     p = multiprocessing.Process(target=square_numbers)
     p.start()`
@@ -131,18 +124,25 @@ func init() {
 	Register(Scenario{
 		Name:     "cpu-bound",
 		Section:  ProcessPerCore,
-		Python:   cpuBoundPython,
+		Python:   CPUBoundPython,
 		Doc:      "square_numbers over a fixed range split into GOMAXPROCS contiguous parts, one goroutine each: no GIL, so goroutines are the processes",
 		Kind:     CPU,
 		Defaults: Config{Items: ranges, Work: rangeLen},
 		Run:      cpuBoundRun,
 		Serial:   cpuBoundSerial,
 		Check:    cpuBoundCheck,
+		Claim: Claim{
+			Article: "One process per core, “each running independently on a different CPU core”: threads could not, because of the GIL.",
+			Test:    Parallel,
+			Expect:  Contradicts,
+			Go:      "Go: goroutines in one process use the cores; processes not needed",
+		},
+		Reads: Workers | Items | Work,
 	})
 	Register(Scenario{
 		Name:    "oversubscribe",
 		Section: Mistakes,
-		Python:  oversubscribePython,
+		Python:  OversubscribePython,
 		Doc: "the same fixed work as cpu-bound split over 256 goroutines whatever the cores: " +
 			"the scheduler multiplexes them on GOMAXPROCS threads, so the cost that ruins a process pool is small here",
 		Kind:     CPU,
@@ -150,5 +150,12 @@ func init() {
 		Run:      cpuBoundRun,
 		Serial:   cpuBoundSerial,
 		Check:    cpuBoundCheck,
+		Claim: Claim{
+			Article: "“Spawning more processes than your CPU can handle” is a mistake.",
+			Test:    Parallel,
+			Expect:  Contradicts,
+			Go:      "Go: 256 goroutines on a few cores still use them all; oversubscribing goroutines is cheap",
+		},
+		Reads: Workers | Items | Work,
 	})
 }

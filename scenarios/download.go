@@ -17,20 +17,14 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-// The article's Threading example: one thread per file, each waiting on the
-// network, all waiting at once.
-//
-//	def download_file(file_num):
-//	    time.sleep(2)
-//	for i in range(3):
-//	    t = threading.Thread(target=download_file, args=(i + 1,))
+// DownloadPython is the article's Threading example: one thread per file,
+// each waiting on the network, all waiting at once.
 //
 // The download scenario reads Items (files), Latency (the server's wait
 // before it answers) and Backend. Result.Data is a [][]byte holding file i
 // at index i; Result.Total is the number of bytes downloaded, and
 // Result.MaxConcurrent the peak number of fetches in flight at once.
-
-const downloadPython = `def download_file(file_num):
+const DownloadPython = `def download_file(file_num):
     print(f"Downloading file {file_num}...")
     time.sleep(2)
     print(f"File {file_num} downloaded.")
@@ -371,12 +365,20 @@ func init() {
 	Register(Scenario{
 		Name:     "download",
 		Section:  Threading,
-		Python:   downloadPython,
+		Python:   DownloadPython,
 		Doc:      "one goroutine per file fetches it from a loopback HTTP server (or from memory); files come back in input order",
 		Kind:     IO,
 		Defaults: Config{Items: 3, Latency: 200 * time.Millisecond, Backend: BackendHTTP},
 		Run:      downloadRun(Download, "one goroutine per file"),
 		Serial:   downloadRun(DownloadSerial, "one after another"),
 		Check:    checkDownload,
+		Claim: Claim{
+			Article: "“Threading is great for I/O-bound tasks”: waits overlap, and waiting costs no CPU.",
+			Test:    Overlap,
+			Expect:  Supports,
+			Go:      "Go: one goroutine per file overlaps the waits as threads do, at a few KiB a goroutine",
+		},
+		Reads:  Items | Latency | Backend,
+		Timing: oneWait,
 	})
 }

@@ -6,12 +6,8 @@ import (
 	"slices"
 )
 
-// The article's concurrent.futures example:
-//
-//	with ThreadPoolExecutor(max_workers=3) as executor:
-//	    results = executor.map(greet, ["Alice", "Bob", "Charlie"])
-//
-// rebuilt as [TaskExecutor], a fixed pool of goroutines, with [Submit] returning a
+// ExecutorPython is the article's concurrent.futures example, rebuilt as
+// [TaskExecutor], a fixed pool of goroutines, with [Submit] returning a
 // [Future] and [MapTasks] returning the results in input order.
 //
 // The executor scenario reads Workers (the pool's size; 0 means GOMAXPROCS,
@@ -22,8 +18,7 @@ import (
 // checksum of the work done is the serial SquareNumbers(0, Items×Work).
 // Result.Data is the []string of greetings; Result.Total is the checksum;
 // Result.MaxConcurrent is the most tasks seen running at once.
-
-const executorPython = `from concurrent.futures import ThreadPoolExecutor
+const ExecutorPython = `from concurrent.futures import ThreadPoolExecutor
 
 def greet(name):
     return f"Hello, {name}!"
@@ -159,7 +154,7 @@ func init() {
 	Register(Scenario{
 		Name:    "executor",
 		Section: Executor,
-		Python:  executorPython,
+		Python:  ExecutorPython,
 		Doc:     "a fixed pool of goroutines with Submit returning futures and MapTasks returning results in input order; panics come back as errors",
 		Kind:    CPU,
 		// 1000 tasks of 400 000 kernel iterations: about 0.5 s on one core
@@ -170,5 +165,12 @@ func init() {
 		Run:      runExecutor,
 		Serial:   serialExecutor,
 		Check:    checkExecutor,
+		Claim: Claim{
+			Article: "“Use concurrent.futures for a unified, high-level interface”.",
+			Test:    Parallel,
+			Expect:  Supports,
+			Go:      "Go: a pool of goroutines with futures runs CPU tasks on every core, which Python's thread pool cannot",
+		},
+		Reads: Workers | Items | Work,
 	})
 }

@@ -8,12 +8,8 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-// The article's AsyncIO example: three coroutines awaited together.
-//
-//	async def fetch_data(task_id):
-//	    await asyncio.sleep(2)
-//	tasks = [fetch_data(i) for i in range(3)]
-//	await asyncio.gather(*tasks)
+// GatherPython is the article's AsyncIO example: three coroutines awaited
+// together.
 //
 // The gather scenarios read Items (tasks) and Latency (each task's wait);
 // gather-limit also reads Limit, the most tasks running at once, as a
@@ -21,8 +17,7 @@ import (
 // i: Result.Data is the []int of results, which must read 0, 1, 2, ... in
 // input order; Result.Total is their sum and Result.MaxConcurrent the peak
 // number of tasks running at once.
-
-const gatherPython = `async def fetch_data(task_id):
+const GatherPython = `async def fetch_data(task_id):
     print(f"Fetching data for task {task_id}...")
     await asyncio.sleep(2)
     print(f"Data fetched for task {task_id}.")
@@ -31,7 +26,10 @@ async def main():
     tasks = [fetch_data(i) for i in range(3)]
     await asyncio.gather(*tasks)`
 
-const gatherLimitPython = `sem = asyncio.Semaphore(2)
+// GatherLimitPython is the AsyncIO example with a semaphore around each
+// coroutine: at most two tasks run at once. The gather-limit scenario
+// reads Limit besides what gather reads.
+const GatherLimitPython = `sem = asyncio.Semaphore(2)
 
 async def fetch_data(task_id):
     async with sem:
@@ -189,23 +187,39 @@ func init() {
 	Register(Scenario{
 		Name:     "gather",
 		Section:  AsyncIO,
-		Python:   gatherPython,
+		Python:   GatherPython,
 		Doc:      "asyncio.gather as an errgroup: every task at once, results in input order, the first error cancels the rest",
 		Kind:     IO,
 		Defaults: Config{Items: 3, Latency: 100 * time.Millisecond},
 		Run:      gatherRun(false),
 		Serial:   gatherSerial,
 		Check:    checkGather(false),
+		Claim: Claim{
+			Article: "AsyncIO is “perfect for applications that need to handle many I/O operations without blocking”.",
+			Test:    Overlap,
+			Expect:  Supports,
+			Go:      "Go: an errgroup of goroutines overlaps the waits as asyncio.gather does, with no event loop to keep unblocked",
+		},
+		Reads:  Items | Latency,
+		Timing: oneWait,
 	})
 	Register(Scenario{
 		Name:     "gather-limit",
 		Section:  AsyncIO,
-		Python:   gatherLimitPython,
+		Python:   GatherLimitPython,
 		Doc:      "gather with errgroup.SetLimit: at most Limit tasks run at once, so n tasks take ceil(n/Limit) waits",
 		Kind:     IO,
 		Defaults: Config{Items: 6, Latency: 50 * time.Millisecond, Limit: 2},
 		Run:      gatherRun(true),
 		Serial:   gatherSerial,
 		Check:    checkGather(true),
+		Claim: Claim{
+			Article: "AsyncIO is “perfect for applications that need to handle many I/O operations without blocking”.",
+			Test:    Overlap,
+			Expect:  Supports,
+			Go:      "Go: errgroup.SetLimit bounds the waits in flight as a semaphore around each coroutine does",
+		},
+		Reads:  Items | Latency | Limit,
+		Timing: waitsPerPermit,
 	})
 }

@@ -8,29 +8,32 @@ import (
 )
 
 // Two mistakes every concurrent program makes once, each with its fix.
-//
-// forgotten-join is the article's `p.join()` left out: the program reads
-// the workers' results before they are all written. It reads Workers, Items
-// (the numbers 1..Items, split into one contiguous part per worker) and
-// Work (kernel iterations per number, as in pool-map); Result.Total is the
-// wrapping sum of [PoolItem] over the numbers, as an int64, and the
-// invariant is that it equals the serial sum.
-//
-// leak is "first answer wins": Workers replicas answer the same query
-// (the square of Items), replica w after (w+1)×Latency, and the caller
-// keeps the first answer. Done wrong, the losing replicas block forever
-// sending answers nobody will read: goroutines leaked, one per loser.
-// Result.Total is the answer and Result.Data the index of the replica that
-// won (an int).
 
-const forgottenJoinPython = `processes = [multiprocessing.Process(target=work, args=(part,)) for part in parts]
+// ForgottenJoinPython is the article's `p.join()` left out: the program
+// reads the workers' results before they are all written.
+//
+// The forgotten-join scenario reads Workers, Items (the numbers 1..Items,
+// split into one contiguous part per worker) and Work (kernel iterations
+// per number, as in pool-map); Result.Total is the wrapping sum of
+// [PoolItem] over the numbers, as an int64, and the invariant is that it
+// equals the serial sum.
+const ForgottenJoinPython = `processes = [multiprocessing.Process(target=work, args=(part,)) for part in parts]
 for p in processes:
     p.start()
 # for p in processes:
 #     p.join()          # forgotten: the results are read too early
 print(sum(results))`
 
-const leakPython = `def replica(q, query):
+// LeakPython is "first answer wins" done wrong: the losing replicas block
+// forever on a queue nobody reads.
+//
+// The leak scenario reads Workers (replicas), Items (the query: the answer
+// is its square) and Latency: replica w answers after (w+1)×Latency, and
+// the caller keeps the first answer. Done wrong, the losing replicas block
+// forever sending answers nobody will read: goroutines leaked, one per
+// loser. Result.Total is the answer and Result.Data the index of the
+// replica that won (an int).
+const LeakPython = `def replica(q, query):
     q.put(answer(query))            # blocks forever if nobody reads q
 q = multiprocessing.Queue(maxsize=1)
 for _ in range(workers):
@@ -203,7 +206,7 @@ func init() {
 	Register(Scenario{
 		Name:    "forgotten-join",
 		Section: Mistakes,
-		Python:  forgottenJoinPython,
+		Python:  ForgottenJoinPython,
 		Doc:     "workers fill their parts of a results slice; the caller reads it only after wg.Wait, the join",
 		Kind:    CPU,
 		// A few milliseconds: the mistake, not the speed, is the point.
@@ -211,6 +214,13 @@ func init() {
 		Run:      func(ctx context.Context, cfg Config) (Result, error) { return joinResults(ctx, cfg, true) },
 		Serial:   forgottenJoinSerial,
 		Check:    forgottenJoinCheck,
+		Claim: Claim{
+			Article: "“The join() method is used to ensure that the main program waits for all processes to complete before exiting.”",
+			Test:    Checked,
+			Expect:  Supports,
+			Go:      "Go: wg.Wait is the join; left out, the race detector catches the early read (make test)",
+		},
+		Reads: Workers | Items | Work,
 		Broken: []Variant{{
 			Name:  "forgotten-join-broken",
 			Fault: Race,
@@ -221,13 +231,23 @@ func init() {
 	Register(Scenario{
 		Name:    "leak",
 		Section: Mistakes,
-		Python:  leakPython,
+		Python:  LeakPython,
 		Doc: "first answer wins: replicas send on a channel with a slot for each, the losers are cancelled " +
 			"through the context and joined before returning, so no goroutine outlives the call",
 		Kind:     IO,
 		Defaults: Config{Workers: 4, Items: 12, Latency: 10 * time.Millisecond},
 		Run:      firstAnswer,
 		Check:    firstAnswerCheck,
+		Claim: Claim{
+			Article: "“Using multiprocessing for I/O tasks wastes memory and CPU”: waiting should cost neither.",
+			Test:    Idle,
+			Expect:  Supports,
+			Go:      "Go: waiting goroutines cost no CPU, and cancelled losers are joined, not leaked",
+		},
+		Reads: Workers | Items | Latency,
+		// Replica w answers after (w+1)×Latency: the first answer comes
+		// at one latency and the others are cancelled at once.
+		Timing: &Timing{Run: func(cfg Config) time.Duration { return cfg.Latency }},
 		Broken: []Variant{{
 			Name:  "leak-blocked",
 			Fault: Leak,

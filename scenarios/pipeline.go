@@ -8,16 +8,12 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-// The article's best practice "protect shared data using locks, queues, or
-// synchronization mechanisms", done with queues: no data is shared at all.
+// PipelinePython is the article's best practice "protect shared data using
+// locks, queues, or synchronization mechanisms", done with queues: no data
+// is shared at all.
 // A producer puts items on a channel, a pool of stage workers takes them
 // off (fan-out), computes, and puts results on a second channel, and one
 // consumer alone owns the running total, so it needs no lock.
-//
-//	q_in, q_out = queue.Queue(), queue.Queue()
-//	def stage():
-//	    while (i := q_in.get()) is not None:
-//	        q_out.put(square_numbers(i))
 //
 // The pipeline scenario is CPU-bound: its stage runs the kernel, and the
 // queue exists to spread that work over the cores while the producer and
@@ -31,8 +27,7 @@ import (
 // cover [0, Items×Work) exactly once and the consumer's total must equal
 // SquareNumbers(0, Items×Work). Result.Items is the number of distinct
 // items consumed and Result.Total the checksum (as an int64).
-
-const pipelinePython = `q_in, q_out = queue.Queue(), queue.Queue()
+const PipelinePython = `q_in, q_out = queue.Queue(), queue.Queue()
 def stage():
     while (i := q_in.get()) is not None:
         q_out.put(square_numbers(i))
@@ -207,12 +202,19 @@ func init() {
 	Register(Scenario{
 		Name:     "pipeline",
 		Section:  Queues,
-		Python:   pipelinePython,
+		Python:   PipelinePython,
 		Doc:      "producer → fan-out of stage workers → one consumer over channels: the queue replaces the lock",
 		Kind:     CPU,
 		Defaults: Config{Items: 1000, Work: 400_000},
 		Run:      pipelineRun,
 		Serial:   pipelineSerial,
 		Check:    checkPipeline,
+		Claim: Claim{
+			Article: "“Protect shared data using locks, queues, or synchronization mechanisms.”",
+			Test:    Parallel,
+			Expect:  Supports,
+			Go:      "Go: channels carry the work to every core and one consumer owns the total, with no lock",
+		},
+		Reads: Workers | Items | Work,
 	})
 }

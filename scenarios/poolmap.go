@@ -9,21 +9,14 @@ import (
 	"sync/atomic"
 )
 
-// The article's multiprocessing example:
-//
-//	def compute_square(n):
-//	    return n * n
-//	numbers = [1, 2, 3, 4]
-//	with multiprocessing.Pool() as pool:
-//	    results = pool.map(compute_square, numbers)
+// PoolMapPython is the article's multiprocessing example.
 //
 // pool-map reads Workers (the pool's size, default GOMAXPROCS), Items (the
 // numbers 1..Items) and Work (the kernel iterations per number; 0 means the
 // article's bare compute_square, and 1, which the command line can ask
 // for, is the tiny-item case there). Result.Data is the []uint64 of results
 // in input order; Result.Total is their wrapping sum, as an int64.
-
-const poolMapPython = `def compute_square(n):
+const PoolMapPython = `def compute_square(n):
     return n * n
 numbers = [1, 2, 3, 4]
 with multiprocessing.Pool() as pool:
@@ -197,7 +190,7 @@ func init() {
 	Register(Scenario{
 		Name:    "pool-map",
 		Section: Multiprocessing,
-		Python:  poolMapPython,
+		Python:  PoolMapPython,
 		Doc: "Pool.map as a bounded pool of GOMAXPROCS goroutines handing out contiguous chunks of the input " +
 			"through one atomic cursor; results written in place, in input order",
 		Kind: CPU,
@@ -208,5 +201,12 @@ func init() {
 		Run:      poolMapRun,
 		Serial:   poolMapSerial,
 		Check:    poolMapCheck,
+		Claim: Claim{
+			Article: "“Due to the GIL, threads cannot achieve true parallelism for CPU-heavy tasks”: Pool.map needs processes to use the cores.",
+			Test:    Parallel,
+			Expect:  Contradicts,
+			Go:      "Go: a pool of goroutines maps over every core; processes not needed",
+		},
+		Reads: Workers | Items | Work,
 	})
 }

@@ -16,8 +16,8 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-// The article's closing advice, "You can also use ProcessPoolExecutor for
-// CPU-bound tasks", taken literally: the CPU-bound kernel spread over real
+// ProcessPoolPython is the article's closing advice, "You can also use
+// ProcessPoolExecutor for CPU-bound tasks", taken literally: the CPU-bound kernel spread over real
 // operating-system processes, copies of the running binary that talk to the
 // parent over pipes. Go needs no processes to use every core (goroutines
 // already run in parallel); the scenario exists to measure what a process
@@ -28,8 +28,7 @@ import (
 // process is free) and Work (kernel iterations in each range): it computes
 // SquareNumbers(0, Items×Work). Result.Total is the checksum, which must
 // equal the serial one; Result.MaxConcurrent is the number of processes.
-
-const processPoolPython = `# "You can also use ProcessPoolExecutor for CPU-bound tasks."
+const ProcessPoolPython = `# "You can also use ProcessPoolExecutor for CPU-bound tasks."
 def square_numbers():
     for i in range(1_000_000):
         i * i
@@ -356,8 +355,8 @@ func runProcessPool(ctx context.Context, cfg Config) (Result, error) {
 		Items:         cfg.Items,
 		Total:         int64(sum),
 		MaxConcurrent: procs,
-		Summary: fmt.Sprintf("checksum %d of %d squares: %d ranges over %d worker processes",
-			int64(sum), cfg.Items*cfg.Work, cfg.Items, procs),
+		Summary: fmt.Sprintf("checksum %#016x of %d squares: %d ranges over %d worker processes",
+			sum, cfg.Items*cfg.Work, cfg.Items, procs),
 	}, nil
 }
 
@@ -372,13 +371,13 @@ func serialProcessPool(ctx context.Context, cfg Config) (Result, error) {
 	return Result{
 		Items:   cfg.Items,
 		Total:   int64(sum),
-		Summary: fmt.Sprintf("checksum %d of %d squares in this process, one goroutine", int64(sum), cfg.Items*cfg.Work),
+		Summary: fmt.Sprintf("checksum %#016x of %d squares in this process, one goroutine", sum, cfg.Items*cfg.Work),
 	}, nil
 }
 
 func checkProcessPool(cfg Config, res Result) error {
 	if want := int64(SquareNumbers(0, cfg.Items*cfg.Work)); res.Total != want {
-		return fmt.Errorf("checksum %d, want %d: a range was lost, done twice or corrupted", res.Total, want)
+		return fmt.Errorf("checksum %#016x, want %#016x: a range was lost, done twice or corrupted", uint64(res.Total), uint64(want))
 	}
 	return nil
 }
@@ -387,7 +386,7 @@ func init() {
 	Register(Scenario{
 		Name:    "process-pool",
 		Section: ProcessPool,
-		Python:  processPoolPython,
+		Python:  ProcessPoolPython,
 		Doc:     "the CPU-bound kernel in worker processes (this binary re-executed) fed ranges over stdin/stdout in a framed protocol",
 		Kind:    CPU,
 		// 64 ranges of 6.25 million iterations: 400 million squares, about
@@ -399,5 +398,13 @@ func init() {
 		Run:      runProcessPool,
 		Serial:   serialProcessPool,
 		Check:    checkProcessPool,
+		Claim: Claim{
+			Article: "“You can also use ProcessPoolExecutor for CPU-bound tasks.”",
+			Test:    Parallel,
+			Expect:  Supports,
+			Go:      "Go: worker processes use the cores too, at the cost of start-up and serialisation that goroutines do without",
+		},
+		Reads:     Workers | Items | Work,
+		Processes: true,
 	})
 }

@@ -170,3 +170,15 @@ func processCtx(t *testing.T) context.Context {
 	t.Cleanup(cancel)
 	return ctx
 }
+
+func TestProcessPoolPrintsItsChecksumInHexLikeTheOtherCPUScenarios(t *testing.T) {
+	s, err := scenarios.Lookup("process-pool")
+	require.NoError(t, err)
+	cfg := scenarios.Config{Workers: 2, Items: 4, Work: 1000}
+	for name, run := range map[string]scenarios.RunFunc{"run": s.Run, "serial": s.Serial} {
+		res, err := run(t.Context(), cfg)
+		require.NoError(t, err, name)
+		assert.Regexp(t, `^checksum 0x[0-9a-f]{16} of 4000 squares`, res.Summary, name)
+	}
+	assert.ErrorContains(t, s.Check(cfg, scenarios.Result{Total: -1}), "checksum 0xffffffffffffffff, want 0x")
+}

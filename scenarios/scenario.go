@@ -194,6 +194,30 @@ type Scenario struct {
 	Check func(cfg Config, res Result) error
 	// Broken lists the deliberately wrong versions of this scenario.
 	Broken []Variant
+
+	// The facts below are all a tool needs to know of a scenario: the
+	// tests, the benchmarks, the profiler and the report read them here,
+	// and keep no list of their own.
+
+	// Claim is the article's sentence the scenario tests and what a
+	// recording must show about it; the report judges it.
+	Claim Claim
+	// Reads is the set of Config fields Run and Serial read; the others
+	// are ignored, and `conclab run` refuses their flags. Defaults sets
+	// no field outside it.
+	Reads Fields
+	// Timing, for a scenario that waits, is its exact duration in virtual
+	// time. Every IO scenario has one.
+	Timing *Timing
+	// Processes says that the scenario runs its workers as child
+	// processes: the tests run it outside synctest bubbles (a bubble
+	// cannot wait for another process) and with few workers.
+	Processes bool
+	// NewCounter, for a scenario built on a [Counter], makes a fresh one
+	// for workers goroutines and returns it with the function that
+	// releases it; the correctness suite checks its histories for
+	// linearizability. Nil for other scenarios.
+	NewCounter func(workers int) (c Counter, release func())
 }
 
 var (
@@ -204,14 +228,19 @@ var (
 
 // Register adds s to the catalogue. It is meant to be called from an init
 // function in the file that defines the scenario. Register panics if s has
-// no name, no Run or no Check, if its defaults are invalid, or if its name
-// or one of its variants' names is taken: these are programming errors.
+// no name, no Run or no Check, if its defaults are invalid, if its declared
+// facts (Claim, Reads, Timing) are missing or contradict each other, or if
+// its name or one of its variants' names is taken: these are programming
+// errors.
 func Register(s Scenario) {
 	if s.Name == "" || s.Run == nil || s.Check == nil || s.Kind == 0 || s.Section == 0 {
 		panic(fmt.Sprintf("scenarios: Register(%q): Name, Section, Kind, Run and Check are required", s.Name))
 	}
 	if err := s.Defaults.Validate(); err != nil {
 		panic(fmt.Sprintf("scenarios: Register(%q): invalid defaults: %v", s.Name, err))
+	}
+	if err := s.checkFacts(); err != nil {
+		panic(fmt.Sprintf("scenarios: Register(%q): %v", s.Name, err))
 	}
 	registryMu.Lock()
 	defer registryMu.Unlock()

@@ -10,14 +10,8 @@ import (
 	"golang.org/x/sync/semaphore"
 )
 
-// The article's Semaphore: "allows a limited number of threads to access a
-// resource".
-//
-//	sem = threading.Semaphore(3)
-//	def task():
-//	    with sem:
-//	        use_resource()   # time.sleep(latency)
-//	threads = [threading.Thread(target=task) for _ in range(N)]
+// SemaphorePython is the article's Semaphore: "allows a limited number of
+// threads to access a resource".
 //
 // Every semaphore-* scenario reads Items (the tasks, one goroutine each),
 // Limit (the permits) and Latency (how long a task holds its permit, waited
@@ -25,8 +19,7 @@ import (
 // on K permits take exactly ceil(N/K)×Latency). Result.MaxConcurrent is the
 // peak number of tasks seen holding a permit at once; the invariant is that
 // it never exceeds Limit and that every task ran.
-
-const semaphorePython = `sem = threading.Semaphore(3)
+const SemaphorePython = `sem = threading.Semaphore(3)
 def task():
     with sem:
         use_resource()   # time.sleep(latency)
@@ -176,13 +169,21 @@ func init() {
 	Register(Scenario{
 		Name:     "semaphore",
 		Section:  Semaphore,
-		Python:   semaphorePython,
+		Python:   SemaphorePython,
 		Doc:      "a buffered channel as a counting semaphore: send to acquire, receive to release; one goroutine per task",
 		Kind:     Sync,
 		Defaults: defaults,
 		Run:      semaphoreRun(newChan, UseLimited, "channel semaphore"),
 		Serial:   semaphoreSerial,
 		Check:    semaphoreCheck,
+		Claim: Claim{
+			Article: "A Semaphore “allows a limited number of threads to access a resource”.",
+			Test:    Bounded,
+			Expect:  Supports,
+			Go:      "Go: a buffered channel is a counting semaphore: never more holders than permits",
+		},
+		Reads:  Items | Latency | Limit,
+		Timing: waitsPerPermit,
 		Broken: []Variant{{
 			Name:  "semaphore-unbounded",
 			Fault: Invariant,
@@ -193,12 +194,20 @@ func init() {
 	Register(Scenario{
 		Name:     "semaphore-weighted",
 		Section:  Semaphore,
-		Python:   semaphorePython,
+		Python:   SemaphorePython,
 		Doc:      "golang.org/x/sync/semaphore.Weighted, each task weighing 1: FIFO wake-ups and context-aware Acquire",
 		Kind:     Sync,
 		Defaults: defaults,
 		Run:      semaphoreRun(newWeighted, UseLimited, "semaphore.Weighted"),
 		Serial:   semaphoreSerial,
 		Check:    semaphoreCheck,
+		Claim: Claim{
+			Article: "A Semaphore “allows a limited number of threads to access a resource”.",
+			Test:    Bounded,
+			Expect:  Supports,
+			Go:      "Go: semaphore.Weighted bounds the holders and wakes them in order",
+		},
+		Reads:  Items | Latency | Limit,
+		Timing: waitsPerPermit,
 	})
 }

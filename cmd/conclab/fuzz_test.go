@@ -23,7 +23,8 @@ const fuzzRunTimeout = "50ms"
 // FuzzMainArgs feeds conclab's command line parser arbitrary arguments (the
 // fuzzed string split on spaces) and requires that Main never panics, exits
 // 0, 1 or 2 only, and says why on stderr whenever it fails. Commands that
-// touch the file system or stdin (profile, report, worker) are not fuzzed.
+// touch the file system or stdin (profile, report, worker, diff) are not
+// fuzzed.
 func FuzzMainArgs(f *testing.F) {
 	for _, seed := range []string{
 		"", "help", "-h", "frobnicate", "list", "list -v", "list x", "list -v=false extra",
@@ -40,15 +41,24 @@ func FuzzMainArgs(f *testing.F) {
 	} {
 		f.Add(seed)
 	}
-	for _, name := range scenarios.Names() { // every scenario, so that mutations reach each one's flags
-		f.Add("run " + name + " -workers 2 -items 2")
-		f.Add("run -serial " + name + " -items 1 -latency 1ms")
+	seedValue := map[string]string{"latency": "1ms", "backend": "memory"}
+	for _, s := range scenarios.All() { // every scenario, with the flags it reads, so that mutations reach each one's flags
+		line := "run " + s.Name
+		for _, name := range s.Reads.Names() {
+			v, ok := seedValue[name]
+			if !ok {
+				v = "2"
+			}
+			line += " -" + name + " " + v
+		}
+		f.Add(line)
+		f.Add("run -serial " + s.Name + " -items 1")
 	}
 	f.Fuzz(func(t *testing.T, line string) {
 		args := strings.Fields(line)
 		if len(args) > 0 {
 			switch args[0] {
-			case "profile", "report", "worker":
+			case "profile", "report", "worker", "diff":
 				t.Skip("writes files or serves stdin: not fuzzed")
 			}
 		}

@@ -34,6 +34,7 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	for _, s := range scenarios.All() {
 		fmt.Fprintf(stdout, "\n%s (%s, %s): %s\n", s.Name, s.Kind, s.Section, s.Doc)
+		fmt.Fprintf(stdout, "    reads %v; the article: %s\n", s.Reads, s.Claim.Article)
 		for line := range strings.SplitSeq(s.Python, "\n") {
 			fmt.Fprintf(stdout, "    | %s\n", line)
 		}

@@ -7,7 +7,9 @@
 //	conclab list [-v]                 the catalogue
 //	conclab run NAME [flags]          run one scenario and check its invariant
 //	conclab profile [flags]           record profiles per scenario and core count, write the report
-//	conclab report DIR                rebuild the report from profiles on disk
+//	conclab report DIR...             rebuild the report from profiles on disk
+//	conclab scale [flags] [PACKAGES]  how a module's own benchmarks scale across cores, and why they stop
+//	conclab diff OLD NEW              differential flame graph of two CPU profiles
 //	conclab worker                    serve as a process-pool child (started by the pool itself)
 //
 // Every subcommand takes -h. Usage errors (an unknown scenario, a bad flag
@@ -50,7 +52,9 @@ func init() {
 		{"list", "[-v]", "list the catalogue of scenarios", runList},
 		{"run", "NAME [flags]", "run one scenario and check its invariant", runRun},
 		{"profile", "[flags]", "record profiles per scenario and core count, and write the report", runProfile},
-		{"report", "[flags] DIR", "rebuild the report from the profiles in DIR", runReport},
+		{"report", "[flags] DIR...", "rebuild the report from the profiles in each DIR", runReport},
+		{"scale", "[flags] [PKG]", "how a module's own benchmarks scale across cores, and why they stop", runScale},
+		{"diff", "OLD NEW", "differential flame graph of two CPU profiles; what grew, what shrank", runDiff},
 		{"worker", "", "serve as a process-pool child (the pool starts it)", runWorker},
 	}
 }

@@ -44,8 +44,10 @@ func TestUsageErrorsAreOneLineAndExit2(t *testing.T) {
 		{"unknown flag", []string{"run", "counter-mutex", "-wrokers", "3"}, "conclab run: flag provided but not defined: -wrokers"},
 		{"extra argument", []string{"run", "counter-mutex", "extra"}, `conclab run: unexpected argument "extra"`},
 		{"bad cpu", []string{"run", "counter-mutex", "-cpu", "0"}, "conclab run: -cpu 0: must be between 1 and 1024"},
-		{"bad backend", []string{"run", "counter-mutex", "-backend", "ftp"}, `conclab run: -backend "ftp": must be "http" or "memory"`},
+		{"bad backend", []string{"run", "download", "-backend", "ftp"}, `conclab run: -backend "ftp": must be "http" or "memory"`},
 		{"list extra argument", []string{"list", "x"}, `conclab list: unexpected argument "x"`},
+		{"processes past the machine", []string{"run", "process-pool", "-workers", "10000"}, "conclab run: -workers 10000: process-pool starts one process per worker (about 10 MiB each): at most"},
+		{"goroutines past the memory", []string{"run", "gather", "-items", "67108864", "-latency", "1s"}, "conclab run: -items 67108864: gather would hold about 1025.0 GiB at once, over the"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, stdout, stderr := conclab(t, tc.args...)
@@ -113,4 +115,21 @@ func TestFailedInvariantExits1(t *testing.T) {
 	assert.Equal(t, 1, code, "a failed invariant exits 1")
 	assert.Contains(t, stdout, "\ninvariant: FAILED: the answer is not 42\n")
 	assert.Equal(t, "conclab run: always-wrong: invariant failed: the answer is not 42\n", stderr)
+}
+
+func TestRunInterruptedExits130(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel() // as Ctrl-C does through signal.NotifyContext
+	var stdout, stderr bytes.Buffer
+	code := Main(ctx, []string{"run", "counter-mutex"}, &stdout, &stderr)
+	assert.Equal(t, 130, code, "Ctrl-C exits 130, as profile does")
+	assert.Equal(t, "conclab run: counter-mutex: interrupted after 0s\n", stderr.String())
+
+	code, _, stderr2 := conclab(t, "run", "gather", "-timeout", "1ns")
+	assert.Equal(t, 1, code, "a -timeout is a failure, not an interruption: %s", stderr2)
+}
+
+func TestUsageNamesEveryDirOfReport(t *testing.T) {
+	_, stdout, _ := conclab(t, "-h")
+	assert.Regexp(t, `conclab report\s+\[flags\] DIR\.\.\.`, stdout)
 }

@@ -22,12 +22,16 @@ scenarios, and a goroutine profile at the peak for IO scenarios), then read
 them back and write the report:
 
 	OUT/<scenario>/cpu-<n>.pb.gz, cpu-<n>.svg (flame graph), run-<n>.json
+	OUT/<scenario>/mutex-<n>.pb.gz, block-<n>.pb.gz    (Sync scenarios)
+	OUT/<scenario>/goroutine-<n>.pb.gz                 (IO scenarios)
 	OUT/report.md, OUT/report.html, OUT/speedup-<scenario>.svg
 
 Each recording repeats the scenario until at least 0.4 s × -work have
-passed, so that its profile has samples; wall times are per round. Earlier
-recordings of the scenarios recorded are replaced; those of other scenarios
-stay in OUT and appear in the report too. Progress goes to stderr, the
+passed, so that its profile has samples; wall times are per round. A
+scenario's earlier recordings are replaced once all its new ones are
+complete (an interrupted run leaves them as they were); those of other
+scenarios stay in OUT and appear in the report, marked as from an earlier
+run, unless -fresh removes them first. Progress goes to stderr, the
 scaling table to stdout. Open a profile interactively with
 'go tool pprof -http=:0 FILE'; 'conclab report' rebuilds the report from
 profiles on disk (see package internal/profiling).`
@@ -42,6 +46,7 @@ func runProfile(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	work := fs.Float64("work", 1, "scale of each scenario's work (and of the least wall time of a recording)")
 	out := fs.String("out", "profiles", "output directory")
 	quiet := fs.Bool("quiet", false, "print no progress on stderr")
+	fresh := fs.Bool("fresh", false, "remove every earlier recording in -out first, so that the report holds this run only")
 	rest, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -76,19 +81,17 @@ func runProfile(ctx context.Context, args []string, stdout, stderr io.Writer) er
 				fmt.Fprintf(stderr, "%s …\n", current)
 			}
 		},
-		Recorded: func(run *profiling.Run, dir string) {
+		Recorded: func(run *profiling.Run, dir string, cpu profiling.CPUStats) {
 			if *quiet {
 				return
 			}
-			cpu := filepath.Join(dir, run.Files.CPU)
-			busy := "?"
-			if p, err := profiling.ReadProfile(cpu); err == nil {
-				if st, err := profiling.AnalyzeCPU(p, 1); err == nil {
-					busy = fmt.Sprintf("%.2f", st.Parallelism)
-				}
+			busy := fmt.Sprintf("%.2f", cpu.Parallelism)
+			if children := run.ChildParallelism(); children >= 0.005 {
+				busy = fmt.Sprintf("%.2f (+%.2f in child processes)", cpu.Parallelism+children, children)
 			}
-			fmt.Fprintf(stderr, "        %v a round, %s cores busy; go tool pprof -http=:0 %s\n", roundDuration(run.RoundSeconds()), busy, cpu)
+			fmt.Fprintf(stderr, "        %v a round, %s cores busy; go tool pprof -http=:0 %s\n", roundDuration(run.RoundSeconds()), busy, filepath.Join(dir, run.Files.CPU))
 		},
+		Fresh: *fresh,
 	}
 	runs, err := profiling.ProfileAll(ctx, opts)
 	if err != nil {
@@ -97,8 +100,12 @@ func runProfile(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 		return err
 	}
-	d, err := profiling.Report(*out, *out)
+	d, err := profiling.Load(*out, *out)
 	if err != nil {
+		return err
+	}
+	d.By = "conclab profile"
+	if err := d.Write(); err != nil {
 		return err
 	}
 	if err := d.WriteSummary(stdout); err != nil {
@@ -108,7 +115,7 @@ func runProfile(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fmt.Fprintf(stderr, "report: %s, %s; flame graphs: %s\n", filepath.Join(*out, "report.md"), filepath.Join(*out, "report.html"),
 			filepath.Join(*out, "<scenario>", "cpu-<n>.svg"))
 	}
-	return nil
+	return skipped(d, stderr)
 }
 
 // defaultCPUList is 1, 2, 4, … up to runtime.NumCPU(), which ends the list.

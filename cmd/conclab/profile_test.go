@@ -40,7 +40,6 @@ func TestProfileAndReportBadInput(t *testing.T) {
 		{"report no dir", []string{"report"}, "conclab report: missing directory of profiles"},
 		{"report missing dir", []string{"report", filepath.Join(empty, "nope")}, "conclab report: stat " + filepath.Join(empty, "nope") + ": no such file or directory"},
 		{"report empty dir", []string{"report", empty}, "conclab report: no recordings"},
-		{"report corrupt profile", []string{"report", corrupt}, "conclab report: " + filepath.Join(corrupt, "cpu-bound", "cpu-2.pb.gz") + ": not a valid pprof profile"},
 		{"report unwritable out", []string{"report", "-out", filepath.Join(file, "sub"), "../../internal/profiling/testdata/merged/ci"}, "conclab report: cannot write to " + filepath.Join(file, "sub") + ": not a directory"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -51,7 +50,20 @@ func TestProfileAndReportBadInput(t *testing.T) {
 			assert.Equal(t, 1, strings.Count(stderr, "\n"), "one line on stderr: %q", stderr)
 		})
 	}
-	assert.NoFileExists(t, filepath.Join(corrupt, "report.md"), "no report from a corrupt profile")
+}
+
+func TestReportWithACorruptProfileSkipsItsRowAndExits1(t *testing.T) {
+	corrupt := t.TempDir()
+	require.NoError(t, os.CopyFS(corrupt, os.DirFS("../../internal/profiling/testdata/merged/laptop")))
+	require.NoError(t, os.WriteFile(filepath.Join(corrupt, "cpu-bound", "cpu-2.pb.gz"), []byte("not a profile"), 0o644))
+	code, stdout, stderr := conclab(t, "report", corrupt)
+	assert.Equal(t, 1, code, "unreadable data is a failure, not a usage error")
+	assert.Contains(t, stderr, "warning: skipped "+filepath.Join(corrupt, "cpu-bound", "cpu-2.pb.gz")+": not a valid pprof profile")
+	assert.Contains(t, stderr, "conclab report: 1 of 8 recordings could not be read and are left out of the report\n")
+	assert.Contains(t, stdout, "download", "the other rows are reported")
+	md, err := os.ReadFile(filepath.Join(corrupt, "report.md"))
+	require.NoError(t, err)
+	assert.Contains(t, string(md), "**1 recording left out**", "the report says what it lacks")
 }
 
 func TestProfileWritesTheReport(t *testing.T) {
@@ -63,8 +75,8 @@ func TestProfileWritesTheReport(t *testing.T) {
 	assert.Contains(t, stderr, "[3/6] counter-atomic GOMAXPROCS=2 …\n")
 	assert.Contains(t, stderr, "[6/6] counter-mutex GOMAXPROCS=2 …\n")
 	assert.Regexp(t, `(?m)^\s+\S+ a round, \d+\.\d\d cores busy; go tool pprof -http=:0 \S+/counter-mutex/cpu-2\.pb\.gz$`, stderr)
-	assert.Regexp(t, `(?m)^SCENARIO\s+N\s+WALL\s+×SERIAL\s+×N=1\s+EFFICIENCY\s+PARALLELISM\s+MUTEX WAIT\s+BLOCK WAIT\s+TOP FUNCTION$`, stdout)
-	assert.Regexp(t, `(?m)^counter-mutex\s+2\s+\S+\s+\S+×\s+\S+×\s+\d+%\s+\d+\.\d\d\s+\S+s\s+\S+s\s+\S`, stdout)
+	assert.Regexp(t, `(?m)^SCENARIO\s+N\s+WALL\s+÷PATH\s+×SERIAL\s+×N=1\s+EFFICIENCY\s+PARALLELISM\s+MUTEX WAIT\s+BLOCK WAIT\s+TOP FUNCTION\s+NOTE$`, stdout)
+	assert.Regexp(t, `(?m)^counter-mutex\s+2\s+\S+\s+-\s+\S+×\s+\S+×\s+\d+%\s+\d+\.\d\d\s+\S+s\s+\S+s\s+\S`, stdout)
 
 	for _, f := range []string{
 		"report.md", "report.html", "speedup-counter-atomic.svg", "speedup-counter-mutex.svg",
@@ -136,4 +148,14 @@ func TestDefaultCPUList(t *testing.T) {
 	for i := 1; i < len(procs)-1; i++ {
 		assert.Equal(t, 2*procs[i-1], procs[i], "doubles")
 	}
+}
+
+func TestProfileJudgesWaitsByTheirCriticalPath(t *testing.T) {
+	out := t.TempDir()
+	code, stdout, stderr := conclab(t, "profile", "-quiet", "-scenario", "gather", "-cpu", "1", "-work", "0.01", "-out", out)
+	require.Equal(t, 0, code, stderr)
+	assert.Regexp(t, `(?m)^gather\s+1\s+\S+\s+\d+\.\d\d×\s`, stdout, "a scenario that waits shows wall ÷ critical path")
+	chart, err := os.ReadFile(filepath.Join(out, "speedup-gather.svg"))
+	require.NoError(t, err)
+	assert.Contains(t, string(chart), "wall ÷ critical path vs GOMAXPROCS")
 }

@@ -19,8 +19,8 @@ two machine-readable lines:
 	wall: <Go duration>
 	invariant: ok            (or "invariant: FAILED: <why>", exit status 1)
 
-Each scenario reads only the flags that mean something to it; 'conclab list -v'
-says what each one does.`
+Each scenario reads only the flags that mean something to it, and run refuses
+the others (exit status 2); 'conclab list -v' says which each one reads.`
 
 // lookupScenario is scenarios.Lookup; tests replace it to reach the paths
 // that no catalogue scenario takes, such as a failed invariant.
@@ -81,6 +81,26 @@ func (c *configFlags) apply(fs *flag.FlagSet, base scenarios.Config) (scenarios.
 	return cfg, nil
 }
 
+// refuseUnread fails when a flag that sizes a Config was set for a
+// scenario that does not read its field: a flag that would change nothing
+// is a mistake the user should hear about.
+func refuseUnread(fs *flag.FlagSet, s *scenarios.Scenario) error {
+	var unread scenarios.Fields
+	for name := range setFlags(fs) {
+		if f, ok := scenarios.FieldsNamed(name); ok && s.Reads&f == 0 {
+			unread |= f
+		}
+	}
+	if unread == 0 {
+		return nil
+	}
+	verb := "does"
+	if len(unread.Names()) > 1 {
+		verb = "do"
+	}
+	return usageErrorf("%s %s not apply to %s, which reads only %v", unread, verb, s.Name, s.Reads)
+}
+
 func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("run", "NAME [flags]", runDoc, stdout)
 	var cf configFlags
@@ -102,9 +122,15 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
+	if err := refuseUnread(fs, s); err != nil {
+		return err
+	}
 	cfg, err := cf.apply(fs, s.Defaults)
 	if err != nil {
 		return err
+	}
+	if err := s.CheckResources(cfg); err != nil {
+		return usageErrorf("-%v", err)
 	}
 	set := setFlags(fs)
 	if set["cpu"] {
@@ -116,6 +142,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if *timeout < 0 {
 		return usageErrorf("-timeout %v: must not be negative", *timeout)
 	}
+	interrupted := ctx
 	if *timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, *timeout)
@@ -133,6 +160,10 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	res, err := run(ctx, cfg)
 	wall := time.Since(start)
 	if err != nil {
+		if interrupted.Err() != nil {
+			// Ctrl-C: 128 + SIGINT, as a shell reports it and as profile does.
+			return &exitError{130, fmt.Errorf("%s: interrupted after %v", s.Name, wall.Round(time.Millisecond))}
+		}
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 			return fmt.Errorf("%s: stopped after %v: %w", s.Name, wall.Round(time.Millisecond), err)
 		}

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/google/pprof/profile"
+
+	"github.com/conclab/conclab/internal/verdict"
 )
 
 // Extra selects the profiles a recording takes besides the CPU profile,
@@ -71,6 +73,10 @@ type Recording struct {
 	// CPU profile, which covers this process only. Zero where the platform
 	// cannot tell (it is read with getrusage on Unix).
 	ChildCPU time.Duration
+	// OtherCores is the average number of cores that other processes of
+	// the machine kept busy during the CPU pass (see [Run.OtherCores]); nil
+	// where the platform cannot tell.
+	OtherCores *float64
 	// ExtraRounds is the number of rounds of the second pass: as many as
 	// the CPU pass when the mutex or block profile was asked for, one for
 	// the goroutine profile alone, 0 without a second pass.
@@ -136,6 +142,7 @@ func Record(ctx context.Context, dir string, job Job) (Recording, error) {
 		return Recording{}, fmt.Errorf("start the CPU profile: %w", err)
 	}
 	children := childrenCPU()
+	meter := verdict.Start()
 	start := time.Now()
 	err := func() error {
 		defer pprof.StopCPUProfile() // even if a round panics
@@ -150,6 +157,10 @@ func Record(ctx context.Context, dir string, job Job) (Recording, error) {
 		}
 		rec.Wall = time.Since(start)
 		rec.ChildCPU = childrenCPU() - children
+		if l := meter.Stop(); l.Known {
+			other := l.Cores()
+			rec.OtherCores = &other
+		}
 		return nil
 	}()
 	if err != nil {

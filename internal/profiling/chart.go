@@ -19,16 +19,62 @@ const (
 // readers (Okabe–Ito).
 var seriesColors = []string{"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"}
 
-// speedupChart draws sr's speed-up against n = 1 versus GOMAXPROCS, one
-// line per run set, with the ideal line (speed-up = n) dashed. Points
-// carry <title> tooltips with their numbers.
+// A chartSpec says what a scenario's chart plots against GOMAXPROCS.
+type chartSpec struct {
+	title string
+	// value is a row's point, 0 for none.
+	value func(r *Row) float64
+	// ideal is the best value at n, and idealLabel says what it is.
+	ideal      func(n float64) float64
+	idealLabel string
+	// tip is a point's tooltip.
+	tip   func(r *Row) string
+	empty string
+}
+
+// speedupSpec plots the speed-up against n = 1, with speed-up = n ideal.
+var speedupSpec = chartSpec{
+	title:      "speed-up vs GOMAXPROCS",
+	value:      func(r *Row) float64 { return r.SpeedupN1 },
+	ideal:      func(n float64) float64 { return n },
+	idealLabel: "ideal (speed-up = n)",
+	tip: func(r *Row) string {
+		return fmt.Sprintf("n=%d: %.2f× vs n=1, effective parallelism %.2f", r.Run.Procs, r.SpeedupN1, r.CPU.Parallelism)
+	},
+	empty: "no n=1 recording: no speed-up to draw",
+}
+
+// pathSpec plots an IO scenario's wall time over its critical path: 1
+// when the waits overlap perfectly, whatever n.
+var pathSpec = chartSpec{
+	title:      "wall ÷ critical path vs GOMAXPROCS",
+	value:      func(r *Row) float64 { return r.OverPath },
+	ideal:      func(float64) float64 { return 1 },
+	idealLabel: "ideal (wall = the critical path of the waits)",
+	tip: func(r *Row) string {
+		return fmt.Sprintf("n=%d: wall %s = %.2f × the critical path %s, effective parallelism %.2f",
+			r.Run.Procs, fmtSeconds(r.Run.RoundSeconds()), r.OverPath, fmtSeconds(r.Run.CriticalPathSeconds), r.CPU.Parallelism)
+	},
+	empty: "no critical path recorded",
+}
+
+// speedupChart draws sr's chart, one line per run set, with the ideal
+// dashed: the speed-up against n = 1 for scenarios that compute, the wall
+// time over the critical path for those that wait (see [Row.OverPath]).
+// Points carry <title> tooltips with their numbers.
 func speedupChart(sr *ScenarioReport, sets []*Set) string {
+	spec := speedupSpec
+	for _, r := range sr.Rows {
+		if r.OverPath > 0 {
+			spec = pathSpec
+		}
+	}
 	maxN, maxY := 1.0, 1.0
 	for _, r := range sr.Rows {
 		maxN = max(maxN, float64(r.Run.Procs))
-		maxY = max(maxY, r.SpeedupN1)
+		maxY = max(maxY, spec.value(r))
 	}
-	maxY = math.Ceil(max(maxY, maxN) * 1.05)
+	maxY = math.Ceil(max(maxY, spec.ideal(maxN), 2) * 1.05)
 	plotW, plotH := chartW-padL-padR, chartH-padT-padB
 	x := func(n float64) float64 { return padL + plotW*n/maxN }
 	y := func(s float64) float64 { return padT + plotH*(1-s/maxY) }
@@ -37,8 +83,8 @@ func speedupChart(sr *ScenarioReport, sets []*Set) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" viewBox="0 0 %.0f %.0f" font-family="Helvetica, Arial, sans-serif" font-size="11">
 <rect x="0" y="0" width="100%%" height="100%%" fill="#ffffff"/>
-<text x="%.0f" y="18" font-size="14" text-anchor="middle">%s: speed-up vs GOMAXPROCS</text>
-`, chartW, height, chartW, height, chartW/2, html.EscapeString(sr.Name))
+<text x="%.0f" y="18" font-size="14" text-anchor="middle">%s: %s</text>
+`, chartW, height, chartW, height, chartW/2, html.EscapeString(sr.Name), spec.title)
 	// Axes and grid.
 	for _, t := range ticks(maxN) {
 		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#eee"/><text x="%.1f" y="%.1f" text-anchor="middle">%g</text>
@@ -51,12 +97,11 @@ func speedupChart(sr *ScenarioReport, sets []*Set) string {
 	fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#333"/><line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#333"/>
 <text x="%.1f" y="%.1f" text-anchor="middle">GOMAXPROCS (n)</text>
 `, padL, padT+plotH, padL+plotW, padT+plotH, padL, padT, padL, padT+plotH, padL+plotW/2, padT+plotH+30)
-	// The ideal: speed-up = n.
-	fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#888" stroke-dasharray="5,4"><title>ideal: speed-up = n</title></line>
-`, x(0), y(0), x(maxN), y(maxN))
+	fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#888" stroke-dasharray="5,4"><title>%s</title></line>
+`, x(0), y(spec.ideal(0)), x(maxN), y(spec.ideal(maxN)), spec.idealLabel)
 	legendY := padT + plotH + 48
-	fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#888" stroke-dasharray="5,4"/><text x="%.1f" y="%.1f">ideal (speed-up = n)</text>
-`, padL, legendY, padL+24, legendY, padL+30, legendY+4)
+	fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#888" stroke-dasharray="5,4"/><text x="%.1f" y="%.1f">%s</text>
+`, padL, legendY, padL+24, legendY, padL+30, legendY+4, spec.idealLabel)
 	// One line per set.
 	drawn := 0
 	for _, set := range sets {
@@ -64,13 +109,14 @@ func speedupChart(sr *ScenarioReport, sets []*Set) string {
 		var dots strings.Builder
 		color := seriesColors[drawn%len(seriesColors)]
 		for _, r := range sr.Rows {
-			if r.Set != set || r.SpeedupN1 == 0 {
+			v := spec.value(r)
+			if r.Set != set || v == 0 {
 				continue
 			}
 			n := float64(r.Run.Procs)
-			pts = append(pts, fmt.Sprintf("%.1f,%.1f", x(n), y(r.SpeedupN1)))
-			fmt.Fprintf(&dots, `<circle cx="%.1f" cy="%.1f" r="4" fill="%s"><title>n=%d: %.2f× vs n=1, effective parallelism %.2f (%s)</title></circle>
-`, x(n), y(r.SpeedupN1), color, r.Run.Procs, r.SpeedupN1, r.CPU.Parallelism, html.EscapeString(set.Label))
+			pts = append(pts, fmt.Sprintf("%.1f,%.1f", x(n), y(v)))
+			fmt.Fprintf(&dots, `<circle cx="%.1f" cy="%.1f" r="4" fill="%s"><title>%s (%s)</title></circle>
+`, x(n), y(v), color, html.EscapeString(spec.tip(r)), html.EscapeString(set.Label))
 		}
 		if len(pts) == 0 {
 			continue
@@ -83,8 +129,8 @@ func speedupChart(sr *ScenarioReport, sets []*Set) string {
 		drawn++
 	}
 	if drawn == 0 {
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle" fill="#a00">no n=1 recording: no speed-up to draw</text>
-`, padL+plotW/2, padT+plotH/2)
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle" fill="#a00">%s</text>
+`, padL+plotW/2, padT+plotH/2, spec.empty)
 	}
 	b.WriteString("</svg>\n")
 	return b.String()

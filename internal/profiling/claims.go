@@ -2,154 +2,191 @@ package profiling
 
 import (
 	"fmt"
+	"time"
 
+	"github.com/conclab/conclab/internal/verdict"
 	"github.com/conclab/conclab/scenarios"
 )
 
-// claims holds, for each section of the article, the sentence of the
-// article that a recording of the section's scenarios can test.
-var claims = map[string]string{
-	scenarios.Threading.String():       "“Threading is great for I/O-bound tasks”: waits overlap, and waiting costs no CPU.",
-	scenarios.AsyncIO.String():         "AsyncIO is “perfect for applications that need to handle many I/O operations without blocking”.",
-	scenarios.Multiprocessing.String(): "“Due to the GIL, threads cannot achieve true parallelism for CPU-heavy tasks”: Pool.map needs processes to use the cores.",
-	scenarios.ProcessPerCore.String():  "One process per core, “each running independently on a different CPU core”: threads could not, because of the GIL.",
-	scenarios.Lock.String():            "A Lock “ensures only one thread accesses a resource at a time”.",
-	scenarios.Semaphore.String():       "A Semaphore “allows a limited number of threads to access a resource”.",
-	scenarios.Condition.String():       "A Condition lets “threads wait for certain conditions before proceeding”.",
-	scenarios.Executor.String():        "“Use concurrent.futures for a unified, high-level interface”.",
-	scenarios.ProcessPool.String():     "“You can also use ProcessPoolExecutor for CPU-bound tasks.”",
-	scenarios.Queues.String():          "“Protect shared data using locks, queues, or synchronization mechanisms.”",
-	scenarios.Mistakes.String():        "“Using multiprocessing for I/O tasks wastes memory and CPU”: waiting should cost neither.",
-}
-
-// scenarioClaims overrides the section's claim for scenarios that test
-// another sentence of the same section.
-var scenarioClaims = map[string]string{
-	"oversubscribe":  "“Spawning more processes than your CPU can handle” is a mistake.",
-	"forgotten-join": "“The join() method is used to ensure that the main program waits for all processes to complete before exiting.”",
-}
-
-func claimOf(scenario, section string) string {
-	if c, ok := scenarioClaims[scenario]; ok {
-		return c
+// claimOf returns the article's sentence that the scenario called name
+// tests, as the scenario declares it.
+func claimOf(name string) string {
+	if s, err := scenarios.Lookup(name); err == nil {
+		return s.Claim.Article
 	}
-	if c, ok := claims[section]; ok {
-		return c
-	}
-	return "(no claim of the article recorded for this section)"
+	return "(scenario not in this build: no claim to judge)"
 }
 
-// The thresholds of the verdicts.
+// The thresholds of the report's tests (see scenarios.Test).
 const (
-	// scalingShare is the share of the usable cores (min(n, cores)) a CPU
-	// run must keep busy to count as parallel.
+	// scalingShare is the share of the usable cores (min(n, cores)) a
+	// Parallel run must keep busy.
 	scalingShare = 0.75
-	// idleParallelism is the most effective parallelism an I/O run may use
-	// and still count as "waiting costs no CPU".
+	// idleParallelism is the most cores an Overlap or Idle run may keep
+	// busy and still count as "waiting costs no CPU".
 	idleParallelism = 0.2
 	// overlapSpeedup is the least speed-up over the serial baseline that
 	// shows I/O waits overlapping: with k waits in flight at once it is
-	// about k, so 1.5 is clearly more than one wait at a time, whatever the
-	// scenario's limit.
+	// about k, so 1.5 is clearly more than one wait at a time, whatever
+	// the scenario's limit.
 	overlapSpeedup = 1.5
-	// waitShare is the least share of a round's wall time a mutex or block
-	// wait must reach to count as contention.
+	// overlapPaths is the most critical paths (the time the waits take
+	// when they all overlap as the scenario claims) a round of an Overlap
+	// scenario may take: twice is slow, but nothing like one wait after
+	// another.
+	overlapPaths = 2
+	// waitShare is the least share of a round a mutex or block wait must
+	// reach to count: the runtime's own locks leave nanoseconds of noise.
 	waitShare = 0.01
 )
 
-// verdict says what r shows about its scenario's claim, and why in
-// numbers. The rules are by kind. A CPU run is parallel when it keeps
-// scalingShare of the usable cores (min(n, cores)) busy: that contradicts
-// the article's "threads cannot, processes must" and "do not oversubscribe",
-// and supports its other claims. An IO run supports overlapping waits when
-// it uses at most idleParallelism cores and beats the serial baseline
-// overlapSpeedup times. A Sync run supports its claim with waits of at
-// least waitShare of the round (a semaphore with its peak of holders). A
-// process pool's children are other processes, whose CPU the parent's
-// profile cannot see: its verdict rests on the wall-time speed-up alone.
-// Where the numbers fall short (a loaded machine, too little work) the
-// verdict is "no evidence", never a guess.
-func verdict(r *Row) (string, string) {
+// The report's verdicts: the outcomes of package verdict, and "baseline"
+// for the n = 1 row of a Parallel claim, which is what the others are
+// compared with.
+const (
+	verdictBaseline = "baseline"
+)
+
+// judge says what row r shows about the claim its scenario declares
+// (Scenario.Claim), and why: the verdict ("yes", "no", "inconclusive" or
+// "baseline") and the evidence, which starts with what the verdict means
+// for Go. Each recording is one measurement of each quantity (an aggregate
+// of its rounds and profile samples), judged by package verdict with
+// MinSamples 1; a recording made while other programs kept the machine
+// busy is inconclusive, never "no". Exact facts (a peak count of holders,
+// a checked result) do not depend on the load and are judged whatever it.
+func judge(r *Row) (string, string) {
 	run := r.Run
+	s, err := scenarios.Lookup(run.Scenario)
+	if err != nil {
+		return verdict.Inconclusive.String(), "scenario not in this build: no claim to judge"
+	}
+	c := s.Claim
+	load := loadOf(run)
 	n := run.Procs
-	p := r.CPU.Parallelism
 	usable := n
-	if c := run.Machine.Cores; c > 0 {
-		usable = min(n, c)
+	if cores := run.Machine.Cores; cores > 0 {
+		usable = min(n, cores)
 	}
+	// one is a single measurement; none recorded (zero) is no measurement.
+	one := func(x float64) []float64 {
+		if x <= 0 {
+			return nil
+		}
+		return []float64{x}
+	}
+	measured := func(text string, threshold float64, below bool, unit string) verdict.Claim {
+		return verdict.Claim{Text: text, Threshold: threshold, Below: below, Unit: unit, MinSamples: 1,
+			Yes: c.Go, No: "refuted: Go did not show that " + text}
+	}
+	idle := func() verdict.Verdict {
+		return verdict.Judge(measured("waiting costs almost no CPU", idleParallelism, true, " cores busy"), one(r.CPU.Parallelism), one(1), load)
+	}
+	var v verdict.Verdict
+	intervals := func() string { return v.Interval() }
+	switch c.Test {
+	case scenarios.Parallel:
+		cores, what := r.CPU.Parallelism+r.ChildParallelism, " cores busy"
+		if s.Processes && r.ChildParallelism == 0 {
+			// The workers' CPU is not in the parent's profile, and getrusage
+			// could not count it: the wall-time speed-up is all there is.
+			cores, what = r.SpeedupN1, "× over n=1 (the workers' CPU is not in the profile)"
+		}
+		if n == 1 {
+			return verdictBaseline, fmt.Sprintf("%s cores busy at GOMAXPROCS=1: what n > 1 is compared with", fmtParallelism(r))
+		}
+		v = verdict.Judge(measured(fmt.Sprintf("%.0f%% of %d usable cores busy", 100*scalingShare, usable), scalingShare*float64(usable), false, what),
+			one(cores), one(1), load)
+	case scenarios.Overlap:
+		// The waits overlap when a round takes about its critical path
+		// (the scenario's Timing): within overlapPaths of it. A recording
+		// older than that measure is judged on its speed-up over serial.
+		over := verdict.Judge(measured("the waits overlap", overlapPaths, true, " critical paths"), one(r.OverPath), one(1), load)
+		if r.OverPath == 0 {
+			over = verdict.Judge(measured("the waits overlap", overlapSpeedup, false, "× over serial"), one(r.SpeedupSerial), one(1), load)
+		}
+		busy := idle()
+		v = both(over, busy)
+		intervals = func() string { return over.Interval() + ", " + busy.Interval() }
+	case scenarios.Idle:
+		v = idle()
+	case scenarios.Bounded:
+		if run.MaxConcurrent == 0 || run.Config.Limit == 0 {
+			return verdict.Inconclusive.String(), "no peak of holders recorded"
+		}
+		v = verdict.Judge(measured(fmt.Sprintf("at most %d holders at once", run.Config.Limit), float64(run.Config.Limit), true, " holders"),
+			one(float64(run.MaxConcurrent)), one(1), verdict.Load{})
+	case scenarios.Contended, scenarios.Waited:
+		w := r.Mutex
+		what := "goroutines queued for a lock"
+		if c.Test == scenarios.Waited && (w == nil || r.Block != nil && r.Block.Seconds > w.Seconds) {
+			w, what = r.Block, "goroutines waited"
+		}
+		secs := 0.0
+		if w != nil {
+			secs = w.Seconds
+		}
+		claim := measured(fmt.Sprintf("%s ≥ %.0f%% of a round", what, 100*waitShare), waitShare, false, " of a round")
+		claim.ShowOnly = true
+		v = verdict.Judge(claim, []float64{max(secs, 1e-12)}, one(run.RoundSeconds()), load)
+	case scenarios.Checked:
+		v = verdict.Judge(measured("the invariant held", 1, false, ""), one(1), one(1), verdict.Load{})
+		intervals = func() string { return "the invariant held in the rounds checked (a recording stops at a wrong result)" }
+	}
+	evidence := v.Meaning()
+	if v.Outcome == verdict.Yes && c.Expect == scenarios.Contradicts {
+		evidence += " (the article's reasoning does not carry over to Go: expected, not a failure)"
+	}
+	return v.Outcome.String(), fmt.Sprintf("%s — %s; %s", evidence, intervals(), figures(r))
+}
+
+// both is the verdict of two conditions that must both hold: no if either
+// is refuted, yes if both hold, inconclusive otherwise (with the first
+// reason).
+func both(a, b verdict.Verdict) verdict.Verdict {
 	switch {
-	case run.Section == scenarios.ProcessPool.String() && r.ChildParallelism > 0:
-		note := fmt.Sprintf("the workers' CPU is not in the parent's profile (%.2f cores there); getrusage counts %.2f cores busy in the workers", p, r.ChildParallelism)
-		total := p + r.ChildParallelism
-		switch {
-		case n == 1:
-			return "baseline", note
-		case total >= scalingShare*float64(usable):
-			return "supports", fmt.Sprintf("%.2f of %d usable cores busy in all; %s", total, usable, note)
-		}
-		return "no evidence", fmt.Sprintf("only %.2f of %d usable cores busy in all%s; %s", total, usable, loadNote(run), note)
-	case run.Section == scenarios.ProcessPool.String():
-		note := fmt.Sprintf("the workers' CPU is not in the parent's profile (effective parallelism %.2f here counts the parent only)", p)
-		switch {
-		case n == 1:
-			return "baseline", note
-		case r.SpeedupN1 >= scalingShare*float64(usable):
-			return "supports", fmt.Sprintf("wall-time speed-up %.2f× at n=%d; %s", r.SpeedupN1, n, note)
-		case r.SpeedupN1 > 0:
-			return "no evidence", fmt.Sprintf("wall-time speed-up only %.2f× at n=%d%s; %s", r.SpeedupN1, n, loadNote(run), note)
-		}
-		return "no evidence", note
-	case run.Kind == scenarios.CPU.String():
-		workers := run.Config.Workers
-		if workers == 0 {
-			workers = n
-		}
-		switch {
-		case n == 1:
-			return "baseline", fmt.Sprintf("%.2f cores busy at GOMAXPROCS=1", p)
-		case p >= scalingShare*float64(usable):
-			switch {
-			case run.Section == scenarios.Mistakes.String() && workers > 4*n:
-				return "contradicts", fmt.Sprintf("%d goroutines on %d Ps kept %.2f of %d usable cores busy: oversubscribing goroutines is cheap", workers, n, p, usable)
-			case run.Section == scenarios.Multiprocessing.String() || run.Section == scenarios.ProcessPerCore.String():
-				return "contradicts", fmt.Sprintf("%.2f of %d usable cores busy in one process of goroutines: no GIL, no processes needed", p, usable)
-			}
-			return "supports", fmt.Sprintf("%.2f of %d usable cores busy (efficiency %s)", p, usable, fmtPct(r.Efficiency))
-		default:
-			return "no evidence", fmt.Sprintf("only %.2f of %d usable cores busy (efficiency %s)%s", p, usable, fmtPct(r.Efficiency), loadNote(run))
-		}
-	case run.Kind == scenarios.IO.String():
-		switch {
-		case p > idleParallelism:
-			return "contradicts", fmt.Sprintf("waiting kept %.2f cores busy", p)
-		case r.SpeedupSerial > 0 && r.SpeedupSerial < overlapSpeedup:
-			return "contradicts", fmt.Sprintf("only %.2f× faster than one wait after another", r.SpeedupSerial)
-		case r.SpeedupSerial > 0:
-			return "supports", fmt.Sprintf("waits overlap (%.1f× faster than serial) using %.2f cores", r.SpeedupSerial, p)
-		}
-		return "supports", fmt.Sprintf("waiting used %.2f cores", p)
-	case run.Kind == scenarios.Sync.String():
-		// A wait counts when it is at least waitShare of the round: the
-		// runtime's own locks leave nanoseconds of noise in the profiles.
-		round := run.RoundSeconds()
-		counts := func(w *WaitStats) bool { return w != nil && w.Seconds > 0 && w.Seconds >= waitShare*round }
-		both := fmt.Sprintf("mutex wait %s, blocked %s, %.2f cores busy", fmtWait(r.Mutex), fmtWait(r.Block), p)
-		switch {
-		case run.Section == scenarios.Semaphore.String() && run.MaxConcurrent > 0 && run.Config.Limit > 0:
-			if run.MaxConcurrent <= run.Config.Limit {
-				return "supports", fmt.Sprintf("at most %d holders at once with %d permits; %s", run.MaxConcurrent, run.Config.Limit, both)
-			}
-			return "contradicts", fmt.Sprintf("%d holders at once with only %d permits; %s", run.MaxConcurrent, run.Config.Limit, both)
-		case counts(r.Mutex):
-			return "supports", fmt.Sprintf("goroutines queued %s a round for a lock in %s, one holder at a time (%s)", fmtSeconds(r.Mutex.Seconds), plural(r.Mutex.Events, "contention"), both)
-		case run.Section != scenarios.Lock.String() && counts(r.Block):
-			return "supports", fmt.Sprintf("goroutines waited %s a round in %s (%s)", fmtSeconds(r.Block.Seconds), plural(r.Block.Events, "blocking event"), both)
-		case run.Section == scenarios.Lock.String():
-			return "no evidence", "no goroutine waited for a mutex (" + both + ")"
-		}
-		return "no evidence", "nothing was contended (" + both + ")"
+	case a.Outcome == verdict.No:
+		return a
+	case b.Outcome == verdict.No:
+		return b
+	case a.Outcome == verdict.Inconclusive:
+		return a
 	}
-	return "no evidence", fmt.Sprintf("effective parallelism %.2f", p)
+	return b
+}
+
+// figures are the row's numbers behind every verdict.
+func figures(r *Row) string {
+	return fmt.Sprintf("%s cores busy, efficiency %s, ×serial %s, mutex wait %s, blocked %s a round%s",
+		fmtParallelism(r), fmtPct(r.Efficiency), fmtX(r.SpeedupSerial), fmtWait(r.Mutex), fmtWait(r.Block), loadNote(r.Run))
+}
+
+// loadOf is the load other programs put on the machine during run: the
+// cores they kept busy, measured during the recording (Run.OtherCores);
+// for a recording older than that measurement, a one-minute load average
+// above the machine's cores, whose excess is taken for other programs.
+func loadOf(run *Run) verdict.Load {
+	wall := time.Duration(run.WallSeconds * float64(time.Second))
+	if o := run.OtherCores; o != nil {
+		return verdict.Load{Other: time.Duration(*o * float64(wall)), Wall: wall, Known: true}
+	}
+	cores := float64(run.Machine.Cores)
+	if cores == 0 || run.LoadAverage == 0 {
+		return verdict.Load{}
+	}
+	other := max(0, run.LoadAverage-cores)
+	return verdict.Load{Other: time.Duration(other * float64(wall)), Wall: wall, Known: true}
+}
+
+// loadNote says when other programs competed for the cores during run.
+func loadNote(run *Run) string {
+	if l := loadOf(run); l.Busy() {
+		if run.OtherCores != nil {
+			return fmt.Sprintf(", while other programs kept %.2f cores busy", *run.OtherCores)
+		}
+		return fmt.Sprintf(", while the machine's load average was %.1f on %d cores: other programs took the rest", run.LoadAverage, run.Machine.Cores)
+	}
+	return ""
 }
 
 // plural writes n things: "1 contention", "4 contentions".
@@ -158,13 +195,4 @@ func plural(n int64, thing string) string {
 		return "1 " + thing
 	}
 	return fmt.Sprintf("%d %ss", n, thing)
-}
-
-// loadNote says when other programs competed for the cores during run: a
-// load average above what the recording itself could use.
-func loadNote(run *Run) string {
-	if run.Machine.Cores > 0 && run.LoadAverage > float64(run.Machine.Cores) {
-		return fmt.Sprintf(", while the machine's load average was %.1f on %d cores: other programs took the rest", run.LoadAverage, run.Machine.Cores)
-	}
-	return ""
 }

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"hash/fnv"
-	"html"
 	"io"
 	"slices"
 	"strings"
@@ -14,12 +13,14 @@ import (
 
 // Flame graph geometry, in SVG pixels.
 const (
-	flameWidth  = 1200.0
+	svgWidth    = 1200.0
+	flameLeft   = 10.0
+	flameWidth  = svgWidth - 2*flameLeft // of the root frame
 	frameHeight = 17.0
 	flameTop    = 40.0 // room for the title
-	flameBottom = 12.0
-	charWidth   = 6.6 // of the 11 px monospace labels
-	minFrame    = 0.3 // frames narrower than this are not drawn
+	flameBottom = 18.0 // room for the search result
+	charWidth   = 6.6  // of the 11 px monospace labels
+	minFrame    = 0.3  // frames narrower than this are not drawn
 )
 
 // frame is one node of the merged stack tree: a function called along one
@@ -83,57 +84,67 @@ func (f *frame) depth() int {
 	return d + 1
 }
 
-// WriteFlameGraph renders p's CPU samples as a static flame graph in SVG:
-// the root at the bottom, each function above its caller, each frame as
-// wide as its share of the samples; children are sorted by name, so that
-// equal stacks merge. Every frame carries a <title> tooltip with its full
-// name, CPU seconds and share; labels are clipped to the frame's width. The
-// SVG needs no script or server: any browser opens it. title heads the
+// WriteFlameGraph renders p's CPU samples as a flame graph in SVG: the
+// root at the bottom, each function above its caller, each frame as wide as
+// its share of the samples; children are sorted by name, so that equal
+// stacks merge. Every frame carries a <title> tooltip with its full name,
+// CPU seconds and share; labels are clipped to the frame's width. A small
+// inline script (no network) makes the graph interactive where a browser
+// runs it: clicking a frame zooms into it, Search (or the / key) highlights
+// the frames matching a regular expression and prints their share of the
+// CPU. Without the script (an <img>, a viewer) the graph stays a complete
+// static picture. A profile with fewer than [MinSamples] samples is
+// not drawn: the SVG says "too few samples (N)" instead. title heads the
 // graph.
 func WriteFlameGraph(w io.Writer, p *profile.Profile, title string) error {
 	root, err := stackTree(p, "cpu", "nanoseconds")
 	if err != nil {
 		return err
 	}
-	depth := root.depth()
-	height := flameTop + float64(depth)*frameHeight + flameBottom
 	var b strings.Builder
-	fmt.Fprintf(&b, `<?xml version="1.0" encoding="UTF-8"?>
-<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" viewBox="0 0 %.0f %.0f" font-family="Menlo, Consolas, 'DejaVu Sans Mono', monospace" font-size="11">
-<rect x="0" y="0" width="100%%" height="100%%" fill="#fdfdf6"/>
-<text x="%.0f" y="18" font-size="15" text-anchor="middle">%s</text>
-<text x="%.0f" y="33" font-size="11" fill="#555" text-anchor="middle">%s</text>
-`, flameWidth, height, flameWidth, height,
-		flameWidth/2, html.EscapeString(title),
-		flameWidth/2, html.EscapeString(fmt.Sprintf("%.2f s of CPU sampled; width ∝ CPU time; hover a frame for its numbers", float64(root.value)/1e9)))
-	if root.value > 0 {
-		scale := (flameWidth - 20) / float64(root.value)
-		var draw func(f *frame, x float64, level int)
-		draw = func(f *frame, x float64, level int) {
-			w := float64(f.value) * scale
-			if w < minFrame {
-				return
-			}
-			y := height - flameBottom - float64(level+1)*frameHeight
-			share := 100 * float64(f.value) / float64(root.value)
-			fmt.Fprintf(&b, `<g><title>%s (%.3f s, %.2f%%)</title><rect x="%.2f" y="%.1f" width="%.2f" height="%.1f" fill="%s" rx="2"/>`,
-				html.EscapeString(f.name), float64(f.value)/1e9, share, x, y, w, frameHeight-1, frameColor(f.name))
-			if label := clip(ShortName(f.name), w); label != "" {
-				fmt.Fprintf(&b, `<text x="%.2f" y="%.1f">%s</text>`, x+3, y+frameHeight-5, html.EscapeString(label))
-			}
-			b.WriteString("</g>\n")
-			slices.SortFunc(f.children, func(a, c *frame) int { return cmp.Compare(a.name, c.name) })
-			cx := x
-			for _, c := range f.children {
-				draw(c, cx, level+1)
-				cx += float64(c.value) * scale
-			}
-		}
-		draw(root, 10, 0)
+	if n := SampleCount(p); n < MinSamples || root.value <= 0 {
+		tooFewSamples(&b, title, fmt.Sprintf("too few samples (%d): a flame graph needs at least %d", n, MinSamples))
+		_, err = io.WriteString(w, b.String())
+		return err
 	}
-	b.WriteString("</svg>\n")
+	height := flameTop + float64(root.depth())*frameHeight + flameBottom
+	svgHead(&b, height, title, fmt.Sprintf("%.2f s of CPU sampled; width ∝ CPU time; hover a frame for its numbers, click to zoom", float64(root.value)/1e9), normalHighlight)
+	scale := flameWidth / float64(root.value)
+	panelOpen(&b, "of all CPU")
+	var draw func(f *frame, x float64, level int)
+	draw = func(f *frame, x float64, level int) {
+		w := float64(f.value) * scale
+		if w < minFrame {
+			return
+		}
+		y := height - flameBottom - float64(level+1)*frameHeight
+		share := 100 * float64(f.value) / float64(root.value)
+		writeFrame(&b, x, y, w, level, fmt.Sprintf("%s (%.3f s, %.2f%%)", f.name, float64(f.value)/1e9, share), f.name, frameColor(f.name))
+		slices.SortFunc(f.children, func(a, c *frame) int { return cmp.Compare(a.name, c.name) })
+		cx := x
+		for _, c := range f.children {
+			draw(c, cx, level+1)
+			cx += float64(c.value) * scale
+		}
+	}
+	draw(root, flameLeft, 0)
+	b.WriteString("</g>\n")
+	svgTail(&b, height)
 	_, err = io.WriteString(w, b.String())
 	return err
+}
+
+// SampleCount is the number of samples in p: the sum of its samples/count
+// values, or the number of its samples where it has no such type.
+func SampleCount(p *profile.Profile) int64 {
+	if i, err := valueIndex(p, "samples", "count"); err == nil {
+		var n int64
+		for _, s := range p.Sample {
+			n += s.Value[i]
+		}
+		return n
+	}
+	return int64(len(p.Sample))
 }
 
 // clip fits label into a frame w pixels wide, ending it with ".." when cut,

@@ -16,55 +16,79 @@ import (
 	"github.com/conclab/conclab/scenarios"
 )
 
-func TestVerdict(t *testing.T) {
+// TestJudge: each row is judged by the claim its scenario declares, by
+// name; the section plays no part.
+func TestJudge(t *testing.T) {
 	twoCores := Machine{Cores: 2}
+	cpu := func(name string, n int, p float64) Row {
+		return Row{Run: &Run{Scenario: name, Procs: n, Machine: twoCores, WallSeconds: 1, Rounds: 1}, CPU: CPUStats{Parallelism: p}}
+	}
+	loaded := cpu("cpu-bound", 2, 0.97)
+	loaded.Run.LoadAverage = 3.5
+	oversubscribed := cpu("oversubscribe", 2, 1.9)
+	oversubscribed.Run.Config.Workers = 256
+	pool := func(p, children, speedup float64) Row {
+		r := cpu("process-pool", 2, p)
+		r.ChildParallelism, r.SpeedupN1 = children, speedup
+		return r
+	}
+	io := func(p, serial float64) Row {
+		r := cpu("download", 2, p)
+		r.SpeedupSerial = serial
+		return r
+	}
+	onPath := func(overPath float64) Row {
+		r := io(0.01, 1.1) // the speed-up over serial, not judged when the critical path is known
+		r.OverPath = overPath
+		return r
+	}
+	sync := func(name string, mutex, block *WaitStats, peak, limit int) Row {
+		r := Row{Run: &Run{Scenario: name, Procs: 2, Machine: twoCores, WallSeconds: 1, Rounds: 10, MaxConcurrent: peak}, Mutex: mutex, Block: block}
+		r.Run.Config.Limit = limit
+		return r
+	}
+	brokenLoaded := sync("semaphore", nil, nil, 5, 3)
+	brokenLoaded.Run.LoadAverage = 5
 	for _, tc := range []struct {
 		name     string
 		row      Row
 		verdict  string
-		evidence string
+		evidence []string
 	}{
-		{"cpu/n=1", Row{Run: &Run{Kind: "CPU", Section: scenarios.ProcessPerCore.String(), Procs: 1, Machine: twoCores}, CPU: CPUStats{Parallelism: 0.98}},
-			"baseline", "0.98 cores busy at GOMAXPROCS=1"},
-		{"cpu/n=2/parallel", Row{Run: &Run{Kind: "CPU", Section: scenarios.ProcessPerCore.String(), Procs: 2, Machine: twoCores}, CPU: CPUStats{Parallelism: 1.9}},
-			"contradicts", "1.90 of 2 usable cores busy in one process of goroutines"},
-		{"cpu/n=4-on-2-cores/parallel", Row{Run: &Run{Kind: "CPU", Section: scenarios.Multiprocessing.String(), Procs: 4, Machine: twoCores}, CPU: CPUStats{Parallelism: 1.6}},
-			"contradicts", "1.60 of 2 usable cores"},
-		{"cpu/n=2/starved", Row{Run: &Run{Kind: "CPU", Section: scenarios.ProcessPerCore.String(), Procs: 2, Machine: twoCores}, CPU: CPUStats{Parallelism: 1.1}, Efficiency: 0.55},
-			"no evidence", "only 1.10 of 2 usable cores busy (efficiency 55%)"},
-		{"cpu/n=2/starved-by-others", Row{Run: &Run{Kind: "CPU", Section: scenarios.ProcessPerCore.String(), Procs: 2, Machine: twoCores, LoadAverage: 3.5}, CPU: CPUStats{Parallelism: 0.97}, Efficiency: 0.5},
-			"no evidence", "only 0.97 of 2 usable cores busy (efficiency 50%), while the machine's load average was 3.5 on 2 cores: other programs took the rest"},
-		{"cpu/executor/parallel", Row{Run: &Run{Kind: "CPU", Section: scenarios.Executor.String(), Procs: 2, Machine: twoCores}, CPU: CPUStats{Parallelism: 1.9}, Efficiency: 0.9},
-			"supports", "1.90 of 2 usable cores busy (efficiency 90%)"},
-		{"cpu/oversubscribed", Row{Run: &Run{Kind: "CPU", Section: scenarios.Mistakes.String(), Procs: 2, Config: scenarios.Config{Workers: 256}, Machine: twoCores}, CPU: CPUStats{Parallelism: 1.9}},
-			"contradicts", "256 goroutines on 2 Ps kept 1.90"},
-		{"process-pool/scales", Row{Run: &Run{Kind: "CPU", Section: scenarios.ProcessPool.String(), Procs: 2, Machine: twoCores}, SpeedupN1: 1.8},
-			"supports", "wall-time speed-up 1.80× at n=2; the workers' CPU is not in the parent's profile"},
-		{"process-pool/children-counted", Row{Run: &Run{Kind: "CPU", Section: scenarios.ProcessPool.String(), Procs: 2, Machine: twoCores}, CPU: CPUStats{Parallelism: 0.05}, ChildParallelism: 1.8},
-			"supports", "1.85 of 2 usable cores busy in all; the workers' CPU is not in the parent's profile (0.05 cores there); getrusage counts 1.80 cores busy in the workers"},
-		{"process-pool/children-starved", Row{Run: &Run{Kind: "CPU", Section: scenarios.ProcessPool.String(), Procs: 2, Machine: twoCores}, CPU: CPUStats{Parallelism: 0.05}, ChildParallelism: 0.9, SpeedupN1: 1.9},
-			"no evidence", "only 0.95 of 2 usable cores busy in all"},
-		{"io/overlaps", Row{Run: &Run{Kind: "IO", Procs: 2}, CPU: CPUStats{Parallelism: 0.01}, SpeedupSerial: 9.5},
-			"supports", "waits overlap (9.5× faster than serial) using 0.01 cores"},
-		{"io/serial", Row{Run: &Run{Kind: "IO", Procs: 2}, CPU: CPUStats{Parallelism: 0.01}, SpeedupSerial: 1.1},
-			"contradicts", "only 1.10× faster than one wait after another"},
-		{"io/busy", Row{Run: &Run{Kind: "IO", Procs: 2}, CPU: CPUStats{Parallelism: 0.5}, SpeedupSerial: 9},
-			"contradicts", "waiting kept 0.50 cores busy"},
-		{"sync/lock/noise", Row{Run: &Run{Kind: "Sync", Section: scenarios.Lock.String(), Procs: 2, WallSeconds: 1, Rounds: 1}, Mutex: &WaitStats{Events: 1, Seconds: 5e-9}, Block: &WaitStats{}},
-			"no evidence", "no goroutine waited for a mutex"},
-		{"sync/lock/contended", Row{Run: &Run{Kind: "Sync", Section: scenarios.Lock.String(), Procs: 2, WallSeconds: 1, Rounds: 10}, Mutex: &WaitStats{Events: 40, Seconds: 0.02}, Block: &WaitStats{}},
-			"supports", "goroutines queued 20ms a round for a lock in 40 contentions"},
-		{"sync/semaphore", Row{Run: &Run{Kind: "Sync", Section: scenarios.Semaphore.String(), Procs: 2, MaxConcurrent: 3, Config: scenarios.Config{Limit: 3}, WallSeconds: 1, Rounds: 1}},
-			"supports", "at most 3 holders at once with 3 permits"},
-		{"sync/semaphore/broken", Row{Run: &Run{Kind: "Sync", Section: scenarios.Semaphore.String(), Procs: 2, MaxConcurrent: 5, Config: scenarios.Config{Limit: 3}, WallSeconds: 1, Rounds: 1}},
-			"contradicts", "5 holders at once with only 3 permits"},
-		{"sync/condition", Row{Run: &Run{Kind: "Sync", Section: scenarios.Condition.String(), Procs: 2, WallSeconds: 1, Rounds: 1}, Mutex: &WaitStats{}, Block: &WaitStats{Events: 1, Seconds: 0.5}},
-			"supports", "goroutines waited 500ms a round in 1 blocking event"},
+		{"cpu/n=1", cpu("cpu-bound", 1, 0.98), "baseline", []string{"0.98 cores busy at GOMAXPROCS=1"}},
+		{"cpu/n=2/parallel", cpu("cpu-bound", 2, 1.9), "yes",
+			[]string{"Go: goroutines in one process use the cores; processes not needed", "expected, not a failure", "1.9 cores busy (one measurement) ≥ 1.5"}},
+		{"cpu/n=4-on-2-cores/parallel", cpu("pool-map", 4, 1.6), "yes", []string{"1.6 cores busy (one measurement) ≥ 1.5"}},
+		{"cpu/n=2/starved", cpu("cpu-bound", 2, 1.1), "no", []string{"refuted: Go did not show that 75% of 2 usable cores busy", "1.1 cores busy (one measurement) ≥ 1.5"}},
+		{"cpu/n=2/starved-by-others", loaded, "inconclusive",
+			[]string{"the machine was loaded: other programs kept", "load average was 3.5 on 2 cores"}},
+		{"cpu/executor/parallel", cpu("executor", 2, 1.9), "yes", []string{"Go: a pool of goroutines with futures"}},
+		{"cpu/oversubscribed", oversubscribed, "yes", []string{"256 goroutines on a few cores still use them all"}},
+		{"process-pool/speed-up-only", pool(0.02, 0, 1.8), "yes", []string{"1.8× over n=1 (the workers' CPU is not in the profile)"}},
+		{"process-pool/children-counted", pool(0.05, 1.8, 1.7), "yes", []string{"1.85 cores busy (one measurement)", "0.05+1.80 children"}},
+		{"process-pool/children-starved", pool(0.05, 0.9, 1.9), "no", []string{"0.95 cores busy"}},
+		{"io/overlaps", io(0.01, 9.5), "yes", []string{"Go: one goroutine per file overlaps the waits", "9.5× over serial (one measurement) ≥ 1.5", "0.01 cores busy (one measurement) ≤ 0.2"}},
+		{"io/on-its-critical-path", onPath(1.05), "yes", []string{"1.05 critical paths (one measurement) ≤ 2"}},
+		{"io/off-its-critical-path", onPath(4), "no", []string{"refuted: Go did not show that the waits overlap", "4 critical paths (one measurement) ≤ 2"}},
+		{"io/serial", io(0.01, 1.1), "no", []string{"refuted: Go did not show that the waits overlap", "1.1× over serial (one measurement) ≥ 1.5"}},
+		{"io/busy", io(0.5, 9), "no", []string{"refuted: Go did not show that waiting costs almost no CPU"}},
+		{"sync/lock/noise", sync("counter-mutex", &WaitStats{Events: 1, Seconds: 5e-9}, &WaitStats{}, 0, 0), "inconclusive",
+			[]string{"do not show it, and cannot refute it"}},
+		{"sync/lock/contended", sync("counter-mutex", &WaitStats{Events: 40, Seconds: 0.02}, &WaitStats{}, 0, 0), "yes",
+			[]string{"Go: sync.Mutex serialises the increments"}},
+		{"sync/atomic/checked", sync("counter-atomic", &WaitStats{}, &WaitStats{}, 0, 0), "yes", []string{"needs no lock"}},
+		{"sync/semaphore", sync("semaphore", nil, nil, 3, 3), "yes", []string{"3 holders (one measurement) ≤ 3"}},
+		{"sync/semaphore/broken", sync("semaphore", nil, nil, 5, 3), "no", []string{"5 holders (one measurement) ≤ 3"}},
+		{"sync/semaphore/broken-on-a-loaded-machine", brokenLoaded, "no", []string{"5 holders", "load average was 5.0"}},
+		{"sync/condition", sync("condition", &WaitStats{}, &WaitStats{Events: 1, Seconds: 0.5}, 0, 0), "yes", []string{"Go: sync.Cond waits"}},
+		{"unregistered", cpu("no-such-scenario", 2, 1.9), "inconclusive", []string{"not in this build"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			verdict, evidence := verdict(&tc.row)
-			assert.Equal(t, tc.verdict, verdict)
-			assert.Contains(t, evidence, tc.evidence)
+			verdict, evidence := judge(&tc.row)
+			assert.Equal(t, tc.verdict, verdict, evidence)
+			for _, e := range tc.evidence {
+				assert.Contains(t, evidence, e)
+			}
 		})
 	}
 }

@@ -17,7 +17,9 @@
 //
 // The pieces are usable alone: [Record] runs a function under the profilers,
 // [AnalyzeCPU] and [AnalyzeWait] read a [profile.Profile], [WriteFlameGraph]
-// renders one as a static SVG flame graph, and [Report] rebuilds the report
+// renders one as an SVG flame graph (interactive where a browser runs its
+// inline script), [WriteDiffFlameGraph] and [DiffFrames] show what changed
+// between two, and [Report] rebuilds the report
 // from directories of recordings. [ProfileAll] ties them together for
 // `conclab profile`.
 //

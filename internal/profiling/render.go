@@ -1,6 +1,7 @@
 package profiling
 
 import (
+	"cmp"
 	"fmt"
 	"html/template"
 	"io"
@@ -13,11 +14,16 @@ import (
 // formatted, every link relative to the report.
 type view struct {
 	Generated string
-	Multi     bool
-	Sets      []setView
-	Scenarios []scenarioView
-	Overview  []overviewRow
-	Runs      int
+	// By is the command that wrote the report; Recordings counts the rows.
+	By, Recordings string
+	// Skipped lists the recordings left out, one line each.
+	Skipped     []string
+	SkippedHead string
+	Multi       bool
+	Sets        []setView
+	Scenarios   []scenarioView
+	Overview    []overviewRow
+	Runs        int
 }
 
 // overviewRow sums up one scenario on one machine: its effective
@@ -39,14 +45,22 @@ type scenarioView struct {
 	ChartSVG template.HTML
 	Rows     []rowView
 	Pprof    []string
+
+	// FlameAt links the flame graph at TopAt, which the HTML embeds.
+	FlameAt string
 }
 
 type rowView struct {
-	Machine, N, Wall, Serial, N1, Efficiency, Parallelism, Mutex, Block, Peak, Top, Verdict, Evidence, Flame, Profile string
+	Machine, N, Wall, OverPath, Serial, N1, Efficiency, Parallelism, Mutex, Block, Peak, Top, Verdict, Evidence, Flame, Profile string
+	// Note warns of an earlier run or a busy machine; empty if none.
+	Note string
 }
 
 func (d *Data) view() view {
-	v := view{Generated: time.Now().UTC().Format("2006-01-02 15:04 MST"), Multi: len(d.Sets) > 1}
+	v := view{Generated: time.Now().UTC().Format("2006-01-02 15:04 MST"), Multi: len(d.Sets) > 1, By: cmp.Or(d.By, "conclab report")}
+	for _, err := range d.Skipped {
+		v.Skipped = append(v.Skipped, oneLine(err))
+	}
 	for _, s := range d.Sets {
 		rec := s.From.Format("2006-01-02 15:04 MST")
 		if s.To.Sub(s.From) >= time.Minute {
@@ -67,10 +81,19 @@ func (d *Data) view() view {
 			sv.Summary = last.Run.Summary
 			sv.Python = sr.Python
 			sv.TopAt = fmt.Sprintf("GOMAXPROCS=%d", last.Run.Procs)
+			if last.Run.Files.Flame != "" {
+				sv.FlameAt = d.link(last, last.Run.Files.Flame)
+			}
 			if len(d.Sets) > 1 {
 				sv.TopAt += " on " + last.Set.Label
 			}
+			if last.CPU.Samples < MinSamples {
+				sv.Top = []string{fmt.Sprintf("too few samples (%d) to rank functions", last.CPU.Samples)}
+			}
 			for _, f := range last.CPU.Top {
+				if last.CPU.Samples < MinSamples {
+					break
+				}
 				sv.Top = append(sv.Top, fmt.Sprintf("%s: %.0f%% flat, %.0f%% cum (%s)",
 					ShortName(f.Name), 100*f.Flat/last.CPU.CPUSeconds, 100*f.Cum/last.CPU.CPUSeconds, fmtSeconds(f.Flat)))
 			}
@@ -85,6 +108,7 @@ func (d *Data) view() view {
 				Machine:     r.Set.Label,
 				N:           fmt.Sprint(r.Run.Procs),
 				Wall:        fmtSeconds(r.Run.RoundSeconds()),
+				OverPath:    fmtX(r.OverPath),
 				Serial:      fmtX(r.SpeedupSerial),
 				N1:          fmtX(r.SpeedupN1),
 				Efficiency:  fmtPct(r.Efficiency),
@@ -95,6 +119,7 @@ func (d *Data) view() view {
 				Top:         topFunc(r),
 				Verdict:     r.Verdict,
 				Evidence:    r.Evidence,
+				Note:        r.Note(),
 				Flame:       d.link(r, r.Run.Files.Flame),
 				Profile:     d.link(r, r.Run.Files.CPU),
 			})
@@ -122,31 +147,34 @@ func (d *Data) view() view {
 			})
 		}
 	}
+	v.Recordings = plural(int64(v.Runs), "recording")
+	v.SkippedHead = plural(int64(len(v.Skipped)), "recording")
 	return v
 }
 
-// loadRange is the range of load averages of set's recordings, "-" if
-// none was recorded.
+// loadRange is the range of the cores other programs kept busy during
+// set's recordings, "-" if that was not measured.
 func (d *Data) loadRange(set *Set) string {
 	lo, hi := -1.0, -1.0
 	for _, sr := range d.Scenarios {
 		for _, r := range sr.Rows {
-			if r.Set != set || r.Run.LoadAverage == 0 {
+			if r.Set != set || r.Run.OtherCores == nil {
 				continue
 			}
-			if lo < 0 || r.Run.LoadAverage < lo {
-				lo = r.Run.LoadAverage
+			o := *r.Run.OtherCores
+			if lo < 0 || o < lo {
+				lo = o
 			}
-			hi = max(hi, r.Run.LoadAverage)
+			hi = max(hi, o)
 		}
 	}
 	switch {
 	case lo < 0:
 		return "-"
-	case lo == hi:
-		return fmt.Sprintf("%.1f", lo)
+	case fmt.Sprintf("%.2f", lo) == fmt.Sprintf("%.2f", hi):
+		return fmt.Sprintf("%.2f", lo)
 	}
-	return fmt.Sprintf("%.1f–%.1f", lo, hi)
+	return fmt.Sprintf("%.2f–%.2f", lo, hi)
 }
 
 // procsList is "1, 2, 4": the n of every recording, for the summary's head.
@@ -169,10 +197,14 @@ func (d *Data) procsList() string {
 	return strings.Join(s, ", ")
 }
 
+// otherLegend explains the machines' last column; both renderers print it.
+var otherLegend = fmt.Sprintf("Cores busy with other programs: the machine's busy CPU time during each recording (/proc/stat) minus the recorder's own and its child processes', per second of the recording; the range over the set's recordings. A row recorded while other programs kept %.2f cores or more busy says so: its parallelism and speed-ups are lower than the machine can give.", busyThreshold)
+
 // legend explains the columns; both renderers print it.
 var legend = []string{
 	"**wall**: one round of the scenario's fixed work (a recording repeats the round until at least 0.4 s × -work have passed, so that the profile has samples; `rounds` in run-N.json).",
-	"**×serial**: the serial baseline's round (one goroutine, GOMAXPROCS=1) ÷ this round. **×n=1**: the n=1 round ÷ this round, on the same machine. **efficiency**: ×n=1 ÷ n.",
+	"**÷ critical path**: for scenarios that wait, the round's wall time ÷ its critical path (what the waits take if they all overlap as the scenario claims: one latency for download and gather, ⌈items/limit⌉ latencies with a limit). 1.00× is perfect overlap at any n; such scenarios are judged by it, not by CPU scaling, and their chart plots it.",
+	"**×serial**: the scenario's own serial baseline's round (the same work by one goroutine, GOMAXPROCS=1) ÷ this round. **×n=1**: the n=1 round ÷ this round, on the same machine and in the same run. **efficiency**: ×n=1 ÷ n, for scenarios that compute.",
 	"**parallelism**: effective parallelism, the CPU seconds sampled in the CPU profile ÷ its wall seconds: the average number of busy cores. About n for CPU-bound work that scales, about 0 for waiting.",
 	"**mutex wait**: seconds per round goroutines waited for a locked sync.Mutex (mutex profile). **block wait**: seconds per round goroutines spent blocked on channels, sync.Cond, WaitGroup.Wait and the like (block profile), including the main goroutine waiting for its workers. Both summed over goroutines, so they can exceed the wall time; both recorded in a second pass of the same rounds, so that their bookkeeping stays out of the CPU profile and the wall time. Sync scenarios only.",
 	"**peak goroutines**: the most goroutines alive during the first round (IO scenarios; goroutine-N.pb.gz holds their stacks).",
@@ -185,12 +217,19 @@ func (d *Data) WriteMarkdown(w io.Writer) error {
 	v := d.view()
 	var b strings.Builder
 	fmt.Fprintf(&b, "# conclab: how each pattern uses the cores\n\n")
-	fmt.Fprintf(&b, "Every pattern of *Concurrency in Python*, rebuilt in Go, measured with pprof: %d recordings, report generated %s by `conclab report`.\n\n", v.Runs, v.Generated)
-	fmt.Fprintf(&b, "## Machines\n\n| run set | CPU | cores | Go | platform | recorded | load average |\n|---|---|---:|---|---|---|---|\n")
+	fmt.Fprintf(&b, "Every pattern of *Concurrency in Python*, rebuilt in Go, measured with pprof: %s, report generated %s by `%s`.\n\n", v.Recordings, v.Generated, v.By)
+	if len(v.Skipped) > 0 {
+		fmt.Fprintf(&b, "**%s left out** because they could not be read:\n\n", v.SkippedHead)
+		for _, s := range v.Skipped {
+			fmt.Fprintf(&b, "- %s\n", md(s))
+		}
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(&b, "## Machines\n\n| run set | CPU | cores | Go | platform | recorded | cores busy with other programs |\n|---|---|---:|---|---|---|---|\n")
 	for _, s := range v.Sets {
 		fmt.Fprintf(&b, "| %s | %s | %d | %s | %s | %s | %s |\n", md(s.Label), md(s.CPU), s.Cores, s.Go, s.Platform, s.Recorded, s.Load)
 	}
-	fmt.Fprintf(&b, "\nThe load average (one minute, before each recording) above the number of cores means other programs competed for them: parallelism and speed-ups are then lower than the machine can give.\n")
+	fmt.Fprintf(&b, "\n%s\n", otherLegend)
 	fmt.Fprintf(&b, "\n## Summary\n\nEffective parallelism is the average number of busy cores, read from the CPU profile at each GOMAXPROCS n (%s); the speed-ups and the verdict on the article's claim are at the largest n.\n\n", d.procsList())
 	if v.Multi {
 		b.WriteString("| machine ")
@@ -210,7 +249,7 @@ func (d *Data) WriteMarkdown(w io.Writer) error {
 	for _, l := range legend {
 		fmt.Fprintf(&b, "- %s\n", l)
 	}
-	fmt.Fprintf(&b, "\nEach flame graph is a static SVG that any browser opens; for the interactive view run the `go tool pprof -http=:0` line under each table.\n")
+	fmt.Fprintf(&b, "\nEach flame graph is one SVG file that opens from disk in any browser: hover a frame for its numbers, click it to zoom in (**Reset zoom** to go back); **Search** (or the / key) highlights the functions matching a regular expression and prints their share of the CPU. The `go tool pprof -http=:0` line under each table opens the profile in pprof.\n")
 	for _, s := range v.Scenarios {
 		fmt.Fprintf(&b, "\n## %s\n\n*%s* · %s · %s\n\n> The article: %s\n\n", s.Name, md(s.Section), s.Kind, md(s.Doc), md(s.Claim))
 		if s.Python != "" {
@@ -223,17 +262,17 @@ func (d *Data) WriteMarkdown(w io.Writer) error {
 		if v.Multi {
 			b.WriteString("| machine ")
 		}
-		b.WriteString("| n | wall | ×serial | ×n=1 | efficiency | parallelism | mutex wait | block wait | peak goroutines | top function | claim | evidence | flame graph |\n")
+		b.WriteString("| n | wall | ÷ critical path | ×serial | ×n=1 | efficiency | parallelism | mutex wait | block wait | peak goroutines | top function | claim | evidence | flame graph |\n")
 		if v.Multi {
 			b.WriteString("|---")
 		}
-		b.WriteString("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|---|\n")
+		b.WriteString("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|---|\n")
 		for _, r := range s.Rows {
 			if v.Multi {
 				fmt.Fprintf(&b, "| %s ", md(r.Machine))
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | `%s` | **%s** | %s | [cpu-%s.svg](%s) · [profile](%s) |\n",
-				r.N, r.Wall, r.Serial, r.N1, r.Efficiency, r.Parallelism, r.Mutex, r.Block, r.Peak, r.Top, r.Verdict, md(r.Evidence), r.N, r.Flame, r.Profile)
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | `%s` | **%s** | %s | [cpu-%s.svg](%s) · [profile](%s) |\n",
+				r.N, r.Wall, r.OverPath, r.Serial, r.N1, r.Efficiency, r.Parallelism, r.Mutex, r.Block, r.Peak, r.Top, r.Verdict, md(withNote(r)), r.N, r.Flame, r.Profile)
 		}
 		if len(s.Top) > 0 {
 			fmt.Fprintf(&b, "\nTop functions by flat CPU at %s:\n\n", md(s.TopAt))
@@ -249,6 +288,14 @@ func (d *Data) WriteMarkdown(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// withNote is r's evidence after its note, if any.
+func withNote(r rowView) string {
+	if r.Note == "" {
+		return r.Evidence
+	}
+	return "**⚠ " + r.Note + ".** " + r.Evidence
 }
 
 // md escapes the characters that would break a Markdown table cell.
@@ -282,8 +329,7 @@ table { border-collapse: collapse; margin: 1em 0; font-size: 14px; }
 th, td { border: 1px solid #ddd; padding: 4px 8px; vertical-align: top; }
 th { background: #f4f4f4; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
-.supports { color: #076; font-weight: bold; }
-.contradicts { color: #b30; font-weight: bold; }
+.no { color: #b30; font-weight: bold; }
 blockquote { border-left: 4px solid #ccc; margin: 0; padding: 0.2em 1em; color: #444; }
 code, pre { background: #f6f6f6; }
 pre { padding: 0.5em; overflow-x: auto; }
@@ -292,13 +338,15 @@ pre { padding: 0.5em; overflow-x: auto; }
 </head>
 <body>
 <h1>conclab: how each pattern uses the cores</h1>
-<p>Every pattern of <i>Concurrency in Python</i>, rebuilt in Go, measured with pprof: {{.Runs}} recordings, report generated {{.Generated}} by <code>conclab report</code>.</p>
+<p>Every pattern of <i>Concurrency in Python</i>, rebuilt in Go, measured with pprof: {{.Recordings}}, report generated {{.Generated}} by <code>{{.By}}</code>.</p>
+{{if .Skipped}}<p class="contradicts"><b>{{.SkippedHead}} left out</b> because they could not be read:</p>
+<ul>{{range .Skipped}}<li>{{.}}</li>{{end}}</ul>{{end}}
 <h2>Machines</h2>
 <table>
-<tr><th>run set</th><th>CPU</th><th>cores</th><th>Go</th><th>platform</th><th>recorded</th><th>load average</th></tr>
+<tr><th>run set</th><th>CPU</th><th>cores</th><th>Go</th><th>platform</th><th>recorded</th><th>cores busy with other programs</th></tr>
 {{range .Sets}}<tr><td>{{.Label}}</td><td>{{.CPU}}</td><td class="num">{{.Cores}}</td><td>{{.Go}}</td><td>{{.Platform}}</td><td>{{.Recorded}}</td><td>{{.Load}}</td></tr>
 {{end}}</table>
-<p>The load average (one minute, before each recording) above the number of cores means other programs competed for them: parallelism and speed-ups are then lower than the machine can give.</p>
+<p>{{.OtherLegend}}</p>
 <h2>Summary</h2>
 <p>Effective parallelism is the average number of busy cores, read from the CPU profile at each GOMAXPROCS n ({{.Procs}}); the speed-ups and the verdict on the article's claim are at the largest n.</p>
 <table>
@@ -309,7 +357,7 @@ pre { padding: 0.5em; overflow-x: auto; }
 <ul>
 {{range .Legend}}<li>{{markdown .}}</li>
 {{end}}</ul>
-<p>Each flame graph is a static SVG that any browser opens; for the interactive view run the <code>go tool pprof -http=:0</code> line under each table.</p>
+<p>Each flame graph is one SVG file that opens from disk in any browser: hover a frame for its numbers, click it to zoom in (<b>Reset zoom</b> to go back); <b>Search</b> (or the / key) highlights the functions matching a regular expression and prints their share of the CPU. The <code>go tool pprof -http=:0</code> line under each table opens the profile in pprof.</p>
 {{range .Scenarios}}
 <div class="scenario" id="{{.Name}}">
 <h2>{{.Name}}</h2>
@@ -319,9 +367,11 @@ pre { padding: 0.5em; overflow-x: auto; }
 {{if .Summary}}<p>Result of a round: {{.Summary}}</p>{{end}}
 {{.ChartSVG}}
 <table>
-<tr>{{if $.Multi}}<th>machine</th>{{end}}<th>n</th><th>wall</th><th>×serial</th><th>×n=1</th><th>efficiency</th><th>parallelism</th><th>mutex wait</th><th>block wait</th><th>peak goroutines</th><th>top function</th><th>claim</th><th>evidence</th><th>flame graph</th></tr>
-{{range .Rows}}<tr>{{if $.Multi}}<td>{{.Machine}}</td>{{end}}<td class="num">{{.N}}</td><td class="num">{{.Wall}}</td><td class="num">{{.Serial}}</td><td class="num">{{.N1}}</td><td class="num">{{.Efficiency}}</td><td class="num">{{.Parallelism}}</td><td class="num">{{.Mutex}}</td><td class="num">{{.Block}}</td><td class="num">{{.Peak}}</td><td><code>{{.Top}}</code></td><td class="{{.Verdict}}">{{.Verdict}}</td><td>{{.Evidence}}</td><td><a href="{{.Flame}}">flame graph</a> · <a href="{{.Profile}}">profile</a></td></tr>
+<tr>{{if $.Multi}}<th>machine</th>{{end}}<th>n</th><th>wall</th><th>÷ critical path</th><th>×serial</th><th>×n=1</th><th>efficiency</th><th>parallelism</th><th>mutex wait</th><th>block wait</th><th>peak goroutines</th><th>top function</th><th>claim</th><th>evidence</th><th>flame graph</th></tr>
+{{range .Rows}}<tr>{{if $.Multi}}<td>{{.Machine}}</td>{{end}}<td class="num">{{.N}}</td><td class="num">{{.Wall}}</td><td class="num">{{.OverPath}}</td><td class="num">{{.Serial}}</td><td class="num">{{.N1}}</td><td class="num">{{.Efficiency}}</td><td class="num">{{.Parallelism}}</td><td class="num">{{.Mutex}}</td><td class="num">{{.Block}}</td><td class="num">{{.Peak}}</td><td><code>{{.Top}}</code></td><td class="{{.Verdict}}">{{.Verdict}}</td><td>{{if .Note}}<b>⚠ {{.Note}}.</b> {{end}}{{.Evidence}}</td><td><a href="{{.Flame}}">flame graph</a> · <a href="{{.Profile}}">profile</a></td></tr>
 {{end}}</table>
+{{if .FlameAt}}<p>Flame graph at {{.TopAt}}:</p>
+<object class="flamegraph" type="image/svg+xml" data="{{.FlameAt}}" style="width: 100%; height: auto;"><a href="{{.FlameAt}}">flame graph</a></object>{{end}}
 {{if .Top}}<p>Top functions by flat CPU at {{.TopAt}}:</p>
 <ul>{{range .Top}}<li><code>{{.}}</code></li>{{end}}</ul>{{end}}
 <p>Interactive:</p>
@@ -339,7 +389,8 @@ func (d *Data) WriteHTML(w io.Writer) error {
 	v := d.view()
 	return htmlReport.Execute(w, struct {
 		view
-		Legend []string
-		Procs  string
-	}{v, legend, d.procsList()})
+		Legend      []string
+		Procs       string
+		OtherLegend string
+	}{v, legend, d.procsList(), otherLegend})
 }

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -39,11 +40,21 @@ type Row struct {
 	// SpeedupSerial is the serial baseline's round divided by this row's;
 	// 0 when the scenario has no serial baseline.
 	SpeedupSerial float64
-	// Efficiency is SpeedupN1 ÷ n.
+	// Efficiency is SpeedupN1 ÷ n, for scenarios whose claim is about the
+	// cores; 0 for those that wait, whose OverPath says how well they did.
 	Efficiency float64
-	// Verdict is "supports", "contradicts", "baseline" or "no evidence":
-	// what this row says of the article's claim; Evidence says why, in
-	// numbers.
+	// OverPath is, for a scenario that waits, one round's wall time over
+	// its critical path (Run.CriticalPathSeconds): 1 when the waits overlap
+	// perfectly, whatever n. 0 where there is no critical path.
+	OverPath float64
+	// Earlier is set when the recording belongs to an earlier session than
+	// the newest of its run set (see [Run.Session]): it was made at another
+	// moment, maybe with another work size, and is compared with nothing of
+	// the newer session.
+	Earlier bool
+	// Verdict is "yes", "no", "inconclusive" or "baseline": what this
+	// row says of the claim its scenario declares (see judge); Evidence
+	// says what that means for Go, and why, in numbers.
 	Verdict, Evidence string
 }
 
@@ -80,7 +91,18 @@ type Data struct {
 	Sets      []*Set
 	// Out is the directory the report is written to; links are relative to it.
 	Out string
+	// By names the command that wrote the report, for its header:
+	// "conclab report" if empty.
+	By string
+	// Skipped holds one error for each recording that could not be read (a
+	// corrupt profile, a run file that is not one): the report leaves those
+	// rows out and says so.
+	Skipped []error
 }
+
+// ErrNoRecordings is returned by [Load] and [Report] when the directories
+// hold no recording at all.
+var ErrNoRecordings = errors.New("no recordings")
 
 // runFile matches the metadata files of recordings.
 var runFile = regexp.MustCompile(`^run-\d+\.json$`)
@@ -89,8 +111,10 @@ var runFile = regexp.MustCompile(`^run-\d+\.json$`)
 // analyses its profiles, and returns the report's data, with links
 // relative to out. The directory holding a scenario directory is a run
 // set: give several directories, or one with a sub-directory per machine,
-// to merge machines. Load fails on a missing directory, a directory with no
-// recordings, and any unreadable or corrupt profile or run file, naming it.
+// to merge machines. A recording whose run file or profiles cannot be read
+// is left out and listed in Data.Skipped; Load fails on a missing
+// directory, on directories with no recordings ([ErrNoRecordings]) and
+// when no recording at all can be read.
 func Load(out string, dirs ...string) (*Data, error) {
 	if len(dirs) == 0 {
 		return nil, errors.New("no directory to read")
@@ -103,11 +127,14 @@ func Load(out string, dirs ...string) (*Data, error) {
 		if info, err := os.Stat(root); err != nil {
 			return nil, err
 		} else if !info.IsDir() {
-			return nil, fmt.Errorf("%s: not a directory", root)
+			return nil, &fs.PathError{Op: "read", Path: root, Err: syscall.ENOTDIR}
 		}
 		err := filepath.WalkDir(root, func(path string, e fs.DirEntry, err error) error {
 			if err != nil {
 				return err
+			}
+			if e.IsDir() && path != root && strings.HasPrefix(e.Name(), ".") {
+				return filepath.SkipDir // a staging directory of an unfinished session
 			}
 			if e.IsDir() || !runFile.MatchString(e.Name()) {
 				return nil
@@ -122,7 +149,8 @@ func Load(out string, dirs ...string) (*Data, error) {
 			seen[abs] = true
 			row, err := loadRow(path)
 			if err != nil {
-				return err
+				d.Skipped = append(d.Skipped, err)
+				return nil
 			}
 			setDir := filepath.Dir(row.Dir)
 			setAbs := filepath.Dir(filepath.Dir(abs))
@@ -143,7 +171,7 @@ func Load(out string, dirs ...string) (*Data, error) {
 			if sr == nil {
 				sr = &ScenarioReport{
 					Name: row.Run.Scenario, Section: row.Run.Section, Kind: row.Run.Kind, Doc: row.Run.Doc, Python: row.Run.Python,
-					Claim: claimOf(row.Run.Scenario, row.Run.Section),
+					Claim: claimOf(row.Run.Scenario),
 				}
 				byName[sr.Name] = sr
 				d.Scenarios = append(d.Scenarios, sr)
@@ -156,9 +184,13 @@ func Load(out string, dirs ...string) (*Data, error) {
 		}
 	}
 	if len(d.Scenarios) == 0 {
-		return nil, fmt.Errorf("no recordings (run-N.json files) under %s; record some with `conclab profile`", strings.Join(dirs, ", "))
+		if len(d.Skipped) > 0 {
+			return nil, fmt.Errorf("no readable recording under %s: %w", strings.Join(dirs, ", "), errors.Join(d.Skipped...))
+		}
+		return nil, fmt.Errorf("%w (run-N.json files) under %s; record some with `conclab profile`", ErrNoRecordings, strings.Join(dirs, ", "))
 	}
 	d.label()
+	d.markEarlier()
 	for _, sr := range d.Scenarios {
 		sr.finish(d)
 	}
@@ -174,7 +206,7 @@ func loadRow(runPath string) (*Row, error) {
 	if err != nil {
 		return nil, err
 	}
-	row := &Row{Run: run, Dir: filepath.Dir(runPath), ChildParallelism: run.ChildCPUSeconds / run.WallSeconds}
+	row := &Row{Run: run, Dir: filepath.Dir(runPath), ChildParallelism: run.ChildParallelism()}
 	p, err := ReadProfile(filepath.Join(row.Dir, run.Files.CPU))
 	if err != nil {
 		return nil, err
@@ -230,6 +262,38 @@ func (d *Data) label() {
 	}
 }
 
+// markEarlier marks the rows of each set that are not from its newest
+// session.
+func (d *Data) markEarlier() {
+	newest := map[*Set]*Run{}
+	for _, sr := range d.Scenarios {
+		for _, r := range sr.Rows {
+			if n := newest[r.Set]; n == nil || r.Run.Date.After(n.Date) {
+				newest[r.Set] = r.Run
+			}
+		}
+	}
+	for _, sr := range d.Scenarios {
+		for _, r := range sr.Rows {
+			r.Earlier = r.Run.Session != newest[r.Set].Session
+		}
+	}
+}
+
+// Note says what a reader must know before trusting r's figures: that it
+// comes from an earlier session, or that other programs kept the machine
+// busy while it was recorded. Empty when there is nothing to say.
+func (r *Row) Note() string {
+	var notes []string
+	if r.Earlier {
+		notes = append(notes, "from an earlier run ("+r.Run.Date.Format("2006-01-02 15:04")+")")
+	}
+	if o := r.Run.OtherCores; o != nil && *o >= busyThreshold {
+		notes = append(notes, fmt.Sprintf("busy machine: other programs kept %.2f cores busy", *o))
+	}
+	return strings.Join(notes, "; ")
+}
+
 // finish orders the rows and computes the speed-ups and verdicts.
 func (sr *ScenarioReport) finish(d *Data) {
 	setIndex := func(s *Set) int { return slices.Index(d.Sets, s) }
@@ -239,15 +303,19 @@ func (sr *ScenarioReport) finish(d *Data) {
 	for _, r := range sr.Rows {
 		round := r.Run.RoundSeconds()
 		for _, b := range sr.Rows {
-			if b.Set == r.Set && b.Run.Procs == 1 {
+			if b.Set == r.Set && b.Run.Procs == 1 && b.Run.Session == r.Run.Session {
 				r.SpeedupN1 = b.Run.RoundSeconds() / round
 				r.Efficiency = r.SpeedupN1 / float64(r.Run.Procs)
 			}
 		}
+		if p := r.Run.CriticalPathSeconds; p > 0 {
+			r.OverPath = round / p
+			r.Efficiency = 0
+		}
 		if r.Run.SerialSeconds > 0 {
 			r.SpeedupSerial = r.Run.SerialSeconds / round
 		}
-		r.Verdict, r.Evidence = verdict(r)
+		r.Verdict, r.Evidence = judge(r)
 	}
 	sr.Chart = "speedup-" + sr.Name + ".svg"
 	sr.chart = speedupChart(sr, d.Sets)
@@ -262,9 +330,17 @@ func Report(out string, dirs ...string) (*Data, error) {
 	if err != nil {
 		return nil, err
 	}
+	return d, d.Write()
+}
+
+// Write writes report.md, report.html and the speed-up charts to d.Out,
+// each atomically, rendering the flame graphs that are missing.
+func (d *Data) Write() error {
+	out := d.Out
 	if err := CheckWritable(out); err != nil {
-		return nil, err
+		return err
 	}
+	var err error
 	for _, sr := range d.Scenarios {
 		for _, r := range sr.Rows {
 			if r.Run.Files.Flame != "" {
@@ -273,23 +349,47 @@ func Report(out string, dirs ...string) (*Data, error) {
 				}
 			}
 			if r.Run.Files.Flame, err = renderFlame(r.Dir, r.Run); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		if err := writeFile(filepath.Join(out, sr.Chart), func(w io.Writer) error {
 			_, err := io.WriteString(w, sr.chart)
 			return err
 		}); err != nil {
-			return nil, err
+			return err
 		}
 	}
+	if err := d.removeStaleCharts(); err != nil {
+		return err
+	}
 	if err := writeFile(filepath.Join(out, "report.md"), d.WriteMarkdown); err != nil {
-		return nil, err
+		return err
 	}
-	if err := writeFile(filepath.Join(out, "report.html"), d.WriteHTML); err != nil {
-		return nil, err
+	return writeFile(filepath.Join(out, "report.html"), d.WriteHTML)
+}
+
+// chartFile matches the speed-up charts a report writes.
+var chartFile = regexp.MustCompile(`^speedup-.+\.svg$`)
+
+// removeStaleCharts removes the speed-up charts in d.Out of scenarios the
+// report does not hold: a chart is never left without its data.
+func (d *Data) removeStaleCharts() error {
+	entries, err := os.ReadDir(d.Out)
+	if err != nil {
+		return err
 	}
-	return d, nil
+	keep := map[string]bool{}
+	for _, sr := range d.Scenarios {
+		keep[sr.Chart] = true
+	}
+	for _, e := range entries {
+		if !e.IsDir() && chartFile.MatchString(e.Name()) && !keep[e.Name()] {
+			if err := os.Remove(filepath.Join(d.Out, e.Name())); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // link returns the path of file in r's directory relative to the report.
@@ -311,19 +411,19 @@ func pprofCommand(r *Row) string {
 func (d *Data) WriteSummary(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	multi := len(d.Sets) > 1
-	head := "SCENARIO\tN\tWALL\t×SERIAL\t×N=1\tEFFICIENCY\tPARALLELISM\tMUTEX WAIT\tBLOCK WAIT\t"
+	head := "SCENARIO\tN\tWALL\t÷PATH\t×SERIAL\t×N=1\tEFFICIENCY\tPARALLELISM\tMUTEX WAIT\tBLOCK WAIT\t"
 	if multi {
 		head = "MACHINE\t" + head
 	}
-	fmt.Fprintln(tw, head+"TOP FUNCTION")
+	fmt.Fprintln(tw, head+"TOP FUNCTION\tNOTE")
 	for _, sr := range d.Scenarios {
 		for _, r := range sr.Rows {
 			if multi {
 				fmt.Fprintf(tw, "%s\t", r.Set.Label)
 			}
-			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
-				sr.Name, r.Run.Procs, fmtSeconds(r.Run.RoundSeconds()), fmtX(r.SpeedupSerial), fmtX(r.SpeedupN1),
-				fmtPct(r.Efficiency), fmtParallelism(r), fmtWait(r.Mutex), fmtWait(r.Block), topFunc(r))
+			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
+				sr.Name, r.Run.Procs, fmtSeconds(r.Run.RoundSeconds()), fmtX(r.OverPath), fmtX(r.SpeedupSerial), fmtX(r.SpeedupN1),
+				fmtPct(r.Efficiency), fmtParallelism(r), fmtWait(r.Mutex), fmtWait(r.Block), topFunc(r), r.Note())
 		}
 	}
 	return tw.Flush()
@@ -338,8 +438,16 @@ func fmtParallelism(r *Row) string {
 	return fmt.Sprintf("%.2f", r.CPU.Parallelism)
 }
 
+// MinSamples is the fewest CPU samples from which the report names a top
+// function or draws a flame graph: below it, one sample would read as
+// "100 %" or as a full-width tower.
+const MinSamples = 10
+
 // topFunc names r's hottest function and its share of the CPU.
 func topFunc(r *Row) string {
+	if r.CPU.Samples < MinSamples {
+		return fmt.Sprintf("too few samples (%d)", r.CPU.Samples)
+	}
 	if len(r.CPU.Top) == 0 || r.CPU.CPUSeconds == 0 {
 		return "-"
 	}

@@ -11,8 +11,12 @@ import (
 // exited and been waited for: the CPU a process pool's workers used, which
 // the parent's CPU profile cannot see.
 func childrenCPU() time.Duration {
+	return rusage(syscall.RUSAGE_CHILDREN)
+}
+
+func rusage(who int) time.Duration {
 	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_CHILDREN, &ru); err != nil {
+	if err := syscall.Getrusage(who, &ru); err != nil {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())

@@ -2,6 +2,7 @@ package profiling
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -12,6 +13,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/conclab/conclab/scenarios"
@@ -41,6 +44,11 @@ type Run struct {
 	// baseline, recorded in the same session at GOMAXPROCS 1; 0 if the
 	// scenario has none.
 	SerialSeconds float64 `json:"serial_seconds,omitempty"`
+	// CriticalPathSeconds is, for a scenario that waits, the wall time of
+	// one round if its waits overlapped perfectly: the scenario's own
+	// timing claim (scenarios.Timing) for the recorded configuration. 0
+	// for scenarios that state none.
+	CriticalPathSeconds float64 `json:"critical_path_seconds,omitempty"`
 	// ChildCPUSeconds is the CPU time of child processes that exited during
 	// the recording (a process pool's workers), which the CPU profile does
 	// not hold; 0 for scenarios that start none.
@@ -60,12 +68,30 @@ type Run struct {
 	// Files names the profiles, relative to the run's directory.
 	Files Files `json:"files"`
 	// LoadAverage is the machine's one-minute load average just before the
-	// recording (Linux; 0 elsewhere). Above its number of cores, other
-	// programs were competing for them.
+	// recording (Linux; 0 elsewhere). It counts the recorder's own threads
+	// too: see OtherCores for the load of other programs.
 	LoadAverage float64 `json:"load_average,omitempty"`
+	// OtherCores is the average number of cores that other processes kept
+	// busy during the CPU pass: the machine's busy time (/proc/stat) minus
+	// the recorder's own CPU and its children's. Nil where it could not be
+	// measured (not Linux, or a recording older than the field).
+	OtherCores *float64 `json:"other_cores,omitempty"`
+	// Session identifies the `conclab profile` run that made the recording:
+	// recordings of one session share their work size and their moment, and
+	// speed-ups compare recordings of one session only.
+	Session string `json:"session,omitempty"`
 	// Machine and Date say where and when the recording was made.
 	Machine Machine   `json:"machine"`
 	Date    time.Time `json:"date"`
+}
+
+// ChildParallelism is the average number of cores busy in child
+// processes during the recording: ChildCPUSeconds ÷ WallSeconds.
+func (r *Run) ChildParallelism() float64 {
+	if r.WallSeconds <= 0 {
+		return 0
+	}
+	return r.ChildCPUSeconds / r.WallSeconds
 }
 
 // RoundSeconds is the wall time of one round: the fixed amount of work the
@@ -97,8 +123,12 @@ type Options struct {
 	// (from 1), the number of steps and what the step does.
 	Progress func(step, steps int, what string)
 	// Recorded, if not nil, is called after each recording with its
-	// metadata and its directory.
-	Recorded func(run *Run, dir string)
+	// metadata, the directory it will be in once its scenario is complete,
+	// and what its CPU profile says.
+	Recorded func(run *Run, dir string, cpu CPUStats)
+	// Fresh removes every recording, chart and report in Dir before
+	// recording, so that the report holds this session only.
+	Fresh bool
 }
 
 // ScaleConfig returns cfg with its amount of work multiplied by work:
@@ -134,11 +164,13 @@ func ExtraFor(k scenarios.Kind) Extra {
 
 // ProfileAll records every scenario of opts at every GOMAXPROCS of opts,
 // one recording at a time: first the serial baseline (timed, not
-// profiled), then one recording per n, each written to
-// Dir/<scenario>/ with its flame graph and run-N.json. Every result is
-// checked with the scenario's Check. Stale recordings of the scenarios it
-// records are removed first, and so are Dir's report files, which only
-// [Report] writes again. It returns the runs recorded, and stops at the
+// profiled), then one recording per n, each with its flame graph and
+// run-N.json. Every result is checked with the scenario's Check. A
+// scenario's recordings are made in a staging directory and replace those
+// in Dir/<scenario>/ only once all of them are complete, so an interrupted
+// session leaves the earlier recordings as they were. Dir's report files
+// are removed first ([Report] writes them again), and with opts.Fresh every
+// earlier recording too. It returns the runs recorded, and stops at the
 // first error (ctx's included).
 func ProfileAll(ctx context.Context, opts Options) ([]Run, error) {
 	if opts.Work == 0 {
@@ -156,6 +188,12 @@ func ProfileAll(ctx context.Context, opts Options) ([]Run, error) {
 			return nil, err
 		}
 	}
+	if opts.Fresh {
+		if err := removeAllRecordings(opts.Dir); err != nil {
+			return nil, err
+		}
+	}
+	session := fmt.Sprintf("%s-%d", time.Now().UTC().Format("20060102T150405.000"), os.Getpid())
 	steps := 0
 	for _, s := range opts.Scenarios {
 		steps += len(opts.Procs)
@@ -175,10 +213,15 @@ func ProfileAll(ctx context.Context, opts Options) ([]Run, error) {
 		if err := cfg.Validate(); err != nil {
 			return runs, fmt.Errorf("%s: scaled configuration: %w", s.Name, err)
 		}
+		if err := s.CheckResources(cfg); err != nil {
+			return runs, fmt.Errorf("%s: scaled configuration: %w", s.Name, err)
+		}
 		dir := filepath.Join(opts.Dir, s.Name)
-		if err := removeStale(dir); err != nil {
+		staging, err := os.MkdirTemp(opts.Dir, "."+s.Name+".partial-*")
+		if err != nil {
 			return runs, err
 		}
+		defer os.RemoveAll(staging)
 		var serial float64
 		if s.Serial != nil {
 			step++
@@ -188,24 +231,88 @@ func ProfileAll(ctx context.Context, opts Options) ([]Run, error) {
 				return runs, err
 			}
 		}
+		var these []Run
 		for _, n := range opts.Procs {
 			step++
 			progress(step, "%s GOMAXPROCS=%d", s.Name, n)
-			run, err := recordScenario(ctx, dir, s, cfg, n, minWall)
+			run, err := recordScenario(ctx, staging, s, cfg, n, minWall)
 			if err != nil {
 				return runs, err
 			}
 			run.SerialSeconds = serial
-			if err := WriteRun(dir, &run); err != nil {
+			run.Session = session
+			if err := WriteRun(staging, &run); err != nil {
 				return runs, err
 			}
 			if opts.Recorded != nil {
-				opts.Recorded(&run, dir)
+				var st CPUStats
+				if p, err := ReadProfile(filepath.Join(staging, run.Files.CPU)); err == nil {
+					st, _ = AnalyzeCPU(p, 1)
+				}
+				opts.Recorded(&run, dir, st)
 			}
-			runs = append(runs, run)
+			these = append(these, run)
 		}
+		if err := replaceRecordings(dir, staging); err != nil {
+			return runs, err
+		}
+		runs = append(runs, these...)
 	}
 	return runs, nil
+}
+
+// replaceRecordings replaces the recordings in dir by the complete set in
+// staging, run files last, and removes staging. Other files in dir stay.
+func replaceRecordings(dir, staging string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if err := removeStale(dir); err != nil {
+		return err
+	}
+	entries, err := os.ReadDir(staging)
+	if err != nil {
+		return err
+	}
+	// A run file marks a complete recording: move it after its profiles.
+	last := func(e os.DirEntry) int {
+		if runFile.MatchString(e.Name()) {
+			return 1
+		}
+		return 0
+	}
+	slices.SortStableFunc(entries, func(a, b os.DirEntry) int { return cmp.Compare(last(a), last(b)) })
+	for _, e := range entries {
+		if err := os.Rename(filepath.Join(staging, e.Name()), filepath.Join(dir, e.Name())); err != nil {
+			return err
+		}
+	}
+	return os.Remove(staging)
+}
+
+// removeAllRecordings removes from out every recording (the files
+// removeStale removes, in each scenario directory), every speed-up chart
+// and the scenario directories left empty.
+func removeAllRecordings(out string) error {
+	entries, err := os.ReadDir(out)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		path := filepath.Join(out, e.Name())
+		switch {
+		case e.IsDir() && !strings.HasPrefix(e.Name(), "."):
+			if err := removeStale(path); err != nil {
+				return err
+			}
+			os.Remove(path) // only if empty
+		case chartFile.MatchString(e.Name()):
+			if err := os.Remove(path); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // staleFile matches the files a recording writes.
@@ -279,29 +386,40 @@ func recordScenario(ctx context.Context, dir string, s *scenarios.Scenario, cfg 
 		return Run{}, fmt.Errorf("%s GOMAXPROCS=%d: invariant failed: %w", s.Name, n, err)
 	}
 	run := Run{
-		Scenario:        s.Name,
-		Section:         s.Section.String(),
-		Kind:            s.Kind.String(),
-		Doc:             s.Doc,
-		Python:          s.Python,
-		Procs:           n,
-		Config:          cfg,
-		Rounds:          rec.Rounds,
-		WallSeconds:     rec.Wall.Seconds(),
-		ChildCPUSeconds: rec.ChildCPU.Seconds(),
-		ExtraRounds:     rec.ExtraRounds,
-		PeakGoroutines:  rec.PeakGoroutines,
-		MaxConcurrent:   first.MaxConcurrent,
-		Summary:         first.Summary,
-		Files:           rec.Files,
-		LoadAverage:     load,
-		Machine:         ThisMachine(),
-		Date:            time.Now().UTC().Truncate(time.Second),
+		Scenario:            s.Name,
+		Section:             s.Section.String(),
+		Kind:                s.Kind.String(),
+		Doc:                 s.Doc,
+		Python:              s.Python,
+		Procs:               n,
+		Config:              cfg,
+		Rounds:              rec.Rounds,
+		WallSeconds:         rec.Wall.Seconds(),
+		ChildCPUSeconds:     rec.ChildCPU.Seconds(),
+		OtherCores:          rec.OtherCores,
+		CriticalPathSeconds: criticalPath(s, cfg),
+		ExtraRounds:         rec.ExtraRounds,
+		PeakGoroutines:      rec.PeakGoroutines,
+		MaxConcurrent:       first.MaxConcurrent,
+		Summary:             first.Summary,
+		Files:               rec.Files,
+		LoadAverage:         load,
+		Machine:             ThisMachine(),
+		Date:                time.Now().UTC().Truncate(time.Second),
 	}
 	if run.Files.Flame, err = renderFlame(dir, &run); err != nil {
 		return Run{}, err
 	}
 	return run, nil
+}
+
+// criticalPath is the seconds s's timing claim gives for one round under
+// cfg, 0 if it states none.
+func criticalPath(s *scenarios.Scenario, cfg scenarios.Config) float64 {
+	if s.Timing == nil || s.Timing.Run == nil {
+		return 0
+	}
+	return s.Timing.Run(cfg).Seconds()
 }
 
 // renderFlame writes the flame graph of run's CPU profile beside it and
@@ -345,5 +463,31 @@ func ReadRun(file string) (*Run, error) {
 	if run.Scenario == "" || run.Procs < 1 || run.Files.CPU == "" || run.WallSeconds <= 0 {
 		return nil, fmt.Errorf("%s: not a conclab run file: scenario, gomaxprocs, wall_seconds and files.cpu are required", file)
 	}
+	// The report names files after the scenario and opens the files the run
+	// names: a run file copied from elsewhere must not reach outside its
+	// directory.
+	if !safeName.MatchString(run.Scenario) {
+		return nil, fmt.Errorf("%s: scenario %q: not a scenario name (lower-case letters, digits and dashes)", file, run.Scenario)
+	}
+	for _, f := range []string{run.Files.CPU, run.Files.Flame, run.Files.Mutex, run.Files.Block, run.Files.Goroutine} {
+		if f != "" && !safeFile.MatchString(f) {
+			return nil, fmt.Errorf("%s: file %q: not a file name of a recording", file, f)
+		}
+	}
+	if math.IsInf(run.WallSeconds, 0) || math.IsNaN(run.WallSeconds) || run.Rounds < 0 || run.Procs > maxProcs {
+		return nil, fmt.Errorf("%s: not a conclab run file: wall_seconds, rounds or gomaxprocs out of range", file)
+	}
 	return &run, nil
 }
+
+// maxProcs bounds the GOMAXPROCS a run file may claim.
+const maxProcs = 1 << 16
+
+var (
+	// safeName is what a scenario name read from disk may be: a slug that
+	// is safe as part of a file name.
+	safeName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
+	// safeFile is what a profile's file name read from disk may be: a
+	// plain name in the run's own directory.
+	safeFile = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$`)
+)

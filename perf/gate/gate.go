@@ -1,166 +1,190 @@
-// Package gate decides whether a benchmark run is a regression of another,
-// from the comparison benchstat already made. It is the logic behind
-// scripts/bench-gate:
+// Package gate decides whether the benchmarks of a change are slower than
+// those of its base. It is the logic behind scripts/bench-compare and
+// scripts/bench-gate (command bench-gate); the scripts build, run and print,
+// and every statistic is here.
 //
-//	go tool benchstat -format csv old.txt new.txt > cmp.csv
-//	go run ./perf/gate/cmd/bench-gate -threshold 10 cmp.csv
+// The old and new test binaries run alternately, so each round gives one
+// pair of measurements of a benchmark taken moments apart, and the gate
+// works on the per-round ratios new/old of time per op. A drift in the
+// machine's load moves both halves of a pair and cancels in the ratio.
+// Which side runs first in a pair is drawn at random, so that when nothing
+// changed the sign of each ratio's logarithm is a fair coin whatever the
+// load does: the signed-rank test is then exact (see [Sample]).
 //
-// A row of the comparison is a regression when both hold:
+// For each benchmark:
 //
-//   - benchstat found the difference significant (it printed a delta, not
-//     "~", at its -alpha, 0.05 by default), and
-//   - the new run is slower than the old by more than the threshold.
+//   - p is the one-sided Wilcoxon signed-rank test of the log ratios
+//     against zero (is new slower?), exact up to 50 pairs;
+//   - the ratio is the Hodges–Lehmann estimate of the median ratio (the
+//     median of the Walsh averages of the log ratios), with its 95 %
+//     confidence interval;
+//   - q is p adjusted by Benjamini–Hochberg over all benchmarks compared,
+//     which keeps the share of false alarms among the failures at α and,
+//     when nothing changed, the chance of any false alarm at α.
 //
-// "Slower" is read from the unit. Time per something (sec/op, sec/item; the
-// ns/… units benchmarks report are printed by benchstat as sec/…) is slower
-// when it grows: slowdown = new/old − 1. A rate (items/s, ops/s, B/s) is
-// slower when it shrinks: slowdown = old/new − 1, so that 10 % slower means
-// the same in either unit. Other units (B/op, allocs/op, speedup, ...) are
-// not gated.
+// The rule: a benchmark fails when q ≤ α (0.05) and the ratio is at least
+// 1 + floor. The floor is 0.3 × the threshold (3 % for the default 10 %):
+// a significant change smaller than that passes, and a slowdown of the
+// threshold lies far enough above it to fail nearly always. The threshold
+// is the slowdown the gate is built to catch; `make gate-power` measures
+// how often it does, and how often a change of nothing fails.
 //
-// A difference benchstat calls noise passes however large its median, and
-// so does everything measured too few times for a test to be significant:
-// run the benchmarks with -count 6 or more on both sides.
+// Sampling is sequential (see [Sample]): after a minimum of rounds, the
+// gate looks at the data every few rounds and stops sampling a benchmark
+// whose answer is clear — a pass when the interval's upper bound is below
+// 1 + floor, a failure when q ≤ 0.001 and the lower bound is at least
+// 1 + floor (the Haybittle–Peto boundary: looks at so strict a level add
+// at most 0.001 each to the false-alarm rate) — and otherwise goes on until
+// the rounds or the time budget run out, when the rule above decides.
 package gate
 
 import (
-	"encoding/csv"
-	"errors"
 	"fmt"
-	"io"
-	"strconv"
-	"strings"
+	"math"
 )
 
-// DefaultThreshold is the slowdown, as a fraction, beyond which a
-// significant difference fails the gate: 10 %.
+// DefaultThreshold is the slowdown, as a fraction, the gate is built to
+// catch: 10 %.
 const DefaultThreshold = 0.10
 
-// Row is one line of a two-column benchstat comparison.
-type Row struct {
-	// Benchmark is the name as benchstat prints it, without the "Benchmark"
-	// prefix: "Counter/mutex-2".
-	Benchmark string
-	// Unit is benchstat's unit: "sec/op", "items/s", "B/op".
-	Unit string
-	// Old and New are the centres (medians) of the two runs.
-	Old, New float64
-	// Delta is benchstat's "vs base" column: "+19.18%", or "~" when the
-	// difference is not significant.
-	Delta string
-	// P is benchstat's P column: "p=0.002 n=6".
-	P string
+// FloorShare is the effect-size floor as a share of the threshold: a
+// significant slowdown estimated below threshold × FloorShare passes.
+const FloorShare = 0.3
+
+// Rule holds the gate's parameters.
+type Rule struct {
+	// Threshold is the slowdown, as a fraction, the gate is built to catch.
+	Threshold float64
+	// Alpha is the false-discovery rate of the final decision.
+	Alpha float64
+	// Interim is the level at which a look before the end may fail a
+	// benchmark.
+	Interim float64
+	// Level is the confidence level of the reported interval.
+	Level float64
 }
 
-// Significant reports whether benchstat found the difference significant.
-func (r Row) Significant() bool { return r.Delta != "" && r.Delta != "~" }
+// DefaultRule is the rule of the package comment.
+var DefaultRule = Rule{Threshold: DefaultThreshold, Alpha: 0.05, Interim: 0.001, Level: 0.95}
 
-// Slowdown returns how much slower New is than Old, as a fraction (0.2 is
-// 20 % slower, negative is faster), and whether the unit is one the gate
-// measures speed by (see the package comment).
-func (r Row) Slowdown() (float64, bool) {
-	if r.Old <= 0 || r.New <= 0 {
-		return 0, false
-	}
-	switch {
-	case strings.HasPrefix(r.Unit, "sec/"):
-		return r.New/r.Old - 1, true
-	case strings.HasSuffix(r.Unit, "/s"):
-		return r.Old/r.New - 1, true
-	}
-	return 0, false
+// Floor is the effect-size floor as a fraction: threshold × FloorShare.
+func (r Rule) Floor() float64 { return r.Threshold * FloorShare }
+
+// Series is the paired measurements of one benchmark: Old[i] and New[i]
+// are its time per op in round i.
+type Series struct {
+	Name     string
+	Old, New []float64
 }
 
-// ParseCSV reads the output of `benchstat -format csv OLD NEW`: for each
-// unit a table whose first header row names the two files and whose second
-// names the unit, followed by one row per benchmark and a geomean row. The
-// geomean rows and benchmarks missing from either file are left out.
-func ParseCSV(r io.Reader) ([]Row, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1 // config lines ("goos: linux") are one field
-	var (
-		rows []Row
-		unit string
-		line int
-	)
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
+// Pairs is the number of complete pairs.
+func (s *Series) Pairs() int { return min(len(s.Old), len(s.New)) }
+
+// LogRatios returns log(New[i]/Old[i]) for every pair with positive times.
+func (s *Series) LogRatios() []float64 {
+	var d []float64
+	for i := range s.Pairs() {
+		if s.Old[i] > 0 && s.New[i] > 0 {
+			d = append(d, math.Log(s.New[i]/s.Old[i]))
 		}
-		if err != nil {
-			return nil, fmt.Errorf("benchstat csv: %w", err)
-		}
-		line++
-		if len(rec) < 7 {
-			continue // a configuration line, or a blank one between tables
-		}
-		if len(rec) > 7 {
-			return nil, fmt.Errorf("benchstat csv line %d: %d columns: the gate compares exactly two files", line, len(rec))
-		}
-		switch {
-		case rec[0] == "" && rec[2] == "CI" && rec[5] == "vs base":
-			unit = rec[1] // the second header row: ,sec/op,CI,sec/op,CI,vs base,P
-			continue
-		case rec[0] == "":
-			continue // the first header row: the file names
-		case rec[0] == "geomean":
-			continue
-		}
-		if unit == "" {
-			return nil, fmt.Errorf("benchstat csv line %d: a benchmark row before any unit header", line)
-		}
-		if rec[1] == "" || rec[3] == "" {
-			continue // in one file only: nothing to compare
-		}
-		old, err := strconv.ParseFloat(rec[1], 64)
-		if err != nil {
-			return nil, fmt.Errorf("benchstat csv line %d: old value %q: %w", line, rec[1], err)
-		}
-		nw, err := strconv.ParseFloat(rec[3], 64)
-		if err != nil {
-			return nil, fmt.Errorf("benchstat csv line %d: new value %q: %w", line, rec[3], err)
-		}
-		rows = append(rows, Row{Benchmark: rec[0], Unit: unit, Old: old, New: nw, Delta: rec[5], P: rec[6]})
 	}
-	if unit == "" {
-		return nil, errors.New("benchstat csv: no comparison table found (were both files benchmark output?)")
-	}
-	return rows, nil
+	return d
 }
 
-// Finding is one row the gate measured, with its verdict.
+// Verdict is what the gate says of one benchmark.
+type Verdict int
+
+const (
+	// Undecided: no clear answer yet; more rounds are wanted.
+	Undecided Verdict = iota
+	// Pass: not a regression under the rule.
+	Pass
+	// Fail: a regression under the rule.
+	Fail
+)
+
+func (v Verdict) String() string {
+	switch v {
+	case Pass:
+		return "ok"
+	case Fail:
+		return "REGRESSION"
+	}
+	return "undecided"
+}
+
+// Finding is the gate's statistics and verdict for one benchmark.
 type Finding struct {
-	Row
-	// Slowdown is how much slower the new run is, as a fraction.
-	Slowdown float64
-	// Regression is true when the row fails the gate.
-	Regression bool
+	Name  string
+	Pairs int
+	// Ratio is the estimated median of new/old; Lo and Hi bound it.
+	Ratio, Lo, Hi float64
+	// P is the signed-rank test's one-sided p-value, Q the same adjusted
+	// by Benjamini–Hochberg over every benchmark compared.
+	P, Q    float64
+	Verdict Verdict
+	// Why names the rule that decided.
+	Why string
 }
 
 func (f Finding) String() string {
-	verdict := "ok"
-	switch {
-	case f.Regression:
-		verdict = "REGRESSION"
-	case !f.Significant():
-		verdict = "ok (not significant)"
-	}
-	return fmt.Sprintf("%s [%s]: slowdown %+.1f%%, %s: %s", f.Benchmark, f.Unit, 100*f.Slowdown, f.P, verdict)
+	return fmt.Sprintf("%s: %s: ratio %.3f [%s, %s] (%+.1f%%), p=%.2g q=%.2g n=%d: %s",
+		f.Name, f.Verdict, f.Ratio, bound(f.Lo), bound(f.Hi), 100*(f.Ratio-1), f.P, f.Q, f.Pairs, f.Why)
 }
 
-// Decide measures every row whose unit tells speed and returns them, each
-// with its verdict, and whether any is a regression beyond threshold (a
-// fraction: 0.1 is 10 %).
-func Decide(rows []Row, threshold float64) (findings []Finding, failed bool) {
-	for _, r := range rows {
-		s, ok := r.Slowdown()
-		if !ok {
-			continue
-		}
-		f := Finding{Row: r, Slowdown: s, Regression: r.Significant() && s > threshold}
-		failed = failed || f.Regression
-		findings = append(findings, f)
+func bound(x float64) string {
+	switch {
+	case math.IsInf(x, -1):
+		return "0"
+	case math.IsInf(x, 1):
+		return "∞"
 	}
-	return findings, failed
+	return fmt.Sprintf("%.3f", x)
+}
+
+// Assess computes every series' statistics, adjusts the p-values across
+// all of them, and gives each a verdict. With final false it is a look
+// during sampling: only clear answers are given, the rest are Undecided.
+// With final true the rule of the package comment decides every series.
+func Assess(series []*Series, r Rule, final bool) []Finding {
+	fs := make([]Finding, len(series))
+	ps := make([]float64, len(series))
+	for i, s := range series {
+		d := s.LogRatios()
+		t := SignedRankTest(d)
+		hl := HodgesLehmann(d, r.Level)
+		fs[i] = Finding{Name: s.Name, Pairs: len(d), Ratio: math.Exp(hl.Estimate), Lo: math.Exp(hl.Lo), Hi: math.Exp(hl.Hi), P: t.P}
+		ps[i] = t.P
+	}
+	q := AdjustBH(ps)
+	floor := 1 + r.Floor()
+	for i := range fs {
+		f := &fs[i]
+		f.Q = q[i]
+		switch {
+		case f.Pairs == 0:
+			f.Verdict, f.Why = Pass, "no pairs measured"
+			if !final {
+				f.Verdict = Undecided
+			}
+		case !final && f.Q <= r.Interim && f.Lo >= floor:
+			f.Verdict = Fail
+			f.Why = fmt.Sprintf("early stop: q ≤ %g and the interval above the floor %.3f", r.Interim, floor)
+		case !final && f.Hi < floor:
+			f.Verdict = Pass
+			f.Why = fmt.Sprintf("early stop: the interval below the floor %.3f", floor)
+		case !final:
+			f.Verdict = Undecided
+		case f.Q <= r.Alpha && f.Ratio >= floor:
+			f.Verdict = Fail
+			f.Why = fmt.Sprintf("q ≤ α=%g and ratio ≥ floor %.3f", r.Alpha, floor)
+		case f.Q <= r.Alpha:
+			f.Verdict = Pass
+			f.Why = fmt.Sprintf("significant but under the floor %.3f", floor)
+		default:
+			f.Verdict = Pass
+			f.Why = fmt.Sprintf("not significant (q > α=%g)", r.Alpha)
+		}
+	}
+	return fs
 }

@@ -1,12 +1,8 @@
 package gate_test
 
 import (
-	"bytes"
-	"flag"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -18,133 +14,177 @@ import (
 	"github.com/conclab/conclab/scenarios"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/*.csv with the output of go tool benchstat")
-
 func TestMain(m *testing.M) {
 	scenarios.ServeIfWorker()
 	goleak.VerifyTestMain(m)
 }
 
-// Each fixture is benchstat's comparison of testdata/old.txt with
-// testdata/NEW.txt, recorded in testdata/NEW.csv. The .txt files say in their
-// first line what they hold.
-var fixtures = []struct {
-	new       string
-	threshold float64
-	fail      bool
-	why       string
-}{
-	{"equal", gate.DefaultThreshold, false, "the same code measured twice passes"},
-	{"slower", gate.DefaultThreshold, true, "20% slower in every run fails"},
-	{"slower", 0.25, false, "20% slower passes a 25% threshold"},
-	{"noisy", gate.DefaultThreshold, false, "a median 12% slower that benchstat calls noise passes"},
-	{"noisy", 0, false, "noise passes even a zero threshold"},
-	{"slightly-slower", gate.DefaultThreshold, false, "5% slower, significant but under the threshold, passes"},
-	{"slightly-slower", 0.03, true, "5% slower fails a 3% threshold"},
-	{"faster", gate.DefaultThreshold, false, "20% faster passes"},
-}
+// jitter is a fixed spread of ±2 % around 1, symmetric, twelve rounds long.
+var jitter = []float64{1.00, 1.02, 0.98, 1.01, 0.99, 1.015, 0.985, 1.005, 0.995, 1.02, 0.98, 1.0}
 
-func TestDecide(t *testing.T) {
-	for _, tc := range fixtures {
-		t.Run(tc.new+"/threshold="+pct(tc.threshold), func(t *testing.T) {
-			rows := parseFixture(t, tc.new)
-			findings, failed := gate.Decide(rows, tc.threshold)
-			assert.Equal(t, tc.fail, failed, tc.why)
-			// sec/op and ops/s of Counter/mutex; sec/op, items/s and
-			// sec/item of the scenario. B/op and allocs/op are not gated.
-			assert.Len(t, findings, 5, "every time and rate row is measured, no other")
-			for _, f := range findings {
-				assert.NotContains(t, []string{"B/op", "allocs/op"}, f.Unit)
-			}
-		})
+// paired builds n rounds where old runs at 100 ns times a jitter and new at
+// old × factor × another jitter, so that the ratios spread by a few percent.
+func paired(name string, n int, factor float64) *gate.Series {
+	s := &gate.Series{Name: name}
+	for i := range n {
+		old := 100 * jitter[i%len(jitter)]
+		s.Old = append(s.Old, old)
+		s.New = append(s.New, old*factor*jitter[(i*5+3)%len(jitter)])
 	}
+	return s
 }
 
-func TestSlowdownAgreesAcrossUnits(t *testing.T) {
-	rows := parseFixture(t, "slower")
-	findings, _ := gate.Decide(rows, gate.DefaultThreshold)
-	for _, f := range findings {
-		assert.InDelta(t, 0.20, f.Slowdown, 0.02, "%s: 20%% slower in time per op and in rate alike", f)
-	}
-}
-
-func TestParseCSV(t *testing.T) {
-	rows := parseFixture(t, "slower")
-	require.NotEmpty(t, rows)
-	assert.Equal(t, gate.Row{
-		Benchmark: "Counter/mutex-2",
-		Unit:      "sec/op",
-		Old:       6.1185e-09,
-		New:       7.349500000000001e-09,
-		Delta:     "+20.12%",
-		P:         "p=0.002 n=6",
-	}, rows[0])
-	units := map[string]bool{}
-	for _, r := range rows {
-		units[r.Unit] = true
-		assert.NotEqual(t, "geomean", r.Benchmark)
-	}
-	assert.Equal(t, map[string]bool{"sec/op": true, "B/op": true, "allocs/op": true, "ops/s": true, "items/s": true, "sec/item": true}, units)
-}
-
-func TestParseCSVRejects(t *testing.T) {
-	for _, tc := range []struct{ name, in, err string }{
-		{"empty", "", "no comparison table found"},
-		{"one-file", "goos: linux\n,old.txt,\n,sec/op,CI\nFoo-2,1e-09,1%\n", "no comparison table found"},
-		{"three-files", ",a,,b,,c,,,,\n,sec/op,CI,sec/op,CI,vs base,P,sec/op,CI,vs base,P\n", "exactly two files"},
-		{"bad-number", ",a,,b,,,\n,sec/op,CI,sec/op,CI,vs base,P\nFoo-2,fast,1%,1e-09,1%,~,p=1.000 n=6\n", `old value "fast"`},
+func TestAssess(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		factor  float64
+		verdict gate.Verdict
+		why     string
+	}{
+		{"same", 1, gate.Pass, "not significant"},
+		{"20-percent-slower", 1.2, gate.Fail, "q ≤ α"},
+		{"10-percent-slower", 1.1, gate.Fail, "q ≤ α"},
+		{"1-percent-slower", 1.01, gate.Pass, ""},
+		{"20-percent-faster", 0.8, gate.Pass, "not significant"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := gate.ParseCSV(strings.NewReader(tc.in))
-			assert.ErrorContains(t, err, tc.err)
+			f := gate.Assess([]*gate.Series{paired("B", 12, tc.factor)}, gate.DefaultRule, true)
+			require.Len(t, f, 1)
+			assert.Equal(t, tc.verdict, f[0].Verdict, f[0].String())
+			assert.Contains(t, f[0].Why, tc.why)
+			assert.InDelta(t, tc.factor, f[0].Ratio, 0.02)
+			assert.LessOrEqual(t, f[0].Lo, f[0].Ratio)
+			assert.GreaterOrEqual(t, f[0].Hi, f[0].Ratio)
 		})
 	}
 }
 
-// TestFixturesAreBenchstatOutput checks that the recorded comparisons are
-// what the benchstat pinned in go.mod prints today, so that the gate is
-// tested on the format it will read. Run with -update to record them again.
-func TestFixturesAreBenchstatOutput(t *testing.T) {
-	if testing.Short() && !*update {
-		t.Skip("runs go tool benchstat; skipped in -short")
+// A significant slowdown under the floor passes; the same above it fails.
+func TestAssessFloor(t *testing.T) {
+	s := &gate.Series{Name: "B"}
+	for i := range 12 {
+		s.Old = append(s.Old, 100)
+		s.New = append(s.New, 102+0.01*float64(i)) // 2 % slower every round
 	}
-	goCmd, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go command on PATH")
+	f := gate.Assess([]*gate.Series{s}, gate.DefaultRule, true)[0]
+	assert.Equal(t, gate.Pass, f.Verdict)
+	assert.Contains(t, f.Why, "under the floor")
+	low := gate.DefaultRule
+	low.Threshold = 0.05 // floor 1.5 %
+	assert.Equal(t, gate.Fail, gate.Assess([]*gate.Series{s}, low, true)[0].Verdict)
+}
+
+// Benjamini–Hochberg across benchmarks: a p of 1/64 (6 rounds, all
+// slower) fails alone, but not among many benchmarks that did not change.
+func TestAssessAdjustsAcrossBenchmarks(t *testing.T) {
+	slow := paired("slow", 6, 1.2)
+	alone := gate.Assess([]*gate.Series{slow}, gate.DefaultRule, true)
+	assert.Equal(t, gate.Fail, alone[0].Verdict)
+	assert.InDelta(t, 1.0/64, alone[0].Q, 1e-12)
+	series := []*gate.Series{slow}
+	for range 4 {
+		series = append(series, paired("same", 6, 1))
 	}
-	seen := map[string]bool{}
-	for _, tc := range fixtures {
-		if seen[tc.new] {
-			continue
-		}
-		seen[tc.new] = true
+	crowd := gate.Assess(series, gate.DefaultRule, true)
+	assert.InDelta(t, 5.0/64, crowd[0].Q, 1e-12)
+	assert.Equal(t, gate.Pass, crowd[0].Verdict, crowd[0].String())
+}
+
+func TestAssessLooks(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		s       *gate.Series
+		verdict gate.Verdict
+	}{
+		{"clear-slowdown", paired("B", 12, 1.3), gate.Fail},          // p = 1/4096, interval above the floor
+		{"too-few-for-interim", paired("B", 8, 1.3), gate.Undecided}, // p = 1/256 > 0.001
+		{"clear-pass", paired("B", 12, 0.95), gate.Pass},             // interval below the floor
+		{"near-floor", paired("B", 12, 1.03), gate.Undecided},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := gate.Assess([]*gate.Series{tc.s}, gate.DefaultRule, false)[0]
+			assert.Equal(t, tc.verdict, f.Verdict, f.String())
+		})
+	}
+}
+
+func TestFindingString(t *testing.T) {
+	f := gate.Assess([]*gate.Series{paired("BenchmarkGate/counter/mutex", 12, 1.15)}, gate.DefaultRule, true)[0]
+	s := f.String()
+	for _, want := range []string{"BenchmarkGate/counter/mutex", "REGRESSION", "ratio 1.1", "[1.", "p=", "q=", "n=12", "q ≤ α=0.05 and ratio ≥ floor 1.030"} {
+		assert.Contains(t, s, want)
+	}
+}
+
+// Each fixture in testdata is `go test -bench -count 6` output, compared
+// with old.txt; the first line of each says what it holds.
+func TestCompareFixtures(t *testing.T) {
+	for _, tc := range []struct {
+		new       string
+		threshold float64
+		fail      bool
+		why       string
+	}{
+		{"equal", gate.DefaultThreshold, false, "the same code measured twice passes"},
+		{"slower", gate.DefaultThreshold, true, "20% slower in every run fails"},
+		{"slower", 1, false, "20% slower is under the 30% floor of a 100% threshold"},
+		{"noisy", gate.DefaultThreshold, false, "a median 12% slower, runs on both sides of old, passes"},
+		{"slightly-slower", gate.DefaultThreshold, true, "5% slower in every run is above the 3% floor"},
+		{"slightly-slower", 0.20, false, "5% slower passes a 20% threshold (6% floor)"},
+		{"faster", gate.DefaultThreshold, false, "20% faster passes"},
+	} {
 		t.Run(tc.new, func(t *testing.T) {
-			cmd := exec.Command(goCmd, "tool", "benchstat", "-format", "csv", "old.txt", tc.new+".txt")
-			cmd.Dir = "testdata"
-			var stdout, stderr bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &stdout, &stderr
-			require.NoError(t, cmd.Run(), "benchstat: %s", stderr.String())
-			path := filepath.Join("testdata", tc.new+".csv")
-			if *update {
-				require.NoError(t, os.WriteFile(path, stdout.Bytes(), 0o644))
-				return
+			series, oldOnly, newOnly := gate.Pair(parseFile(t, "old"), parseFile(t, tc.new))
+			require.Len(t, series, 2)
+			assert.Empty(t, oldOnly)
+			assert.Empty(t, newOnly)
+			r := gate.DefaultRule
+			r.Threshold = tc.threshold
+			failed := false
+			for _, f := range gate.Assess(series, r, true) {
+				assert.Equal(t, 6, f.Pairs)
+				failed = failed || f.Verdict == gate.Fail
 			}
-			want, err := os.ReadFile(path)
-			require.NoError(t, err)
-			assert.Equal(t, string(want), stdout.String(), "benchstat's output has changed: run go test -update and review")
+			assert.Equal(t, tc.fail, failed, tc.why)
 		})
 	}
 }
 
-func parseFixture(t *testing.T, name string) []gate.Row {
+func TestParseBench(t *testing.T) {
+	rs := parseFile(t, "slower")
+	require.Len(t, rs, 12)
+	assert.Equal(t, "BenchmarkCounter/mutex", rs[0].Name)
+	assert.Equal(t, 190000000, rs[0].Iterations)
+	assert.Equal(t, 7.335, rs[0].NsPerOp)
+
+	_, err := gate.ParseBench(strings.NewReader("BenchmarkX-2\t100\t5 B/op\t1 allocs/op\n"))
+	assert.ErrorContains(t, err, "no ns/op")
+	rs, err = gate.ParseBench(strings.NewReader("goos: linux\nBenchmarkX-2 \t some log line\nPASS\n"))
+	require.NoError(t, err)
+	assert.Empty(t, rs)
+}
+
+func TestPairOneSided(t *testing.T) {
+	old := []gate.Result{{Name: "A", NsPerOp: 1}, {Name: "Gone", NsPerOp: 1}, {Name: "A", NsPerOp: 2}, {Name: "A", NsPerOp: 3}}
+	nw := []gate.Result{{Name: "A", NsPerOp: 1}, {Name: "Added", NsPerOp: 1}, {Name: "A", NsPerOp: 2}}
+	series, oldOnly, newOnly := gate.Pair(old, nw)
+	require.Len(t, series, 1)
+	assert.Equal(t, []float64{1, 2}, series[0].Old, "pairs cut to the shorter side")
+	assert.Equal(t, []string{"Gone"}, oldOnly)
+	assert.Equal(t, []string{"Added"}, newOnly)
+}
+
+func TestPattern(t *testing.T) {
+	assert.Equal(t, `^BenchmarkGate$/^counter$/^rwmutex-read-mostly$`, gate.Pattern("BenchmarkGate/counter/rwmutex-read-mostly"))
+	assert.Equal(t, `^BenchmarkX$/^a=1\.5$`, gate.Pattern("BenchmarkX/a=1.5"))
+}
+
+func parseFile(t *testing.T, name string) []gate.Result {
 	t.Helper()
-	f, err := os.Open(filepath.Join("testdata", name+".csv"))
+	f, err := os.Open(filepath.Join("testdata", name+".txt"))
 	require.NoError(t, err)
 	defer f.Close()
-	rows, err := gate.ParseCSV(f)
+	rs, err := gate.ParseBench(f)
 	require.NoError(t, err)
-	return rows
+	return rs
 }
-
-// pct formats a fraction as a percentage for a test name: 0.1 is "10%".
-func pct(f float64) string { return strconv.FormatFloat(100*f, 'f', -1, 64) + "%" }

@@ -6,31 +6,52 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
+	"github.com/conclab/conclab/internal/verdict"
 	"github.com/conclab/conclab/scenarios"
 )
 
-// sizes is the work of each comparison, the same for Python and Go.
+// sizes is the work of each comparison. Python and Go do the same loop,
+// but Go does it some 30 times faster, so its CPU work is larger: each side
+// sized so that its fixed costs (process start-up, worker spawn,
+// serialisation) stay under maxFixedShare of its wall time. Per-item times
+// make the two comparable.
 type sizes struct {
-	squares  int           // iterations of the CPU loop, split between the workers
-	waits    int           // concurrent I/O waits
-	latency  time.Duration // the length of each
-	mapItems int           // items of Pool.map
-	tasks    int           // tasks of ThreadPoolExecutor.map
-	threads  int           // the Lock example's threads ...
-	incs     int           // ... and increments per thread
+	pySquares int           // iterations of Python's CPU loop, split between the workers
+	goSquares int           // iterations of Go's
+	goRange   int           // Go's squares per range handed to a worker (process-pool's Work)
+	waits     int           // concurrent I/O waits
+	latency   time.Duration // the length of each
+	mapItems  int           // items of Pool.map
+	tasks     int           // tasks of ThreadPoolExecutor.map
+	threads   int           // the Lock example's threads ...
+	incs      int           // ... and increments per thread
 }
 
 var (
-	fullSizes  = sizes{squares: 40_000_000, waits: 1000, latency: 200 * time.Millisecond, mapItems: 1_000_000, tasks: 50_000, threads: 5, incs: 10_000}
-	quickSizes = sizes{squares: 2_000_000, waits: 100, latency: 20 * time.Millisecond, mapItems: 100_000, tasks: 5_000, threads: 5, incs: 10_000}
+	// fullSizes: about 1.5 s of Python's loop on one core and 1.2 s of
+	// Go's; 500 waits of the article's 2 s, so that starting the threads
+	// (about 0.1 ms each) is a few percent of the wall time, not a quarter
+	// of it; the article's 5 threads of the Lock example, each adding
+	// 200 000 rather than 10 000 so that starting them is not most of the
+	// run.
+	fullSizes = sizes{pySquares: 40_000_000, goSquares: 1_000_000_000, goRange: 10_000_000,
+		waits: 500, latency: 2 * time.Second, mapItems: 1_000_000, tasks: 50_000, threads: 5, incs: 200_000}
+	// quickSizes: a smoke test; fixed costs are too large a share for
+	// most claims to be judged.
+	quickSizes = sizes{pySquares: 2_000_000, goSquares: 50_000_000, goRange: 1_000_000,
+		waits: 100, latency: 100 * time.Millisecond, mapItems: 100_000, tasks: 5_000, threads: 5, incs: 10_000}
 )
+
+// maxFixedShare is the largest share of a run's wall time its fixed costs
+// may take for the run to judge a claim.
+const maxFixedShare = 0.05
 
 type options struct {
 	python, scripts string
@@ -51,309 +72,179 @@ const (
 
 func (m model) isGo() bool { return strings.HasPrefix(string(m), "Go ") }
 
-// A row is one measured run: a model running a workload with some workers.
-type row struct {
-	workload string
-	model    model
-	workers  int
-	wall     time.Duration
-	items    int
-	speedup  float64 // 0 when there is none to show
-	ratio    float64 // Go wall / best Python wall on the same workload and workers; 0 for Python rows
-	note     string  // why the row has no figures
-}
-
-type table struct {
-	rows   []row
-	claims []claim
-	o      options
-}
-
-// A claim of the article, and whether the table bears it out.
-type claim struct {
-	text string
-	ok   bool
-	why  string
-}
-
 // measure is one run of a program: its wall time and the items it did.
 type measure struct {
 	wall  time.Duration
 	items int
 }
 
-// runner measures one run of a model on a workload with some workers.
-type runner func(ctx context.Context, workers int) (measure, error)
+// runner measures one run of a program.
+type runner func(ctx context.Context) (measure, error)
 
-func compare(ctx context.Context, o options, progress io.Writer) (*table, error) {
-	s := o.sizes
-	t := &table{o: o}
-	py := func(script string, args ...func(workers int) string) runner {
-		return func(ctx context.Context, workers int) (measure, error) {
-			argv := []string{filepath.Join(o.scripts, script)}
-			for _, a := range args {
-				argv = append(argv, a(workers))
-			}
-			return runPython(ctx, o.python, argv)
+// A config is one configuration measured: a model running a workload with
+// some workers, and the same program with no work, whose wall time is its
+// fixed costs.
+type config struct {
+	workload string
+	model    model
+	workers  int
+	run      runner
+	zero     runner
+
+	// walls and zeros are the wall seconds of each run and zero-work run;
+	// items is the items of a run.
+	walls, zeros []float64
+	items        int
+	// load is what other programs used while the runs ran.
+	load verdict.Load
+	// err is the first failure: the configuration has no figures.
+	err error
+}
+
+// fixedShare is the median fixed cost over the median wall time.
+func (c *config) fixedShare() float64 {
+	w := verdict.Median(c.walls)
+	if w == 0 {
+		return 0
+	}
+	return verdict.Median(c.zeros) / w
+}
+
+// perItem is each run's wall seconds per item.
+func (c *config) perItem() []float64 {
+	out := make([]float64, len(c.walls))
+	for i, w := range c.walls {
+		out[i] = w / float64(max(c.items, 1))
+	}
+	return out
+}
+
+// The workloads, named for the table.
+type workloads struct{ cpu, io, pmap, exe, lock string }
+
+func names(s sizes) workloads {
+	return workloads{
+		cpu:  fmt.Sprintf("CPU: %s squares (Go: %s)", count(s.pySquares), count(s.goSquares)),
+		io:   fmt.Sprintf("I/O: %s waits of %v", count(s.waits), s.latency),
+		pmap: fmt.Sprintf("Pool.map: %s tiny items", count(s.mapItems)),
+		exe:  fmt.Sprintf("executor map: %s tasks", count(s.tasks)),
+		lock: fmt.Sprintf("Lock counter: %d × %s", s.threads, count(s.incs)),
+	}
+}
+
+// configs lists every configuration of the comparison, in the table's order.
+func configs(o options) []*config {
+	s, wl := o.sizes, names(o.sizes)
+	py := func(script string, args ...string) runner {
+		return func(ctx context.Context) (measure, error) {
+			return runPython(ctx, o.python, append([]string{filepath.Join(o.scripts, script)}, args...))
 		}
 	}
-	workers := func(w int) string { return strconv.Itoa(w) }
-	fixed := func(v any) func(int) string { return func(int) string { return fmt.Sprint(v) } }
-	secs := strconv.FormatFloat(s.latency.Seconds(), 'f', -1, 64)
+	itoa := strconv.Itoa
+	secs := func(d time.Duration) string { return strconv.FormatFloat(d.Seconds(), 'f', -1, 64) }
+	var cs []*config
+	add := func(workload string, m model, workers int, run, zero runner) {
+		cs = append(cs, &config{workload: workload, model: m, workers: workers, run: run, zero: zero})
+	}
+	for _, n := range workerCounts(o.cores) {
+		add(wl.cpu, pyThreads, n, py("cpu_threads.py", itoa(n), itoa(s.pySquares)), py("cpu_threads.py", itoa(n), "0"))
+	}
+	for _, n := range workerCounts(o.cores) {
+		add(wl.cpu, pyProcesses, n, py("cpu_process_per_core.py", itoa(n), itoa(s.pySquares)), py("cpu_process_per_core.py", itoa(n), "0"))
+	}
+	for _, n := range workerCounts(o.cores) {
+		add(wl.cpu, goGoroutine, n, goCPU(s, n, true), goCPU(s, n, false))
+	}
+	for _, n := range workerCounts(o.cores) {
+		add(wl.cpu, goProcesses, n, goProcessPool(s, n, true), goProcessPool(s, n, false))
+	}
+	add(wl.io, pyThreads, s.waits, py("io_threads.py", itoa(s.waits), secs(s.latency)), py("io_threads.py", itoa(s.waits), "0"))
+	add(wl.io, pyAsyncio, s.waits, py("io_asyncio.py", itoa(s.waits), secs(s.latency)), py("io_asyncio.py", itoa(s.waits), "0"))
+	add(wl.io, goGoroutine, s.waits, goIO(s, s.latency), goIO(s, 0))
+	// Pool.map of no items fails in the article's program: one item is
+	// its least work.
+	add(wl.pmap, pyProcesses, o.cores, py("pool_map.py", itoa(s.mapItems), itoa(o.cores)), py("pool_map.py", "1", itoa(o.cores)))
+	add(wl.pmap, goGoroutine, o.cores, goPoolMap(o.cores, s.mapItems), goPoolMap(o.cores, 1))
+	add(wl.exe, pyThreads, 3, py("executor_map.py", itoa(s.tasks), "3"), py("executor_map.py", "0", "3"))
+	add(wl.exe, goGoroutine, 3, goExecutor(3, s.tasks), goExecutor(3, 0))
+	add(wl.lock, pyThreads, s.threads, py("lock_counter.py", itoa(s.threads), itoa(s.incs)), py("lock_counter.py", itoa(s.threads), "0"))
+	add(wl.lock, goGoroutine, s.threads, goCounter(s.threads, s.incs), goCounter(s.threads, 0))
+	return cs
+}
 
-	cpu := fmt.Sprintf("CPU: %s squares", count(s.squares))
-	io := fmt.Sprintf("I/O: %s waits of %v", count(s.waits), s.latency)
-	pmap := fmt.Sprintf("Pool.map: %s tiny items", count(s.mapItems))
-	exe := fmt.Sprintf("executor map: %s tasks", count(s.tasks))
-	lock := fmt.Sprintf("Lock counter: %d × %s", s.threads, count(s.incs))
+// workerCounts is 1 and the machine's cores: the two ends of a speed-up.
+func workerCounts(cores int) []int {
+	if cores <= 1 {
+		return []int{1}
+	}
+	return []int{1, cores}
+}
 
-	for _, w := range []struct {
-		workload string
-		model    model
-		workers  []int
-		run      runner
-	}{
-		{cpu, pyThreads, []int{1, o.cores}, py("cpu_threads.py", workers, fixed(s.squares))},
-		{cpu, pyProcesses, []int{1, o.cores}, py("cpu_process_per_core.py", workers, fixed(s.squares))},
-		{cpu, goGoroutine, []int{1, o.cores}, goCPU(s)},
-		{cpu, goProcesses, []int{1, o.cores}, goProcessPool(s)},
-		{io, pyThreads, []int{s.waits}, py("io_threads.py", fixed(s.waits), fixed(secs))},
-		{io, pyAsyncio, []int{s.waits}, py("io_asyncio.py", fixed(s.waits), fixed(secs))},
-		{io, goGoroutine, []int{s.waits}, goIO(s)},
-		{pmap, pyProcesses, []int{o.cores}, py("pool_map.py", fixed(s.mapItems), workers)},
-		{pmap, goGoroutine, []int{o.cores}, goPoolMap(s)},
-		{exe, pyThreads, []int{3}, py("executor_map.py", fixed(s.tasks), workers)},
-		{exe, goGoroutine, []int{3}, goExecutor(s)},
-		{lock, pyThreads, []int{s.threads}, py("lock_counter.py", fixed(s.threads), fixed(s.incs))},
-		{lock, goGoroutine, []int{s.threads}, goScenario("counter-mutex", func(c *scenarios.Config, w int) {
-			c.Workers, c.Items = w, s.incs
-		}, nil)},
-	} {
-		// The runs of one model alternate between its worker counts, rep
-		// after rep, so that a burst of load on the shared machine spoils
-		// one run of each rather than every run of one.
-		fmt.Fprintf(progress, "pycompare: %s, %s\n", w.workload, w.model)
-		ms, err := bestOf(ctx, o.reps, w.run, w.workers)
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		var one time.Duration
-		for i, n := range w.workers {
-			r := row{workload: w.workload, model: w.model, workers: n}
-			if err != nil {
-				r.note = err.Error()
-				t.rows = append(t.rows, r)
+// measureAll runs every configuration reps times, interleaved: each rep
+// runs every configuration once, then its zero-work program, so that a
+// burst of load on a shared machine spoils one run of each rather than
+// every run of one. A configuration that fails is left out of the later
+// reps, with its error; the others go on. Only ctx's end stops it all.
+func measureAll(ctx context.Context, cs []*config, reps int, progress io.Writer) error {
+	for rep := range reps {
+		fmt.Fprintf(progress, "pycompare: run %d of %d\n", rep+1, reps)
+		for _, c := range cs {
+			if c.err != nil {
 				continue
 			}
-			m := ms[i]
-			r.wall, r.items = m.wall, m.items
-			if n == 1 {
-				one = m.wall
-			} else if one > 0 {
-				r.speedup = float64(one) / float64(m.wall)
+			m, l, err := measured(ctx, c.run)
+			if ctx.Err() != nil {
+				return ctx.Err()
 			}
-			if w.workload == io {
-				r.speedup = float64(s.waits) * float64(s.latency) / float64(m.wall)
-			}
-			t.rows = append(t.rows, r)
-		}
-	}
-	t.ratios()
-	t.check(cpu, io)
-	return t, nil
-}
-
-// bestOf runs r reps times with each worker count, the counts taken in
-// turn, and returns the fastest run of each.
-func bestOf(ctx context.Context, reps int, r runner, workers []int) ([]measure, error) {
-	best := make([]measure, len(workers))
-	for rep := range reps {
-		for i, n := range workers {
-			m, err := r(ctx, n)
 			if err != nil {
-				return nil, err
+				c.err = err
+				continue
 			}
-			if rep == 0 || m.wall < best[i].wall {
-				best[i] = m
+			c.walls = append(c.walls, m.wall.Seconds())
+			c.items = m.items
+			c.load = c.load.Add(l)
+			z, _, err := measured(ctx, c.zero)
+			if ctx.Err() != nil {
+				return ctx.Err()
 			}
-		}
-	}
-	return best, nil
-}
-
-// ratios fills in each Go row's wall time over the best Python wall time of
-// the same workload and workers.
-func (t *table) ratios() {
-	for i := range t.rows {
-		g := &t.rows[i]
-		if !g.model.isGo() || g.wall == 0 {
-			continue
-		}
-		var bestPy time.Duration
-		for _, p := range t.rows {
-			if !p.model.isGo() && p.workload == g.workload && p.workers == g.workers && p.wall > 0 && (bestPy == 0 || p.wall < bestPy) {
-				bestPy = p.wall
+			if err != nil {
+				c.err = fmt.Errorf("its zero-work run: %w", err)
+				continue
 			}
-		}
-		if bestPy > 0 {
-			g.ratio = float64(g.wall) / float64(bestPy)
+			c.zeros = append(c.zeros, z.wall.Seconds())
 		}
 	}
+	return nil
 }
 
-func (t *table) find(workload string, m model, workers int) (row, bool) {
-	for _, r := range t.rows {
-		if r.workload == workload && r.model == m && r.workers == workers && r.wall > 0 {
-			return r, true
-		}
-	}
-	return row{}, false
-}
-
-// check states the article's claims and whether the table bears them out.
-func (t *table) check(cpu, io string) {
-	n := t.o.cores
-	add := func(text string, ok bool, why string) { t.claims = append(t.claims, claim{text, ok, why}) }
-	speed := func(m model) (float64, bool) {
-		r, ok := t.find(cpu, m, n)
-		return r.speedup, ok && r.speedup > 0
-	}
-	if n < 2 {
-		add("speed-ups need 2 cores or more", false, fmt.Sprintf("-cores %d", n))
-	}
-	if s, ok := speed(pyThreads); ok {
-		add("threads give CPU-bound Python no speed-up (the GIL)", s < 1.2, fmt.Sprintf("Python threads: %.2f× on %d cores", s, n))
-	}
-	if s, ok := speed(pyProcesses); ok {
-		add("processes do", s >= 1.5, fmt.Sprintf("Python processes: %.2f× on %d cores", s, n))
-	}
-	if s, ok := speed(goGoroutine); ok {
-		r, _ := t.find(cpu, goGoroutine, n)
-		add("goroutines do, with far less overhead than either", s >= 1.5 && r.ratio > 0 && r.ratio < 0.5,
-			fmt.Sprintf("Go goroutines: %.2f× on %d cores, %.3f of the best Python's wall time", s, n, r.ratio))
-	}
-	if s, ok := speed(goProcesses); ok {
-		add("Go processes do too, at the cost of start-up and serialisation", s >= 1.5, fmt.Sprintf("Go processes: %.2f× on %d cores", s, n))
-	}
-	var waits []string
-	all := true
-	seen := 0
-	for _, m := range []model{pyThreads, pyAsyncio, goGoroutine} {
-		r, ok := t.find(io, m, t.o.sizes.waits)
-		if !ok {
-			continue
-		}
-		seen++
-		// Overlapped: the waits took a few latencies, not one per item.
-		ok = r.wall < 10*t.o.sizes.latency
-		all = all && ok
-		waits = append(waits, fmt.Sprintf("%s %v", m, r.wall.Round(time.Millisecond)))
-	}
-	if seen > 0 {
-		add("for I/O, threads, asyncio and goroutines all overlap waits", all,
-			fmt.Sprintf("%s, for %s in turn (each must be under 10 × %v)", strings.Join(waits, ", "),
-				(time.Duration(t.o.sizes.waits)*t.o.sizes.latency).String(), t.o.sizes.latency))
-	}
-}
-
-func (t *table) print(w io.Writer) {
-	fmt.Fprintf(w, "Python (the article's programs, scripts/python) beside Go (the conclab scenarios), same work; best of %d runs; %d cores.\n\n", t.o.reps, t.o.cores)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "workload\tmodel\tworkers\twall\tper item\tspeed-up\tGo/Python")
-	last := ""
-	var notes []string
-	for _, r := range t.rows {
-		wl := r.workload
-		if wl == last {
-			wl = ""
-		}
-		last = r.workload
-		if r.note != "" {
-			notes = append(notes, r.note)
-			fmt.Fprintf(tw, "%s\t%s\t%d\tn/a [%d]\t\t\t\n", wl, r.model, r.workers, len(notes))
-			continue
-		}
-		per := ""
-		if r.items > 0 {
-			per = perItem(r.wall, r.items)
-		}
-		sp, ra := "", ""
-		if r.speedup > 0 {
-			sp = fmt.Sprintf("%.2f×", r.speedup)
-		}
-		if r.ratio > 0 {
-			ra = fmt.Sprintf("%.3f", r.ratio)
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\n", wl, r.model, r.workers, round(r.wall), per, sp, ra)
-	}
-	tw.Flush()
-	for i, n := range notes {
-		fmt.Fprintf(w, "[%d] %s\n", i+1, n)
-	}
-	fmt.Fprintln(w, "\nspeed-up: CPU, the 1-worker wall time over this one; I/O, the waits taken in turn (N × latency) over this wall time.")
-	fmt.Fprintln(w, "Go/Python: the Go wall time over the best Python wall time on the same workload and workers (< 1: Go is faster).")
-	fmt.Fprintln(w, "\nThe article's claims:")
-	for _, c := range t.claims {
-		mark := "yes"
-		if !c.ok {
-			mark = "NO "
-		}
-		fmt.Fprintf(w, "  [%s] %s: %s\n", mark, c.text, c.why)
-	}
-}
-
-// perItem formats the time per item of a run of items taking d.
-func perItem(d time.Duration, items int) string {
-	ns := float64(d) / float64(items)
-	switch {
-	case ns < 1000:
-		return fmt.Sprintf("%.1f ns", ns)
-	case ns < 1e6:
-		return fmt.Sprintf("%.2f µs", ns/1e3)
-	}
-	return fmt.Sprintf("%.2f ms", ns/1e6)
-}
-
-func round(d time.Duration) string {
-	switch {
-	case d < time.Millisecond:
-		return d.Round(time.Microsecond).String()
-	case d < time.Second:
-		return d.Round(10 * time.Microsecond).String()
-	}
-	return d.Round(time.Millisecond).String()
-}
-
-// count prints n with thin groups: 20 000 000.
-func count(n int) string {
-	s := strconv.Itoa(n)
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
+// measured runs r and measures the load other programs put on the machine
+// meanwhile.
+func measured(ctx context.Context, r runner) (measure, verdict.Load, error) {
+	meter := verdict.Start()
+	m, err := r(ctx)
+	return m, meter.Stop(), err
 }
 
 // runPython runs one of the article's programs and reads the JSON line it
-// prints: {"wall": seconds, "items": n}.
+// prints: {"wall": seconds, "items": n}. A program that fails, or prints
+// anything else, is an error naming it.
 func runPython(ctx context.Context, python string, argv []string) (measure, error) {
 	cmd := exec.CommandContext(ctx, python, argv...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	what := filepath.Base(argv[0]) + " " + strings.Join(argv[1:], " ")
 	if err := cmd.Run(); err != nil {
-		return measure{}, fmt.Errorf("%s %s: %v: %s", python, strings.Join(argv, " "), err, lastLine(stderr.String()))
+		return measure{}, fmt.Errorf("%s: %v: %s", what, err, lastLine(stderr.String()))
 	}
 	var out struct {
-		Wall  float64 `json:"wall"`
-		Items int     `json:"items"`
+		Wall  *float64 `json:"wall"`
+		Items int      `json:"items"`
 	}
-	if err := json.Unmarshal([]byte(lastLine(stdout.String())), &out); err != nil {
-		return measure{}, fmt.Errorf("%s %s: reading its output %q: %v", python, strings.Join(argv, " "), stdout.String(), err)
+	line := lastLine(stdout.String())
+	if err := json.Unmarshal([]byte(line), &out); err != nil || out.Wall == nil || *out.Wall < 0 || math.IsInf(*out.Wall, 0) || math.IsNaN(*out.Wall) {
+		return measure{}, fmt.Errorf("%s: printed %q, not {\"wall\": SECONDS, \"items\": N}", what, truncate(line, 60))
 	}
-	return measure{wall: time.Duration(out.Wall * float64(time.Second)), items: out.Items}, nil
+	return measure{wall: time.Duration(*out.Wall * float64(time.Second)), items: out.Items}, nil
 }
 
 func lastLine(s string) string {
@@ -364,19 +255,26 @@ func lastLine(s string) string {
 	return s
 }
 
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
 // goScenario measures one run of a registered scenario, its defaults set
-// by configure for the given workers, and checks the result against the
-// scenario's invariant. A scenario that is not registered is an error.
-// The items of the measure are the scenario's Result.Items, or what
-// items(cfg, res) returns when it is not nil.
-func goScenario(name string, configure func(c *scenarios.Config, workers int), items func(scenarios.Config, scenarios.Result) int) runner {
-	return func(ctx context.Context, workers int) (measure, error) {
+// by configure, and checks the result against the scenario's invariant. A
+// scenario that is not registered is an error. The items of the measure
+// are the scenario's Result.Items, or what items(cfg, res) returns when it
+// is not nil.
+func goScenario(name string, configure func(c *scenarios.Config), items func(scenarios.Config, scenarios.Result) int) runner {
+	return func(ctx context.Context) (measure, error) {
 		s, err := scenarios.Lookup(name)
 		if err != nil {
 			return measure{}, fmt.Errorf("scenario %s not in this build", name)
 		}
 		cfg := s.Defaults
-		configure(&cfg, workers)
+		configure(&cfg)
 		if err := cfg.Validate(); err != nil {
 			return measure{}, fmt.Errorf("%s: %v", name, err)
 		}

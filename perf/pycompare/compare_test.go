@@ -2,12 +2,18 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
+	"github.com/conclab/conclab/internal/verdict"
 	"github.com/conclab/conclab/scenarios"
 )
 
@@ -16,69 +22,175 @@ func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
-// A table as compare builds it, with figures like those of a 2-core machine.
-func exampleTable() *table {
-	s := quickSizes
-	t := &table{o: options{reps: 1, cores: 2, sizes: s}}
-	cpu, io := "cpu", "io"
-	ms := time.Millisecond
-	t.rows = []row{
-		{workload: cpu, model: pyThreads, workers: 1, wall: 100 * ms},
-		{workload: cpu, model: pyThreads, workers: 2, wall: 104 * ms, speedup: 100.0 / 104},
-		{workload: cpu, model: pyProcesses, workers: 1, wall: 100 * ms},
-		{workload: cpu, model: pyProcesses, workers: 2, wall: 52 * ms, speedup: 100.0 / 52},
-		{workload: cpu, model: goGoroutine, workers: 1, wall: 4 * ms},
-		{workload: cpu, model: goGoroutine, workers: 2, wall: 2 * ms, speedup: 2},
-		{workload: cpu, model: goProcesses, workers: 2, note: "scenario process-pool not in this build"},
-		{workload: io, model: pyThreads, workers: s.waits, wall: 30 * ms},
-		{workload: io, model: pyAsyncio, workers: s.waits, wall: 21 * ms},
-		{workload: io, model: goGoroutine, workers: s.waits, wall: 20 * ms},
+var quiet = verdict.Load{Other: 10 * time.Millisecond, Wall: 10 * time.Second, Known: true}
+
+// around returns five samples around x, ±1%.
+func around(x float64) []float64 { return []float64{x, 1.01 * x, 0.99 * x, 1.005 * x, 0.995 * x} }
+
+// exampleTable is a table as measureAll leaves it, with the figures of a
+// quiet 2-core machine: Python threads do not scale, Python processes and
+// goroutines do, Go processes barely, every wait overlaps.
+func exampleTable(load verdict.Load) *table {
+	s := fullSizes
+	wl := names(s)
+	t := &table{o: options{reps: 5, cores: 2, sizes: s}}
+	add := func(workload string, m model, workers int, wall, zero float64, items int) {
+		t.configs = append(t.configs, &config{workload: workload, model: m, workers: workers,
+			walls: around(wall), zeros: around(zero), items: items, load: load})
 	}
-	t.ratios()
-	t.check(cpu, io)
+	add(wl.cpu, pyThreads, 1, 1.50, 0.0002, s.pySquares)
+	add(wl.cpu, pyThreads, 2, 1.55, 0.0004, s.pySquares)
+	add(wl.cpu, pyProcesses, 1, 1.50, 0.010, s.pySquares)
+	add(wl.cpu, pyProcesses, 2, 0.78, 0.020, s.pySquares)
+	add(wl.cpu, goGoroutine, 1, 1.20, 0.0001, s.goSquares)
+	add(wl.cpu, goGoroutine, 2, 0.61, 0.0001, s.goSquares)
+	add(wl.cpu, goProcesses, 1, 1.22, 0.010, s.goSquares)
+	add(wl.cpu, goProcesses, 2, 0.95, 0.020, s.goSquares)
+	add(wl.io, pyThreads, s.waits, 2.10, 0.08, s.waits)
+	add(wl.io, pyAsyncio, s.waits, 2.02, 0.01, s.waits)
+	add(wl.io, goGoroutine, s.waits, 2.001, 0.002, s.waits)
+	t.check()
 	return t
 }
 
-func TestRatiosAgainstTheBestPython(t *testing.T) {
-	tab := exampleTable()
-	r, ok := tab.find("cpu", goGoroutine, 2)
-	assert.True(t, ok)
-	assert.InDelta(t, 2.0/52, r.ratio, 1e-9, "Go at 2 workers over Python processes, the faster Python at 2 workers")
-	r, _ = tab.find("io", goGoroutine, quickSizes.waits)
-	assert.InDelta(t, 20.0/21, r.ratio, 1e-9, "Go over asyncio, the faster Python on I/O")
-	r, _ = tab.find("cpu", pyProcesses, 2)
-	assert.Zero(t, r.ratio, "Python rows have no Go/Python ratio")
+func outcomes(t *table) map[string]verdict.Outcome {
+	got := map[string]verdict.Outcome{}
+	for _, v := range t.claims {
+		got[v.Claim.Text] = v.Outcome
+	}
+	return got
 }
 
-func TestClaims(t *testing.T) {
-	tab := exampleTable()
-	got := map[string]bool{}
-	for _, c := range tab.claims {
-		got[c.text] = c.ok
+func TestClaimsOnAQuietMachine(t *testing.T) {
+	tab := exampleTable(quiet)
+	assert.Equal(t, map[string]verdict.Outcome{
+		"threads give CPU-bound Python no speed-up (the GIL)": verdict.Yes,
+		"processes do":  verdict.Yes,
+		"goroutines do": verdict.Yes,
+		"Go processes do too, at the cost of start-up and serialisation": verdict.No,
+		"goroutines do the same work in under a tenth of Python's time":  verdict.Yes,
+		"Python threads overlap 500 waits (wall ≤ 2 latencies)":          verdict.Yes,
+		"Python asyncio overlap 500 waits (wall ≤ 2 latencies)":          verdict.Yes,
+		"Go goroutines overlap 500 waits (wall ≤ 2 latencies)":           verdict.Yes,
+	}, outcomes(tab))
+}
+
+// One competing busy process: every verdict inconclusive, none "no".
+func TestClaimsOnALoadedMachine(t *testing.T) {
+	tab := exampleTable(verdict.Load{Other: 10 * time.Second, Wall: 10 * time.Second, Known: true})
+	require.NotEmpty(t, tab.claims)
+	for _, v := range tab.claims {
+		assert.Equal(t, verdict.Inconclusive, v.Outcome, v.Claim.Text)
+		assert.Contains(t, v.Reason, "the machine was loaded: other programs kept 1.00 of")
 	}
-	assert.Equal(t, map[string]bool{
-		"threads give CPU-bound Python no speed-up (the GIL)": true,
-		"processes do": true,
-		"goroutines do, with far less overhead than either":          true,
-		"for I/O, threads, asyncio and goroutines all overlap waits": true,
-	}, got, "no claim about Go processes without a measurement")
+}
+
+// A run whose fixed costs are more than 5% of its wall time cannot judge
+// a speed-up: start-up, not parallelism, would decide it.
+func TestClaimsNeedFixedCostsUnderFivePercent(t *testing.T) {
+	tab := exampleTable(quiet)
+	c := tab.find(names(fullSizes).cpu, pyProcesses, 2)
+	c.zeros = around(0.2) // a quarter of its 0.78 s
+	tab.claims = nil
+	tab.check()
+	for _, v := range tab.claims {
+		if v.Claim.Text == "processes do" {
+			assert.Equal(t, verdict.Inconclusive, v.Outcome)
+			assert.Contains(t, v.Reason, "fixed costs are 26% of Python processes's wall time with 2 workers")
+			assert.InDelta(t, 1.92, v.Ratio, 0.01, "the ratio is still shown")
+			return
+		}
+	}
+	t.Fatal("no claim about processes")
 }
 
 func TestPrint(t *testing.T) {
+	tab := exampleTable(quiet)
+	tab.find(names(fullSizes).io, pyAsyncio, fullSizes.waits).err = assert.AnError
+	tab.claims = nil
+	tab.check()
 	var out bytes.Buffer
-	exampleTable().print(&out)
+	tab.print(&out, true)
 	s := out.String()
-	assert.Contains(t, s, "n/a [1]")
-	assert.Contains(t, s, "[1] scenario process-pool not in this build")
-	assert.Contains(t, s, "[yes] processes do: Python processes: 1.92× on 2 cores")
-	assert.Regexp(t, `Go goroutines +2 +2ms +2\.00× +0\.038`, s)
+	assert.Regexp(t, `Python processes +2 +780ms \[772\.2ms, 787\.8ms\] +19\.5 ns +1\.92× \[1\.89, 1\.95\] +2\.6%`, s)
+	assert.Regexp(t, `Go goroutines +2 +610ms .* 0\.0\d+ \[`, s, "Go/Python per item, with its interval")
+	assert.Regexp(t, `Python asyncio +500 +error: `+assert.AnError.Error(), s)
+	assert.Contains(t, s, "  yes          processes do: 1.92× [")
+	assert.Contains(t, s, "inconclusive Python asyncio overlap 500 waits (wall ≤ 2 latencies): no measurement — a run it rests on failed (see the table)")
+	assert.Contains(t, s, red+"  no           Go processes do too", "only the refuted claim is red")
+	assert.Equal(t, 1, strings.Count(s, red))
 }
+
+func TestRepsMustBePositive(t *testing.T) {
+	for _, reps := range []string{"0", "-1"} {
+		t.Run("reps="+reps, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(t.Context(), []string{"-reps", reps}, &stdout, &stderr)
+			assert.Equal(t, 2, code)
+			assert.Equal(t, "pycompare: -reps "+reps+": must be at least 1\n", stderr.String())
+			assert.Empty(t, stdout.String())
+		})
+	}
+}
+
+// fakePython is an interpreter that runs none of the article's programs:
+// it prints a wall time (short for a zero-work run, whose last argument
+// is 0), garbage for cpu_threads.py, and fails for io_asyncio.py.
+const fakePython = `#!/bin/sh
+case "$1" in
+*cpu_threads.py) echo 'Traceback? no: garbage'; exit 0 ;;
+*io_asyncio.py) echo 'ModuleNotFoundError: asyncio' >&2; exit 1 ;;
+esac
+for last; do :; done
+if [ "$last" = 0 ]; then echo '{"wall": 0.0001, "items": 0}'; else echo '{"wall": 0.5, "items": 1000}'; fi
+`
+
+// A Python program that fails or prints garbage is an error row; every
+// other row is still measured and every claim that does not rest on it
+// still judged.
+func TestBrokenPythonIsAnErrorRow(t *testing.T) {
+	dir := t.TempDir()
+	python := filepath.Join(dir, "python")
+	require.NoError(t, os.WriteFile(python, []byte(fakePython), 0o755))
+	o := options{python: python, scripts: "scripts", reps: 3, cores: 2, sizes: sizes{
+		pySquares: 1000, goSquares: 2_000_000, goRange: 1_000_000, waits: 10, latency: time.Millisecond,
+		mapItems: 100, tasks: 100, threads: 2, incs: 100}}
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	var progress bytes.Buffer
+	tab, err := compare(ctx, o, &progress)
+	require.NoError(t, err)
+
+	wl := names(o.sizes)
+	for _, c := range tab.configs {
+		switch {
+		case c.workload == wl.cpu && c.model == pyThreads:
+			assert.ErrorContains(t, c.err, `cpu_threads.py `+itoaTest(c.workers)+` 1000: printed "Traceback? no: garbage", not {"wall": SECONDS, "items": N}`)
+		case c.model == pyAsyncio:
+			assert.ErrorContains(t, c.err, "io_asyncio.py 10 0.001: exit status 1: ModuleNotFoundError: asyncio")
+		default:
+			assert.NoError(t, c.err, "%s %s", c.workload, c.model)
+			assert.Len(t, c.walls, 3, "%s %s: every rep measured", c.workload, c.model)
+			assert.Len(t, c.zeros, 3, "and its zero-work run")
+		}
+	}
+	for _, v := range tab.claims {
+		failed := strings.Contains(v.Reason, "a run it rests on failed")
+		rests := strings.HasPrefix(v.Claim.Text, "threads give") || strings.HasPrefix(v.Claim.Text, "Python asyncio")
+		assert.Equal(t, rests, failed, "%s: %s", v.Claim.Text, v.Reason)
+	}
+}
+
+func itoaTest(n int) string { return count(n) }
 
 func TestFormats(t *testing.T) {
 	assert.Equal(t, "20 000 000", count(20_000_000))
 	assert.Equal(t, "999", count(999))
 	assert.Equal(t, "1 000", count(1000))
-	assert.Equal(t, "2.5 ns", perItem(25*time.Nanosecond, 10))
-	assert.Equal(t, "12.00 µs", perItem(12*time.Millisecond, 1000))
-	assert.Equal(t, "200.00 ms", perItem(200*time.Millisecond, 1))
+	assert.Equal(t, "0.61 ns", perItem(0.61e-9))
+	assert.Equal(t, "19.5 ns", perItem(19.5e-9))
+	assert.Equal(t, "12.00 µs", perItem(12e-6))
+	assert.Equal(t, "200.00 ms", perItem(0.2))
+	assert.Equal(t, "1.5s", round(1.5004))
+	assert.Equal(t, "780ms", round(0.78))
 }

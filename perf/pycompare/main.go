@@ -1,19 +1,30 @@
 // Command pycompare runs the article's own Python programs (scripts/python)
-// and the Go scenarios that rebuild them on the same work, and prints one
-// table: Python threads, Python processes, Go goroutines and Go processes
-// side by side, with the wall time, the speed-up from 1 worker to all cores
-// and the Go/Python ratio; then the article's claims, each checked against
-// the table. It is what `make compare-python` runs (via
+// and the Go scenarios that rebuild them, and prints one table: Python
+// threads, Python processes, Go goroutines and Go processes side by side,
+// each configuration's median wall time with its interval, the speed-up
+// from 1 worker to all cores, Go's time per item over Python's, and the
+// share of fixed costs; then the article's claims, each judged by package
+// internal/verdict: yes, no or inconclusive, with the interval it rests on
+// and what it means for Go. It is what `make compare-python` runs (via
 // scripts/compare-python, which skips it with a message when there is no
 // python3).
 //
 // Usage:
 //
-//	go run ./perf/pycompare [-python python3] [-scripts scripts/python] [-reps 3] [-quick]
+//	go run ./perf/pycompare [-python python3] [-scripts scripts/python] [-reps 5] [-cores N] [-quick]
 //
-// Every time is the best of -reps runs, Python timing itself (interpreter
-// start-up excluded) and Go timing Scenario.Run: the machine is shared and
-// the best run is the one least disturbed. The figures are still noisy.
+// Every configuration runs -reps times, the configurations interleaved so
+// that a burst of load spoils one run of each rather than all of one; each
+// run is followed by the same program with no work, whose time is the
+// run's fixed costs. Python times itself (interpreter start-up excluded),
+// Go times Scenario.Run. A claim is inconclusive when the interval of its
+// ratio straddles its threshold, when fixed costs exceed 5% of a run it
+// rests on, or when other programs kept the machine busy (see
+// verdict.Load). A program that fails or prints something other than its
+// JSON line is an "error: …" row; the other rows are still judged.
+//
+// Exit status: 0 when the comparison ran (whatever the verdicts), 1 when it
+// could not, 2 for bad flags (-reps below 1 among them).
 package main
 
 import (
@@ -36,20 +47,31 @@ func main() {
 	os.Exit(code)
 }
 
+// defaultReps keeps the whole comparison to about a minute and a half on
+// two cores: about 17 s a rep at the full sizes.
+const defaultReps = 5
+
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("pycompare", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var o options
 	fs.StringVar(&o.python, "python", "python3", "the Python interpreter")
 	fs.StringVar(&o.scripts, "scripts", "scripts/python", "the directory of the article's programs")
-	fs.IntVar(&o.reps, "reps", 3, "runs of each program; the best is kept")
+	fs.IntVar(&o.reps, "reps", defaultReps, "interleaved runs of each configuration")
 	fs.IntVar(&o.cores, "cores", runtime.NumCPU(), "the worker count of the \"all cores\" runs")
-	quick := fs.Bool("quick", false, "a tenth of the work, for a smoke test")
+	quick := fs.Bool("quick", false, "a twentieth of the work, for a smoke test (fixed costs then leave most claims inconclusive)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if fs.NArg() > 0 || o.reps < 1 || o.cores < 1 {
-		fmt.Fprintln(stderr, "pycompare: usage: pycompare [-python python3] [-scripts DIR] [-reps N] [-cores N] [-quick]")
+	switch {
+	case fs.NArg() > 0:
+		fmt.Fprintf(stderr, "pycompare: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	case o.reps < 1:
+		fmt.Fprintf(stderr, "pycompare: -reps %d: must be at least 1\n", o.reps)
+		return 2
+	case o.cores < 1:
+		fmt.Fprintf(stderr, "pycompare: -cores %d: must be at least 1\n", o.cores)
 		return 2
 	}
 	o.sizes = fullSizes
@@ -61,6 +83,26 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "pycompare: %v\n", err)
 		return 1
 	}
-	tab.print(stdout)
+	tab.print(stdout, isTerminal(stdout))
 	return 0
+}
+
+// compare measures every configuration of o and judges the claims.
+func compare(ctx context.Context, o options, progress io.Writer) (*table, error) {
+	t := &table{o: o, configs: configs(o)}
+	if err := measureAll(ctx, t.configs, o.reps, progress); err != nil {
+		return nil, err
+	}
+	t.check()
+	return t, nil
+}
+
+// isTerminal reports whether w is a terminal, where colour is welcome.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }

@@ -1,85 +1,52 @@
-// Command bench-gate fails when a benchmark comparison shows a significant
-// regression beyond a threshold. It reads the output of
-// `go tool benchstat -format csv OLD NEW` from a file or from stdin ("-"),
-// prints one line per benchmark measured by time or rate, and exits with
-// status 1 if any is a regression, 2 on a usage error, 0 otherwise.
+// Command bench-gate decides whether a change made benchmarks slower; the
+// statistics and the rule are package github.com/conclab/conclab/perf/gate's.
 //
 // Usage:
 //
-//	bench-gate [-threshold PCT] [FILE|-]
+//	bench-gate run [flags] OLD.test NEW.test
+//	bench-gate compare [-threshold PCT] OLD.txt NEW.txt
+//	bench-gate power [-runs N] [-scales 1,1.05,...] OLD.test NEW.test
 //
-// The threshold is a percentage (default 10, or $BENCH_GATE_THRESHOLD).
-// scripts/bench-gate runs benchstat and then this command; see package
-// github.com/conclab/conclab/perf/gate for the rule.
+// run measures: it runs the two test binaries (built with go test -c)
+// alternately, one benchmark at a time, sampling until every answer is
+// clear or the time budget is spent (scripts/bench-compare builds the
+// binaries and calls it). compare decides on two `go test -bench` outputs
+// already written, pairing the i-th result of each benchmark in OLD with
+// its i-th in NEW (scripts/bench-gate). power measures the gate: it runs
+// whole decisions again and again on perf's BenchmarkCalibrate with the new
+// side's work scaled up by known factors, and prints how often each failed
+// (make gate-power).
+//
+// Both print one line per benchmark (verdict, ratio new/old with its 95 %
+// confidence interval, p and q, the number of pairs and the rule that
+// decided) and a last line, and exit with status 1 when a benchmark is a
+// regression, when a benchmark fails on the new side, or when the budget
+// left too few rounds to decide; 2 on a usage error; 0 otherwise, including
+// when there is nothing to compare (the last line says why the gate was
+// skipped).
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"os"
-	"strconv"
-
-	"github.com/conclab/conclab/perf/gate"
 )
 
-func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("bench-gate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	def := 100 * gate.DefaultThreshold
-	if env := os.Getenv("BENCH_GATE_THRESHOLD"); env != "" {
-		v, err := strconv.ParseFloat(env, 64)
-		if err != nil || v < 0 {
-			fmt.Fprintf(stderr, "bench-gate: BENCH_GATE_THRESHOLD=%q: must be a percentage ≥ 0\n", env)
-			return 2
-		}
-		def = v
-	}
-	pct := fs.Float64("threshold", def, "fail on a significant slowdown of more than this `percent`")
-	if err := fs.Parse(args); err != nil {
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, "usage: bench-gate run|compare|power [flags] OLD NEW")
 		return 2
 	}
-	if *pct < 0 {
-		fmt.Fprintf(stderr, "bench-gate: -threshold %v: must be a percentage ≥ 0\n", *pct)
-		return 2
+	switch args[0] {
+	case "run":
+		return runCmd(args[1:], stdout, stderr)
+	case "compare":
+		return compareCmd(args[1:], stdout, stderr)
+	case "power":
+		return powerCmd(args[1:], stdout, stderr)
 	}
-	if fs.NArg() > 1 {
-		fmt.Fprintf(stderr, "bench-gate: %d arguments: want one benchstat csv file or -\n", fs.NArg())
-		return 2
-	}
-	in := stdin
-	if name := fs.Arg(0); name != "" && name != "-" {
-		f, err := os.Open(name)
-		if err != nil {
-			fmt.Fprintf(stderr, "bench-gate: %v\n", err)
-			return 2
-		}
-		defer f.Close()
-		in = f
-	}
-	rows, err := gate.ParseCSV(in)
-	if err != nil {
-		fmt.Fprintf(stderr, "bench-gate: %v\n", err)
-		return 2
-	}
-	findings, failed := gate.Decide(rows, *pct/100)
-	significant := 0
-	for _, f := range findings {
-		fmt.Fprintln(stdout, f)
-		if f.Significant() {
-			significant++
-		}
-	}
-	switch {
-	case len(findings) == 0:
-		fmt.Fprintln(stdout, "bench-gate: no benchmark in both files measured by time or rate: nothing to gate")
-	case failed:
-		fmt.Fprintf(stdout, "bench-gate: FAIL: a significant slowdown beyond %v%%\n", *pct)
-		return 1
-	default:
-		fmt.Fprintf(stdout, "bench-gate: ok: no significant slowdown beyond %v%% (%d of %d differences significant)\n", *pct, significant, len(findings))
-	}
-	return 0
+	fmt.Fprintf(stderr, "bench-gate: unknown command %q: want run, compare or power\n", args[0])
+	return 2
 }

@@ -1,0 +1,73 @@
+package scale
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The live run measures testdata/example once per test process (however
+// many -count), at n = 1, 2 and 4, for a short -benchtime. Only what holds
+// on any loaded machine is asserted: the report exists and the negative
+// controls get their verdict categories.
+var live struct {
+	once sync.Once
+	res  *Results
+	out  string
+	err  error
+}
+
+func liveRun(t *testing.T) (*Results, string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("-short: the live run builds and runs a module's benchmarks")
+	}
+	live.once.Do(func() {
+		live.out, live.err = os.MkdirTemp("", "conclab-scale-live-")
+		if live.err != nil {
+			return
+		}
+		dir, _ := filepath.Abs("testdata/example")
+		live.res, live.err = Run(context.Background(), Options{
+			Dir: dir, Packages: []string{"./..."}, Bench: "CacheGet|BuildTree|Merge", Procs: []int{1, 2, 4},
+			Benchtime: "700ms", Count: 1, Out: live.out,
+		})
+		if live.err == nil {
+			live.err = NewReport(live.out, []*Results{live.res}).Write()
+		}
+	})
+	require.NoError(t, live.err)
+	return live.res, live.out
+}
+
+func TestLiveNegativeControls(t *testing.T) {
+	res, out := liveRun(t)
+	for _, f := range []string{"scale.json", "report.md", "report.html", "speedup-shop.CacheGet.svg", "shop.CacheGet/cpu-4.svg", "shop.Merge/block-2.pb.gz"} {
+		assert.FileExists(t, filepath.Join(out, f))
+	}
+	require.False(t, res.Failed(), "every benchmark ran at every n")
+	verdicts := map[string]Verdict{}
+	for _, b := range res.Benchmarks {
+		vp := verdictPoint(b, res.Machine.Cores)
+		require.NotNil(t, vp)
+		verdicts[b.Name] = diagnose(b, vp, res.Machine.Cores)
+		t.Logf("%s: %s: %s", b.Name, verdicts[b.Name].Category, verdicts[b.Name].Text)
+	}
+	require.Len(t, verdicts, 3)
+	v := verdicts["BenchmarkCacheGet"]
+	assert.Equal(t, Contention, v.Category, "one mutex around all the work: contention")
+	assert.Contains(t, v.Text, "(*Cache).Get")
+	// GC is read from CPU shares: on a starved machine there may be too
+	// few samples to quote them, and the verdict says so.
+	if v := verdicts["BenchmarkBuildTree"]; v.Category != Unknown {
+		assert.Equal(t, GC, v.Category, "garbage over a large live heap: GC")
+	}
+	v = verdicts["BenchmarkMerge"]
+	assert.NotEqual(t, GC, v.Category, "a serial fold is not GC")
+	assert.NotEqual(t, Contention, v.Category, "a serial fold takes no lock")
+}

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/conclab/conclab/internal/verdict"
+)
+
+// table is the comparison measured: its configurations and the claims
+// judged on them.
+type table struct {
+	o       options
+	configs []*config
+	claims  []verdict.Verdict
+}
+
+func (t *table) find(workload string, m model, workers int) *config {
+	for _, c := range t.configs {
+		if c.workload == workload && c.model == m && c.workers == workers {
+			return c
+		}
+	}
+	return nil
+}
+
+// judge judges c on median(num) ÷ median(den), the samples of the
+// configurations from: inconclusive if one of them failed, if other
+// programs loaded the machine while they ran, or if fixed costs took more
+// than maxFixedShare of one's wall time.
+func judge(c verdict.Claim, num, den []float64, from ...*config) verdict.Verdict {
+	var load verdict.Load
+	for _, f := range from {
+		if f == nil || f.err != nil || len(f.walls) == 0 {
+			return verdict.Verdict{Claim: c, Reason: "a run it rests on failed (see the table)"}
+		}
+		load = load.Add(f.load)
+	}
+	v := verdict.Judge(c, num, den, load)
+	if v.Outcome == verdict.Inconclusive {
+		return v
+	}
+	for _, f := range from {
+		if share := f.fixedShare(); share > maxFixedShare {
+			return v.Undecided(fmt.Sprintf("fixed costs are %.0f%% of %s's wall time with %d workers (at most %.0f%% to judge): more work needed",
+				100*share, f.model, f.workers, 100*maxFixedShare))
+		}
+	}
+	return v
+}
+
+// speedup is the claim that model m's CPU runs are at least (or at most,
+// with below) threshold times faster on all the cores than on one.
+func (t *table) speedup(m model, text string, threshold float64, below bool, yes, no string) {
+	wl, n := names(t.o.sizes).cpu, t.o.cores
+	one, all := t.find(wl, m, 1), t.find(wl, m, n)
+	if one == nil || all == nil {
+		return
+	}
+	c := verdict.Claim{Text: text, Threshold: threshold, Below: below, Unit: "×", Yes: yes, No: no}
+	t.claims = append(t.claims, judge(c, one.walls, all.walls, one, all))
+}
+
+// check judges the article's claims on the table.
+func (t *table) check() {
+	wl, n, s := names(t.o.sizes), t.o.cores, t.o.sizes
+	if n >= 2 {
+		t.speedup(pyThreads, "threads give CPU-bound Python no speed-up (the GIL)", 1.2, true,
+			"the GIL serialises Python's threads; Go has none (see goroutines)",
+			"Python's threads did speed up here: this Python does not serialise them")
+		t.speedup(pyProcesses, "processes do", 1.5, false,
+			"Python needs processes to use the cores; Go does not (see goroutines)",
+			"Python's processes did not use the cores here")
+		t.speedup(goGoroutine, "goroutines do", 1.5, false,
+			"Go: goroutines use the cores; processes not needed",
+			"Go: goroutines did not use the cores here")
+		t.speedup(goProcesses, "Go processes do too, at the cost of start-up and serialisation", 1.5, false,
+			"Go: worker processes scale too, but goroutines do the same without start-up or serialisation",
+			"Go: start-up and serialisation ate the processes' gain; use goroutines")
+		if g := t.find(wl.cpu, goGoroutine, n); g != nil {
+			best := t.bestPython(wl.cpu, n)
+			c := verdict.Claim{Text: "goroutines do the same work in under a tenth of Python's time", Threshold: 0.1, Below: true, Unit: "×",
+				Yes: "Go: a goroutine's loop runs far faster than the best Python's, per item",
+				No:  "Go: the goroutines' loop was not ten times faster than the best Python's per item here"}
+			if best == nil {
+				t.claims = append(t.claims, verdict.Verdict{Claim: c, Reason: "no Python run to compare with"})
+			} else {
+				t.claims = append(t.claims, judge(c, g.perItem(), best.perItem(), g, best))
+			}
+		}
+	}
+	for _, m := range []model{pyThreads, pyAsyncio, goGoroutine} {
+		c := t.find(wl.io, m, s.waits)
+		if c == nil {
+			continue
+		}
+		yes := fmt.Sprintf("%s overlap I/O waits, as goroutines do", m)
+		if m.isGo() {
+			yes = "Go: goroutines overlap the waits, at a few KiB each"
+		}
+		claim := verdict.Claim{
+			Text:      fmt.Sprintf("%s overlap %s waits (wall ≤ 2 latencies)", m, count(s.waits)),
+			Threshold: 2, Below: true, Unit: " latencies",
+			Yes: yes, No: fmt.Sprintf("%s took the waits more or less in turn", m),
+		}
+		t.claims = append(t.claims, judge(claim, c.walls, []float64{s.latency.Seconds()}, c))
+	}
+}
+
+// bestPython is the fastest Python configuration, per item, of a workload
+// at n workers.
+func (t *table) bestPython(workload string, n int) *config {
+	var best *config
+	for _, c := range t.configs {
+		if c.model.isGo() || c.workload != workload || c.workers != n || c.err != nil || len(c.walls) == 0 {
+			continue
+		}
+		if best == nil || verdict.Median(c.perItem()) < verdict.Median(best.perItem()) {
+			best = c
+		}
+	}
+	return best
+}
