@@ -63,7 +63,7 @@ type verdict struct {
 // interrupted is cancelled on SIGINT or SIGTERM: the test runs in progress
 // are killed (they run in their own process groups, which a terminal's ^C
 // does not reach) before mutate exits.
-var interrupted context.Context
+var interrupted = context.Background()
 
 func main() {
 	flag.Parse()
@@ -147,7 +147,7 @@ func run() error {
 		}
 	}
 	fmt.Fprintf(os.Stderr, "mutate: baseline run of %d packages...\n", len(all))
-	if status, by := testPackages(root, "", all); status != "SURVIVED" {
+	if status, by := testPackage(root, "", all...); status != "SURVIVED" {
 		return fmt.Errorf("the unmutated tree does not pass its tests (%s: %s)", status, by)
 	}
 
@@ -320,15 +320,17 @@ func test(root, tmp string, m mutation, pkgs []string) verdict {
 	return verdict{m: m, status: status, by: by, elapsed: time.Since(start)}
 }
 
-// testPackages runs the tests of pkgs one package after another, with the
-// overlay if not empty, and stops at the first that catches anything.
+// testPackages runs the tests of pkgs, with the overlay if not empty: the
+// first package alone (the mutated one, which most often catches it), then
+// the others in one go test, and stops at the first that catches anything.
 func testPackages(root, overlay string, pkgs []string) (status, by string) {
-	for _, p := range pkgs {
-		if status, by = testPackage(root, overlay, p); status != "SURVIVED" {
-			return status, by
-		}
+	if len(pkgs) == 0 {
+		return "SURVIVED", ""
 	}
-	return "SURVIVED", ""
+	if status, by = testPackage(root, overlay, pkgs[:1]...); status != "SURVIVED" || len(pkgs) == 1 {
+		return status, by
+	}
+	return testPackage(root, overlay, pkgs[1:]...)
 }
 
 var (
@@ -339,10 +341,10 @@ var (
 	pkgFailRE = regexp.MustCompile(`(?m)^FAIL\s+(\S+)\s`)
 )
 
-// testPackage runs one package's tests and says whether they caught
+// testPackage runs the tests of pkgs and says whether they caught
 // anything. The run is killed at its first failing test.
-func testPackage(root, overlay, pkg string) (status, by string) {
-	args := []string{"test", "-race", "-short", "-count=1", "-failfast", "-timeout", timeoutFlag.String(), pkg}
+func testPackage(root, overlay string, pkgs ...string) (status, by string) {
+	args := append([]string{"test", "-race", "-short", "-count=1", "-failfast", "-timeout", timeoutFlag.String()}, pkgs...)
 	ctx, cancel := context.WithTimeout(interrupted, *timeoutFlag+30*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "go", args...)

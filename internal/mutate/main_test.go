@@ -167,3 +167,34 @@ func TestVerdictOf(t *testing.T) {
 		})
 	}
 }
+
+// TestTestPackageStopsAtTheFirstFailure runs a throwaway package whose
+// first test fails and whose second would hang: testPackage must report
+// the failure and kill the run there, not wait for the hang.
+func TestTestPackageStopsAtTheFirstFailure(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/p\n\ngo 1.24\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "p_test.go"), []byte(`package p
+
+import (
+	"testing"
+	"time"
+)
+
+func TestAFails(t *testing.T) { t.Fatal("caught") }
+
+func TestBHangs(t *testing.T) { time.Sleep(time.Hour) }
+`), 0o644))
+	type result struct{ status, by string }
+	done := make(chan result, 1)
+	go func() {
+		status, by := testPackage(dir, "", "./...")
+		done <- result{status, by}
+	}()
+	select {
+	case r := <-done:
+		assert.Equal(t, result{"caught", "TestAFails"}, r)
+	case <-time.After(time.Minute):
+		t.Fatal("testPackage did not return at the first failing test")
+	}
+}
