@@ -30,7 +30,7 @@ func TestProcessPoolMatchesTheSerialKernel(t *testing.T) {
 			sum, err := scenarios.SquareNumbersInPool(processCtx(t), p, tc.parts, tc.work)
 			assert.NoError(t, err)
 			assert.Equal(t, scenarios.SquareNumbers(0, tc.parts*tc.work), sum, "any split over processes gives the serial checksum")
-			assert.NoError(t, p.Close(), "workers exit cleanly when their stdin closes")
+			assert.NoError(t, closePool(t, p), "workers exit cleanly when their stdin closes")
 			requireReaped(t, p)
 			for _, st := range p.ProcessStates() {
 				assert.Equal(t, 0, st.ExitCode())
@@ -64,12 +64,12 @@ func TestProcessPoolBadRangeIsAnErrorNotABreak(t *testing.T) {
 	sum, err := p.SquareNumbers(processCtx(t), 0, 100)
 	assert.NoError(t, err, "the worker goes on serving")
 	assert.Equal(t, scenarios.SquareNumbers(0, 100), sum)
-	assert.NoError(t, p.Close())
+	assert.NoError(t, closePool(t, p))
 	requireReaped(t, p)
 
 	_, err = p.SquareNumbers(processCtx(t), 0, 1)
 	assert.ErrorIs(t, err, scenarios.ErrPoolClosed)
-	assert.NoError(t, p.Close(), "Close may be called again")
+	assert.NoError(t, closePool(t, p), "Close may be called again")
 }
 
 func TestProcessPoolBrokenWorkers(t *testing.T) {
@@ -88,23 +88,28 @@ func TestProcessPoolBrokenWorkers(t *testing.T) {
 			require.NoError(t, err)
 			_, err = scenarios.SquareNumbersInPool(processCtx(t), p, 6, 100)
 			assert.ErrorContains(t, err, tc.want)
-			assert.NoError(t, p.Close())
+			assert.NoError(t, closePool(t, p))
 			requireReaped(t, p)
 		})
 	}
 }
 
 func TestProcessPoolKillsAHangingWorker(t *testing.T) {
-	p, err := scenarios.StartSubprocessPoolWithFault(processCtx(t), 1, "hang")
+	// The pool's own context has no deadline: only the call's may end the
+	// call, and a call that does not kill its worker waits forever.
+	p, err := scenarios.StartSubprocessPoolWithFault(t.Context(), 1, "hang")
 	require.NoError(t, err)
-	ctx, cancel := context.WithTimeout(processCtx(t), 100*time.Millisecond)
+	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
 	defer cancel()
-	_, err = p.SquareNumbers(ctx, 0, 10)
+	err = withinProcessTimeout(t, "the cancelled call", func() error {
+		_, err := p.SquareNumbers(ctx, 0, 10)
+		return err
+	})
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.ErrorContains(t, err, "signal: killed")
 	_, err = p.SquareNumbers(processCtx(t), 0, 10)
 	assert.ErrorContains(t, err, "signal: killed", "a broken worker stays broken")
-	assert.NoError(t, p.Close())
+	assert.NoError(t, closePool(t, p))
 	requireReaped(t, p)
 	st := p.ProcessStates()[0]
 	ws, ok := st.Sys().(syscall.WaitStatus)
@@ -123,7 +128,7 @@ func TestProcessPoolDiesWithItsContext(t *testing.T) {
 	}()
 	cancel()
 	assert.ErrorIs(t, <-errc, context.Canceled, "killed by the pool's context, the call reports it")
-	assert.NoError(t, p.Close())
+	assert.NoError(t, closePool(t, p))
 	requireReaped(t, p)
 }
 
@@ -153,7 +158,7 @@ func TestProcessPoolRefusesToStartInsideAWorker(t *testing.T) {
 func TestProcessPoolCloseReportsAFailedWorker(t *testing.T) {
 	pool, err := scenarios.StartSubprocessPoolWithFault(processCtx(t), 2, "no-such-fault")
 	require.NoError(t, err)
-	err = pool.Close()
+	err = closePool(t, pool)
 	require.Error(t, err, "Close must report the workers that failed")
 	assert.Contains(t, err.Error(), "exit status 1")
 }
@@ -162,7 +167,7 @@ func TestProcessPoolCloseReportsAFailedWorker(t *testing.T) {
 // processes run in real time, outside any synctest bubble, and a call that
 // waits forever (a worker never handed back, never killed) must fail its
 // test, named, long before the test binary's timeout.
-const processTimeout = 30 * time.Second
+const processTimeout = 20 * time.Second
 
 // processCtx is t's context with processTimeout as a deadline.
 func processCtx(t *testing.T) context.Context {
@@ -181,4 +186,26 @@ func TestProcessPoolPrintsItsChecksumInHexLikeTheOtherCPUScenarios(t *testing.T)
 		assert.Regexp(t, `^checksum 0x[0-9a-f]{16} of 4000 squares`, res.Summary, name)
 	}
 	assert.ErrorContains(t, s.Check(cfg, scenarios.Result{Total: -1}), "checksum 0xffffffffffffffff, want 0x")
+}
+
+// withinProcessTimeout returns f's error, or fails the test if f has not
+// returned within processTimeout (f's goroutine is then left behind: the
+// test has failed).
+func withinProcessTimeout(t *testing.T, what string, f func() error) error {
+	t.Helper()
+	errc := make(chan error, 1)
+	go func() { errc <- f() }()
+	select {
+	case err := <-errc:
+		return err
+	case <-time.After(processTimeout):
+		t.Fatalf("%s hung: still running after %v", what, processTimeout)
+		return nil
+	}
+}
+
+// closePool closes p, or fails the test if Close hangs.
+func closePool(t *testing.T, p *scenarios.SubprocessPool) error {
+	t.Helper()
+	return withinProcessTimeout(t, "Close", p.Close)
 }
