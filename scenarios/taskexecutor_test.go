@@ -112,17 +112,19 @@ func TestShutdownGivesUpOnItsDeadline(t *testing.T) {
 }
 
 func TestSubmitAfterShutdownFails(t *testing.T) {
-	e := scenarios.NewTaskExecutor(2)
-	require.NoError(t, e.Shutdown(t.Context()))
-	ran := false
-	f := scenarios.Submit(t.Context(), e, func(context.Context) (int, error) { ran = true; return 1, nil })
-	_, err := f.Get(t.Context())
-	assert.ErrorIs(t, err, scenarios.ErrShutdown)
-	assert.False(t, ran, "a task submitted after Shutdown never runs")
-	assert.NoError(t, e.Shutdown(t.Context()), "Shutdown may be called again")
+	synctest.Test(t, func(t *testing.T) {
+		e := scenarios.NewTaskExecutor(2)
+		require.NoError(t, e.Shutdown(t.Context()))
+		ran := false
+		f := scenarios.Submit(t.Context(), e, func(context.Context) (int, error) { ran = true; return 1, nil })
+		_, err := f.Get(t.Context())
+		assert.ErrorIs(t, err, scenarios.ErrShutdown)
+		assert.False(t, ran, "a task submitted after Shutdown never runs")
+		assert.NoError(t, e.Shutdown(t.Context()), "Shutdown may be called again")
 
-	_, err = scenarios.MapTasks(t.Context(), e, []string{"Alice"}, func(context.Context, string) (int, error) { return 0, nil })
-	assert.ErrorIs(t, err, scenarios.ErrShutdown)
+		_, err = scenarios.MapTasks(t.Context(), e, []string{"Alice"}, func(context.Context, string) (int, error) { return 0, nil })
+		assert.ErrorIs(t, err, scenarios.ErrShutdown)
+	})
 }
 
 func TestPanicBecomesAnErrorOnGet(t *testing.T) {
