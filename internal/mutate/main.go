@@ -344,7 +344,9 @@ var (
 // testPackage runs the tests of pkgs and says whether they caught
 // anything. The run is killed at its first failing test.
 func testPackage(root, overlay string, pkgs ...string) (status, by string) {
-	args := append([]string{"test", "-race", "-short", "-count=1", "-failfast", "-timeout", timeoutFlag.String()}, pkgs...)
+	// -v: without it go test holds a package's output until the package is
+	// done, and the first failure could not stop the run.
+	args := append([]string{"test", "-v", "-race", "-short", "-count=1", "-failfast", "-timeout", timeoutFlag.String()}, pkgs...)
 	ctx, cancel := context.WithTimeout(interrupted, *timeoutFlag+30*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "go", args...)

@@ -169,8 +169,8 @@ func TestVerdictOf(t *testing.T) {
 }
 
 // TestTestPackageStopsAtTheFirstFailure runs a throwaway package whose
-// first test fails and whose second would hang: testPackage must report
-// the failure and kill the run there, not wait for the hang.
+// first test fails while its second, in parallel, hangs: testPackage must
+// report the failure and kill the run there, not wait for the hang.
 func TestTestPackageStopsAtTheFirstFailure(t *testing.T) {
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/p\n\ngo 1.24\n"), 0o644))
@@ -181,9 +181,15 @@ import (
 	"time"
 )
 
-func TestAFails(t *testing.T) { t.Fatal("caught") }
+func TestA(t *testing.T) {
+	t.Parallel()
+	t.Fatal("caught")
+}
 
-func TestBHangs(t *testing.T) { time.Sleep(time.Hour) }
+func TestB(t *testing.T) {
+	t.Parallel()
+	time.Sleep(time.Hour) // running beside TestA: -failfast cannot stop it
+}
 `), 0o644))
 	type result struct{ status, by string }
 	done := make(chan result, 1)
@@ -193,7 +199,7 @@ func TestBHangs(t *testing.T) { time.Sleep(time.Hour) }
 	}()
 	select {
 	case r := <-done:
-		assert.Equal(t, result{"caught", "TestAFails"}, r)
+		assert.Equal(t, result{"caught", "TestA"}, r)
 	case <-time.After(time.Minute):
 		t.Fatal("testPackage did not return at the first failing test")
 	}
