@@ -7,7 +7,7 @@ PKGS    ?= ./...
 CPUS    ?= 1,2,4
 BENCHOUT ?= bench.txt
 
-.PHONY: all test stress fuzz bench bench-gate bench-compare gate-power profile report compare-python claims-stability lint ci test-cpus stress-short fuzz-short mutate clean help browser-test
+.PHONY: all test stress fuzz bench bench-gate bench-compare gate-power profile report compare-python claims-stability lint ci test-cpus stress-short fuzz-short mutate hunt clean help browser-test
 
 ## all: lint, then test.
 all: lint test
@@ -72,6 +72,11 @@ lint:
 
 ## ci: the CI workflow's steps, in the same order, minus the artifact upload (a test keeps the two in step).
 ci: lint test-cpus stress-short fuzz-short bench-compare profile
+
+## hunt: the long sweep of 'conclab hunt': the bug corpus (its table: kernel, detector, runs, seconds), runs with and
+## without perturbation for the schedule-dependent kernels, and conclab's own packages, golang.org/x/sync and go.uber.org/goleak clean.
+hunt:
+	$(GO) test -race -timeout 60m -v -run 'TestCorpus|TestOldGoModule|TestPerturbationTable|TestSweep' ./internal/hunt/ -args -hunt.long
 
 ## test-cpus: the proof at GOMAXPROCS 1, 2 and 4.
 test-cpus:

@@ -11,6 +11,7 @@
 //	conclab scale [flags] [PACKAGES]  how a module's own benchmarks scale across cores, and why they stop
 //	conclab diff OLD NEW              differential flame graph of two CPU profiles
 //	conclab worker                    serve as a process-pool child (started by the pool itself)
+//	conclab hunt [flags] [packages]   hunt the concurrency bugs in any package's own tests
 //
 // Every subcommand takes -h. Usage errors (an unknown scenario, a bad flag
 // value, extra arguments, an unwritable output directory) print one line on
@@ -56,6 +57,7 @@ func init() {
 		{"scale", "[flags] [PKG]", "how a module's own benchmarks scale across cores, and why they stop", runScale},
 		{"diff", "OLD NEW", "differential flame graph of two CPU profiles; what grew, what shrank", runDiff},
 		{"worker", "", "serve as a process-pool child (the pool starts it)", runWorker},
+		{"hunt", "[flags] [pkgs]", "hunt races, leaks, deadlocks, lock-order cycles in a package's tests", runHunt},
 	}
 }
 

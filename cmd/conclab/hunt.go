@@ -1,0 +1,177 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os/signal"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+
+	"github.com/conclab/conclab/internal/hunt"
+)
+
+const huntDoc = `Hunt the concurrency bugs in the tests of PACKAGES (default ./...), from
+inside any Go module: build each package's test binary once under -race,
+instrumented through 'go test -overlay' (the package's files are never
+written), then run every test alone, -runs times, in child processes with
+seeded schedule perturbation and GOMAXPROCS cycling through 2, 1, NumCPU, 4.
+Each test stops at its first finding:
+
+	race        a WARNING: DATA RACE report, both stacks
+	leak        a goroutine the test started still alive after it ended
+	deadlock    no progress for -stall (the goroutines blocked, and on what)
+	lock-order  an AB-BA lock order, a double Lock, an RLock twice while a writer waits
+	panic       a panic or fatal error (send on closed channel, concurrent map writes)
+	failure     the test failed under some schedule
+
+Each finding prints its seed, GOMAXPROCS, run number and the command that
+replays it. Exit status 0 when clean, 1 on any finding, 2 on bad input.
+'conclab hunt -merge a.json b.json' joins the -json outputs of -shard runs.`
+
+func runHunt(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("hunt", "[flags] [packages]", huntDoc, stdout)
+	run := fs.String("run", "", "hunt only the tests matching this regexp")
+	runs := fs.Int("runs", 20, "runs per test")
+	budget := fs.Duration("time", 0, "total time budget for the runs (0: none)")
+	parallel := fs.Int("parallel", defaultParallel(), "child processes at once")
+	stall := fs.Duration("stall", hunt.DefaultStall, "no progress for this long is a deadlock")
+	seed := fs.String("seed", "", "seed of the first run (replay a finding)")
+	cpu := fs.Int("cpu", 0, "GOMAXPROCS of every run (0: cycle through 2, 1, NumCPU, 4)")
+	yield := fs.Float64("yield", -1, "yield probability at concurrency operations, 0..1 (0: no perturbation; default: 0.15, 0.8 and 0.4 in turn)")
+	count := fs.Int("count", 0, "iterations per child process (0: chosen per test)")
+	shard := fs.String("shard", "", "hunt slice i of n of the tests (i/n, 0-based)")
+	asJSON := fs.Bool("json", false, "print one JSON object per finding and a summary object")
+	merge := fs.Bool("merge", false, "join the -json outputs named as arguments instead of hunting")
+	out := fs.String("o", "", "also write the hunt's report section to this file (.md or .html)")
+	fs.StringVar(out, "out", "", "same as -o")
+	plain := fs.Bool("plain", false, "build without instrumentation (-race only)")
+	quiet := fs.Bool("quiet", false, "print no progress on stderr")
+	rest, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if *merge {
+		if len(rest) == 0 {
+			return usageErrorf("-merge: name the -json files to join")
+		}
+		sum, err := hunt.Merge(rest...)
+		if err != nil {
+			return usageErrorf("-merge: %v", err)
+		}
+		return finishHunt(sum, *asJSON, *out, stdout, false)
+	}
+	cfg := hunt.Config{
+		Patterns: rest, Runs: *runs, Time: *budget, Parallel: *parallel, Stall: *stall,
+		CPU: *cpu, Yield: *yield, Count: *count, Plain: *plain,
+	}
+	switch {
+	case *runs < 1 || *runs > 1_000_000:
+		return usageErrorf("-runs %d: must be between 1 and 1000000", *runs)
+	case *parallel < 1 || *parallel > 1024:
+		return usageErrorf("-parallel %d: must be between 1 and 1024", *parallel)
+	case *stall <= 0:
+		return usageErrorf("-stall %v: must be positive", *stall)
+	case *budget < 0:
+		return usageErrorf("-time %v: must not be negative", *budget)
+	case *cpu < 0 || *cpu > 1024:
+		return usageErrorf("-cpu %d: must be between 1 and 1024", *cpu)
+	case *yield != -1 && (*yield < 0 || *yield > 1) || math.IsNaN(*yield):
+		return usageErrorf("-yield %v: must be between 0 and 1", *yield)
+	case *count < 0:
+		return usageErrorf("-count %d: must not be negative", *count)
+	}
+	switch *yield {
+	case -1:
+		cfg.Yield = 0 // Config's zero is the default cycle
+	case 0:
+		cfg.Yield = -1 // no perturbation
+	}
+	if *run != "" {
+		if cfg.Run, err = regexp.Compile(*run); err != nil {
+			return usageErrorf("-run %q: %v", *run, err)
+		}
+	}
+	if *seed != "" {
+		if cfg.Seed, err = strconv.ParseUint(*seed, 10, 64); err != nil {
+			return usageErrorf("-seed %q: want a non-negative integer", *seed)
+		}
+		cfg.SeedSet = true
+	}
+	if *shard != "" {
+		i, n, ok := strings.Cut(*shard, "/")
+		si, err1 := strconv.Atoi(i)
+		sn, err2 := strconv.Atoi(n)
+		if !ok || err1 != nil || err2 != nil || sn < 1 || si < 0 || si >= sn {
+			return usageErrorf("-shard %q: want i/n with 0 <= i < n", *shard)
+		}
+		cfg.Shard, cfg.Shards = si, sn
+	}
+	if !*quiet {
+		cfg.Progress = stderr
+	}
+	var mu sync.Mutex // Found is called from one goroutine at a time; this orders it with the summary
+	cfg.Found = func(f hunt.Finding) {
+		mu.Lock()
+		defer mu.Unlock()
+		if *asJSON {
+			_ = json.NewEncoder(stdout).Encode(f)
+		}
+		if cfg.Progress != nil {
+			fmt.Fprintf(cfg.Progress, "hunt: FOUND %s in %s %s (run %d)\n", f.Kind, f.Package, f.Test, f.Run)
+		}
+	}
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM) // stop the children on kill too, not only on Ctrl-C
+	defer stop()
+	sum, err := hunt.Hunt(ctx, cfg)
+	if err != nil {
+		if ue, ok := errors.AsType[*hunt.UsageError](err); ok {
+			if ue.Detail != "" {
+				fmt.Fprintln(stderr, ue.Detail)
+			}
+			return &exitError{2, ue}
+		}
+		return err
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	return finishHunt(sum, *asJSON, *out, stdout, ctx.Err() != nil)
+}
+
+// finishHunt prints the summary, writes the report and chooses the exit
+// status.
+func finishHunt(sum *hunt.Summary, asJSON bool, out string, stdout io.Writer, interrupted bool) error {
+	var err error
+	if asJSON {
+		if sum.Type == "" {
+			sum.Type = "summary"
+		}
+		err = json.NewEncoder(stdout).Encode(sum)
+	} else {
+		err = sum.WriteText(stdout)
+	}
+	if err != nil {
+		return err
+	}
+	if out != "" {
+		if err := sum.WriteReport(out); err != nil {
+			return fmt.Errorf("report: %v", err)
+		}
+	}
+	switch {
+	case sum.Findings > 0:
+		return &exitError{1, fmt.Errorf("%d finding%s", sum.Findings, map[bool]string{true: "", false: "s"}[sum.Findings == 1])}
+	case interrupted:
+		return &exitError{1, errors.New("interrupted before every run was done")}
+	}
+	return nil
+}
+
+func defaultParallel() int { return runtime.GOMAXPROCS(0) }

@@ -1,0 +1,148 @@
+package hunt
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var long = flag.Bool("hunt.long", false, "run the long sweeps (make hunt): the corpus at full budget, conclab's packages, x/sync, goleak")
+
+// A kernel is one entry of testdata/corpus/corpus.json.
+type kernel struct {
+	Name              string   `json:"name"`
+	Detector          string   `json:"detector"`
+	Test              string   `json:"test"`
+	ScheduleDependent bool     `json:"schedule_dependent"`
+	Shape             string   `json:"shape"`
+	Also              []string `json:"also"` // other detectors that may see the same bug first
+}
+
+func loadCorpus(t testing.TB, path string) []kernel {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var ks []kernel
+	require.NoError(t, json.Unmarshal(data, &ks))
+	require.NotEmpty(t, ks)
+	return ks
+}
+
+// huntCorpus hunts every kernel's bug and fixed twin in one hunt (builds and
+// runs share the child processes) and returns the results by package.
+func huntCorpus(t *testing.T, dir, prefix string, ks []kernel, cfg Config) map[string]TestResult {
+	t.Helper()
+	var names []string
+	for _, k := range ks {
+		names = append(names, regexp.QuoteMeta(k.Test))
+		cfg.Patterns = append(cfg.Patterns, prefix+k.Name+"/bug", prefix+k.Name+"/fixed")
+	}
+	if prefix == "./" { // the oldgo module: one kernel, bug and fixed at its root
+		cfg.Patterns = []string{"./bug", "./fixed"}
+	}
+	cfg.Dir = dir
+	if testing.Verbose() {
+		cfg.Progress = os.Stderr
+	}
+	cfg.Run = regexp.MustCompile("^(" + strings.Join(names, "|") + ")$")
+	sum, err := Hunt(context.Background(), cfg)
+	require.NoError(t, err)
+	byPkg := map[string]TestResult{}
+	for _, r := range sum.Tests {
+		byPkg[r.Package+" "+r.Test] = r
+	}
+	return byPkg
+}
+
+// checkCorpus asserts, per kernel, that the bug is found by its detector
+// and that the fixed twin is clean over the whole budget.
+func checkCorpus(t *testing.T, modPath string, ks []kernel, results map[string]TestResult, runs int) (table []string) {
+	for _, k := range ks {
+		t.Run(k.Name, func(t *testing.T) {
+			bug, ok := results[modPath+k.Name+"/bug "+k.Test]
+			require.True(t, ok, "%s: test %s not hunted", k.Name, k.Test)
+			fixed, ok := results[modPath+k.Name+"/fixed "+k.Test]
+			require.True(t, ok, "%s: fixed twin not hunted", k.Name)
+			if assert.NotNil(t, bug.Finding, "%s: the bug went unseen in %d runs", k.Name, bug.Runs) {
+				f := bug.Finding
+				assert.Contains(t, append([]string{k.Detector}, k.Also...), f.Kind, "%s: found by the wrong detector: %s", k.Name, f.Message)
+				t.Logf("%s: %s in %d runs, %.1fs (%s)", k.Name, f.Kind, f.Run, f.Seconds, f.Message)
+				table = append(table, fmt.Sprintf("| %s | %s | %s | %d | %.1f |", k.Name, k.Detector, f.Kind, f.Run, f.Seconds))
+			}
+			if assert.Nil(t, fixed.Finding, "%s: false positive on the fixed twin", k.Name) {
+				assert.Equal(t, runs, fixed.Runs, "%s: the fixed twin ran the whole budget", k.Name)
+			} else {
+				t.Logf("false positive: %s: %s\n%s", k.Name, fixed.Finding.Message, strings.Join(fixed.Finding.Stacks, "\n"))
+			}
+		})
+	}
+	return table
+}
+
+// TestCorpus: every bug kernel is found by the detector it names within the
+// default budget of runs (one hunt under -hunt.long, up to three in make
+// test), and every fixed twin is clean over every hunt of it.
+func TestCorpus(t *testing.T) {
+	ks := loadCorpus(t, "testdata/corpus/corpus.json")
+	start := time.Now()
+	const modPath = "github.com/conclab/conclab/internal/hunt/testdata/corpus/"
+	results := huntCorpus(t, ".", "./testdata/corpus/", ks, Config{})
+	if !*long {
+		// A hunt is a random search: a schedule-dependent kernel is missed
+		// by one hunt of the default budget now and then (send-after-check
+		// takes 8 runs of 20 at the median). make test must not flake, so
+		// a kernel missed is hunted again, twice at most, with new seeds
+		// and a note; make hunt (-hunt.long) holds every kernel to one.
+		for attempt := 2; attempt <= 3; attempt++ {
+			var missed []kernel
+			for _, k := range ks {
+				if results[modPath+k.Name+"/bug "+k.Test].Finding == nil {
+					missed = append(missed, k)
+				}
+			}
+			if len(missed) == 0 {
+				break
+			}
+			for _, k := range missed {
+				t.Logf("%s: not found in hunt %d of the default budget; hunting again with new seeds", k.Name, attempt-1)
+			}
+			for key, r := range huntCorpus(t, ".", "./testdata/corpus/", missed, Config{}) {
+				if r.Finding != nil {
+					results[key] = r // a bug found, or a fixed twin's false positive kept
+				}
+			}
+		}
+	}
+	table := checkCorpus(t, modPath, ks, results, 20)
+	sort.Strings(table)
+	t.Logf("corpus: %d kernels in %v\n| kernel | detector | found as | runs | seconds |\n|---|---|---|---:|---:|\n%s",
+		len(ks), time.Since(start).Round(time.Second), strings.Join(table, "\n"))
+}
+
+// TestOldGoModule hunts a module whose go.mod says go 1.21 (loop variables
+// shared across iterations): the injected runtime compiles at that version.
+func TestOldGoModule(t *testing.T) {
+	dir, err := filepath.Abs("testdata/oldgo")
+	require.NoError(t, err)
+	ks := loadCorpus(t, filepath.Join(dir, "corpus.json"))
+	results := huntCorpus(t, dir, "./", ks, Config{})
+	for _, k := range ks {
+		bug := results["example.com/oldgo/bug "+k.Test]
+		fixed := results["example.com/oldgo/fixed "+k.Test]
+		if assert.NotNil(t, bug.Finding, "the loop-variable bug went unseen") {
+			assert.Equal(t, k.Detector, bug.Finding.Kind)
+		}
+		assert.Nil(t, fixed.Finding, "false positive on the fixed twin")
+	}
+}

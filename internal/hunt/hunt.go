@@ -1,0 +1,130 @@
+// Package hunt finds the concurrency bugs in a Go package's own tests: it
+// builds each package's test binary once under -race (instrumented through
+// `go test -overlay` by package instrument, never touching the package's
+// files), runs every test alone and repeatedly in child processes under
+// seeded schedule perturbation and varying GOMAXPROCS, and reports the first
+// data race, leaked goroutine, deadlock, lock-order cycle, panic or failure
+// of each test with the seed that replays it.
+package hunt
+
+import (
+	"fmt"
+	"io"
+	"regexp"
+	"time"
+)
+
+// The finding kinds, the detector names used in JSON, corpus.json and tests.
+const (
+	KindRace      = "race"
+	KindLeak      = "leak"
+	KindDeadlock  = "deadlock"
+	KindLockOrder = "lock-order"
+	KindPanic     = "panic"
+	KindFailure   = "failure"
+)
+
+// Config says what to hunt and how hard.
+type Config struct {
+	Dir      string         // where the go command runs (the user's module); "" is the current directory
+	Patterns []string       // package patterns; none means ./...
+	Run      *regexp.Regexp // hunt only the top-level tests it matches; nil means all
+	Runs     int            // runs per test (default 20)
+	Time     time.Duration  // total budget for the runs; 0 means none
+	Parallel int            // child processes at once (default GOMAXPROCS)
+	Stall    time.Duration  // watchdog deadline: no progress for this long is a deadlock (default 3s)
+	Seed     uint64         // first seed when SeedSet (replay)
+	SeedSet  bool
+	CPU      int           // GOMAXPROCS of every run; 0 cycles through 2, 1, NumCPU, 4
+	Yield    float64       // yield probability at concurrency operations; 0 means DefaultYield, negative none
+	Shard    int           // hunt the tests whose hash is Shard mod Shards
+	Shards   int           // 0 or 1: no sharding
+	Count    int           // iterations per child process (-test.count); 0 chooses
+	Plain    bool          // build without instrumentation (-race only)
+	Grace    time.Duration // leak grace period; 0 leaves the runtime's default
+
+	goMod string // the main module's go.mod, for packages of the module cache
+
+	// Progress, when not nil, receives one line per built package and a line
+	// now and then during long hunts. Found, when not nil, is called once per
+	// finding as it is found, from one goroutine at a time.
+	Progress io.Writer
+	Found    func(Finding)
+}
+
+// A Finding is the first bug hunt saw in one test.
+type Finding struct {
+	Type       string   `json:"type"` // "finding"
+	Kind       string   `json:"kind"`
+	Package    string   `json:"package"`
+	Test       string   `json:"test"`
+	Message    string   `json:"message"`
+	Seed       uint64   `json:"seed"`
+	GOMAXPROCS int      `json:"gomaxprocs"`
+	Run        int      `json:"run"`   // 1-based run number of the test
+	Yield      float64  `json:"yield"` // the yield probability of that run
+	Stacks     []string `json:"stacks,omitempty"`
+	Replay     string   `json:"replay"`
+	Seconds    float64  `json:"seconds"` // from the start of the runs to the finding
+}
+
+// A TestResult is what hunt saw of one test.
+type TestResult struct {
+	Package string   `json:"package"`
+	Test    string   `json:"test"`
+	Runs    int      `json:"runs"` // runs completed (up to and including the finding's)
+	Finding *Finding `json:"finding,omitempty"`
+	Slow    bool     `json:"slow,omitempty"` // some run outlived the hard timeout without being deadlocked
+	Seconds float64  `json:"seconds"`        // wall time from the start of the runs to the test's last run
+}
+
+// A Summary is the outcome of a hunt.
+type Summary struct {
+	Type        string       `json:"type"` // "summary"
+	Tests       []TestResult `json:"tests"`
+	Findings    int          `json:"findings"`
+	Runs        int          `json:"runs"`
+	Seconds     float64      `json:"seconds"`
+	Interrupted bool         `json:"interrupted,omitempty"` // Ctrl-C or -time stopped it before every run was done
+}
+
+// Clean reports whether the hunt found nothing.
+func (s *Summary) Clean() bool { return s.Findings == 0 }
+
+// A UsageError is bad input: a pattern that is no Go package, a package
+// without tests, a module that does not build.
+type UsageError struct {
+	Msg    string
+	Detail string // the compiler's first lines, when a build failed
+}
+
+func (e *UsageError) Error() string { return e.Msg }
+
+func usagef(format string, args ...any) error {
+	return &UsageError{Msg: fmt.Sprintf(format, args...)}
+}
+
+// DefaultYield is the first probability of a yield at each concurrency
+// operation a test's runs go through when Config.Yield is zero.
+const DefaultYield = 0.15
+
+// DefaultStall is the watchdog deadline when Config.Stall is zero.
+const DefaultStall = 3 * time.Second
+
+func (c *Config) defaults() {
+	if c.Runs <= 0 {
+		c.Runs = 20
+	}
+	if c.Stall <= 0 {
+		c.Stall = DefaultStall
+	}
+	if c.Parallel <= 0 {
+		c.Parallel = defaultParallel()
+	}
+	if len(c.Patterns) == 0 {
+		c.Patterns = []string{"./..."}
+	}
+	if c.Shards <= 0 {
+		c.Shards = 1
+	}
+}

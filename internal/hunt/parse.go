@@ -1,0 +1,178 @@
+package hunt
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// An event is one finding in a child's output, before it becomes a Finding.
+type event struct {
+	kind    string
+	message string
+	stacks  []string
+	iter    int // 0-based iteration of -test.count it happened in
+	pos     int // byte offset in the output
+}
+
+// priority orders the kinds one run may show at once: a race also fails the
+// test, a double Lock also hangs it, a panic also fails it.
+var priority = map[string]int{
+	KindRace: 0, KindLockOrder: 1, KindDeadlock: 2, KindPanic: 3, KindLeak: 4, KindFailure: 5,
+}
+
+// first returns the event of the earliest iteration, the most telling kind
+// among those of that iteration.
+func first(events []event) *event {
+	var best *event
+	for i := range events {
+		e := &events[i]
+		if best == nil || e.iter < best.iter || e.iter == best.iter && priority[e.kind] < priority[best.kind] {
+			best = e
+		}
+	}
+	return best
+}
+
+const raceSep = "=================="
+
+var (
+	failLine   = regexp.MustCompile(`(?m)^\s*--- FAIL: (\S+)`)
+	panicLine  = regexp.MustCompile(`(?m)^panic: (.*)$`)
+	fatalLine  = regexp.MustCompile(`(?m)^fatal error: (.*)$`)
+	raceHeader = regexp.MustCompile(`(?m)^WARNING: DATA RACE$`)
+	goHeader   = regexp.MustCompile(`^goroutine (\d+)(?: [^\[]*)? \[([^\]]*)\]:$`)
+)
+
+// parseOutput finds races, panics, fatal errors and failures in the combined
+// output of a child that ran test under -test.v.
+func parseOutput(out, test string) []event {
+	runs := runPositions(out, test)
+	iter := func(pos int) int {
+		n := 0
+		for _, p := range runs {
+			if p < pos {
+				n++
+			}
+		}
+		return max(n-1, 0)
+	}
+	var events []event
+	for _, m := range raceHeader.FindAllStringIndex(out, -1) {
+		block := out[m[1]:]
+		if end := strings.Index(block, "\n"+raceSep); end >= 0 {
+			block = block[:end]
+		}
+		events = append(events, event{
+			kind: KindRace, message: raceMessage(block), stacks: []string{trimStack(strings.TrimSpace(block))},
+			iter: iter(m[0]), pos: m[0],
+		})
+	}
+	for _, m := range panicLine.FindAllStringSubmatchIndex(out, -1) {
+		msg := out[m[2]:m[3]]
+		events = append(events, event{
+			kind: KindPanic, message: "panic: " + msg, stacks: firstGoroutine(out[m[1]:]),
+			iter: iter(m[0]), pos: m[0],
+		})
+	}
+	for _, m := range fatalLine.FindAllStringSubmatchIndex(out, -1) {
+		msg := out[m[2]:m[3]]
+		kind := KindPanic
+		stacks := firstGoroutine(out[m[1]:])
+		if strings.Contains(msg, "all goroutines are asleep") {
+			kind = KindDeadlock
+			_, msg, stacks = classifyDump(out[m[1]:])
+			msg = "all goroutines are asleep: " + msg
+		} else {
+			msg = "fatal error: " + msg
+		}
+		events = append(events, event{kind: kind, message: msg, stacks: stacks, iter: iter(m[0]), pos: m[0]})
+	}
+	for _, m := range failLine.FindAllStringSubmatchIndex(out, -1) {
+		name := out[m[2]:m[3]]
+		if name != test && !strings.HasPrefix(name, test+"/") {
+			continue
+		}
+		events = append(events, event{
+			kind: KindFailure, message: name + " failed: " + failureText(out[:m[0]], out[m[1]:]),
+			iter: iter(m[0]), pos: m[0],
+		})
+	}
+	return events
+}
+
+// runPositions returns the offsets of the "=== RUN   TEST" lines that start
+// each iteration of test.
+func runPositions(out, test string) []int {
+	var pos []int
+	marker := "=== RUN   " + test + "\n"
+	for off := 0; ; {
+		i := strings.Index(out[off:], marker)
+		if i < 0 {
+			return pos
+		}
+		if off+i == 0 || out[off+i-1] == '\n' {
+			pos = append(pos, off+i)
+		}
+		off += i + len(marker)
+	}
+}
+
+var logLine = regexp.MustCompile(`^\s+\S+\.go:\d+: `)
+
+// failureText returns the first log line a failed test printed: -test.v
+// streams them before the "--- FAIL" line; without it they follow.
+func failureText(before, rest string) string {
+	prev := strings.Split(before, "\n")
+	var found string
+	for i := len(prev) - 1; i >= 0 && i >= len(prev)-200; i-- {
+		l := prev[i]
+		if strings.HasPrefix(l, "=== RUN") || strings.HasPrefix(l, "=== CONT") || strings.HasPrefix(l, "--- ") {
+			break
+		}
+		if logLine.MatchString(l) {
+			found = strings.TrimSpace(l)
+		}
+	}
+	if found != "" {
+		return found
+	}
+	lines := strings.Split(rest, "\n")
+	if len(lines) > 1 {
+		l := strings.TrimSpace(lines[1])
+		if l != "" && !strings.HasPrefix(l, "=== ") && !strings.HasPrefix(l, "--- ") {
+			return l
+		}
+	}
+	return "the test failed"
+}
+
+// raceMessage sums up a race report: the two accesses, each at its first
+// user frame.
+func raceMessage(block string) string {
+	var parts []string
+	lines := strings.Split(block, "\n")
+	for i, l := range lines {
+		t := strings.TrimSpace(l)
+		if !strings.Contains(t, " at 0x") || !strings.Contains(t, " by ") {
+			continue
+		}
+		access := t[:strings.Index(t, " at 0x")]
+		parts = append(parts, fmt.Sprintf("%s at %s", strings.ToLower(access), firstUserLocation(lines[i+1:])))
+		if len(parts) == 2 {
+			break
+		}
+	}
+	if len(parts) == 0 {
+		return "data race"
+	}
+	return "data race: " + strings.Join(parts, " vs ")
+}
+
+// firstGoroutine returns the first goroutine trace in s, trimmed.
+func firstGoroutine(s string) []string {
+	if gs := splitGoroutines(s); len(gs) > 0 {
+		return []string{trimStack(gs[0].text)}
+	}
+	return nil
+}

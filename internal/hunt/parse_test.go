@@ -1,0 +1,132 @@
+package hunt
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const raceOutput = `=== RUN   TestRace
+--- PASS: TestRace (0.00s)
+=== RUN   TestRace
+==================
+WARNING: DATA RACE
+Read at 0x00c000094338 by goroutine 8:
+  ex/p.TestRace.func1()
+      /tmp/hx/p/p_test.go:14 +0x7b
+  runtime.goexit()
+      /usr/local/go/src/runtime/asm_amd64.s:1771 +0x1
+
+Previous write at 0x00c000094338 by goroutine 9:
+  ex/p.TestRace.func2()
+      /tmp/hx/p/p_test.go:15 +0x8d
+
+Goroutine 8 (running) created at:
+  testing.tRunner()
+      /usr/local/go/src/testing/testing.go:2036 +0x21d
+  ex/p.TestRace()
+      /tmp/hx/p/p_test.go:14 +0x11c
+==================
+    testing.go:1712: race detected during execution of test
+--- FAIL: TestRace (0.00s)
+FAIL
+`
+
+const dumpOutput = `=== RUN   TestHang
+SIGQUIT: quit
+PC=0x4c83e1 m=0 sigcode=0
+
+goroutine 1 gp=0xc0000081e0 m=nil [chan receive]:
+runtime.gopark(0x18?, 0x7d3660?, 0x78?, 0x43?, 0xc0000dd708?)
+	/usr/local/go/src/runtime/proc.go:462 +0xce fp=0xc0000dd6a0 sp=0xc0000dd680 pc=0x4bee6e
+testing.(*T).Run(0xc0000ea008, {0x648428, 0xa}, 0x6555d8)
+	/usr/local/go/src/testing/testing.go:2109 +0xb3e fp=0xc0000dd890 sp=0xc0000dd740 pc=0x56953e
+main.main()
+	_testmain.go:56 +0x165 fp=0xc0000ddf48 sp=0xc0000dde80 pc=0x5e4985
+
+goroutine 6 gp=0xc0001181e0 m=nil [chan send, 2 minutes]:
+runtime.gopark(0x0?, 0x0?, 0x0?, 0x0?, 0x0?)
+	/usr/local/go/src/runtime/proc.go:462 +0xce fp=0xc00003c7a8 sp=0xc00003c788 pc=0x4bee6e
+ex/p.TestHang.func1()
+	/tmp/hx/p/p_test.go:22 +0x2d fp=0xc000055ee0 sp=0xc000055ec0 pc=0x5e462d
+created by ex/p.TestHang in goroutine 5
+	/tmp/hx/p/p_test.go:21 +0x2d
+
+goroutine 5 gp=0xc0001181e1 m=nil [sync.Mutex.Lock]:
+sync.(*Mutex).Lock(0xc000012345)
+	/usr/local/go/src/sync/mutex.go:90 +0x2d
+ex/p.TestHang(0xc000144248?)
+	/tmp/hx/p/p_test.go:25 +0x2d fp=0xc000055ee0 sp=0xc000055ec0 pc=0x5e462d
+testing.tRunner(0xc000144248, 0x6555d8)
+	/usr/local/go/src/testing/testing.go:2036 +0x21d
+`
+
+func TestParseRace(t *testing.T) {
+	events := parseOutput(raceOutput, "TestRace")
+	e := first(events)
+	require.NotNil(t, e)
+	assert.Equal(t, KindRace, e.kind, "a race wins over the failure it causes")
+	assert.Equal(t, 1, e.iter, "the race is in the second iteration")
+	assert.Equal(t, "data race: read at p/p_test.go:14 (p.TestRace.func1) vs previous write at p/p_test.go:15 (p.TestRace.func2)", e.message)
+	require.Len(t, e.stacks, 1)
+	assert.NotContains(t, e.stacks[0], "runtime.goexit", "runtime frames are trimmed")
+	assert.NotContains(t, e.stacks[0], "testing.tRunner", "testing frames are trimmed")
+	assert.Contains(t, e.stacks[0], "ex/p.TestRace()\n      /tmp/hx/p/p_test.go:14")
+}
+
+func TestParsePanicAndFailure(t *testing.T) {
+	for _, tc := range []struct {
+		name, out, kind, message string
+	}{
+		{"panic", "=== RUN   TestP\n--- FAIL: TestP (0.00s)\npanic: close of closed channel [recovered]\n\ngoroutine 7 [running]:\nex/p.TestP(0xc0)\n\t/x/p_test.go:9 +0x3a\n", KindPanic, "panic: close of closed channel [recovered]"},
+		{"fatal map writes", "=== RUN   TestP\nfatal error: concurrent map writes\n\ngoroutine 7 [running]:\nex/p.TestP(0xc0)\n\t/x/p_test.go:9 +0x3a\n", KindPanic, "fatal error: concurrent map writes"},
+		{"failure streamed before", "=== RUN   TestP\n    p_test.go:40: boom\n--- FAIL: TestP (0.00s)\nFAIL\n", KindFailure, "TestP failed: p_test.go:40: boom"},
+		{"subtest failure", "=== RUN   TestP\n=== RUN   TestP/a\n    p_test.go:7: bad\n--- FAIL: TestP/a (0.00s)\n--- FAIL: TestP (0.00s)\n", KindFailure, "TestP/a failed: p_test.go:7: bad"},
+		{"runtime deadlock", "=== RUN   TestP\nfatal error: all goroutines are asleep - deadlock!\n\ngoroutine 6 [chan receive]:\nex/p.TestP(0xc0)\n\t/x/p_test.go:9 +0x3a\n", KindDeadlock, "all goroutines are asleep: 1 goroutines blocked: goroutine 6 chan receive at x/p_test.go:9 (p.TestP)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := first(parseOutput(tc.out, "TestP"))
+			require.NotNil(t, e)
+			assert.Equal(t, tc.kind, e.kind)
+			assert.Equal(t, tc.message, e.message)
+		})
+	}
+}
+
+func TestParseCleanOutput(t *testing.T) {
+	out := "=== RUN   TestP\n    p_test.go:3: panic: not really, a log line\n--- PASS: TestP (0.00s)\n=== RUN   TestPOther\n--- FAIL: TestPOther (0.00s)\nPASS\n"
+	assert.Empty(t, parseOutput(out, "TestP"), "a log line mentioning panic, another test's failure: nothing")
+}
+
+func TestClassifyDump(t *testing.T) {
+	deadlocked, msg, stacks := classifyDump(dumpOutput)
+	assert.True(t, deadlocked)
+	assert.Equal(t, "2 goroutines blocked: goroutine 6 chan send at p/p_test.go:22 (p.TestHang.func1); goroutine 5 Mutex.Lock at p/p_test.go:25 (p.TestHang)", msg)
+	require.Len(t, stacks, 2)
+	assert.NotContains(t, stacks[1], "sync.(*Mutex)")
+	assert.NotContains(t, stacks[0], "fp=", "frame addresses are dropped")
+
+	running := strings.Replace(dumpOutput, "[chan send, 2 minutes]", "[running]", 1)
+	deadlocked, _, _ = classifyDump(running)
+	assert.False(t, deadlocked, "a running goroutine may still make progress: not a deadlock")
+	sleeping := strings.Replace(dumpOutput, "[chan send, 2 minutes]", "[sleep]", 1)
+	deadlocked, _, _ = classifyDump(sleeping)
+	assert.False(t, deadlocked, "a sleeping goroutine wakes up: not a deadlock")
+}
+
+func TestShardsPartitionTheTests(t *testing.T) {
+	seen := map[string]int{}
+	for i := range 3 {
+		for _, name := range []string{"TestA", "TestB", "TestC", "TestD", "TestE"} {
+			if shardOf("p", name, 3) == i {
+				seen[name]++
+			}
+		}
+	}
+	for _, n := range seen {
+		assert.Equal(t, 1, n)
+	}
+	assert.Len(t, seen, 5)
+}

@@ -1,0 +1,136 @@
+package hunt
+
+import (
+	"fmt"
+	"html/template"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// WriteText prints one line per test, then each finding with its witness
+// stacks and replay command.
+func (s *Summary) WriteText(w io.Writer) error {
+	pkgs := map[string]bool{}
+	width := 0
+	for _, t := range s.Tests {
+		pkgs[t.Package] = true
+		width = max(width, len(t.Package)+1+len(t.Test))
+	}
+	var b strings.Builder
+	for _, t := range s.Tests {
+		name := t.Package + " " + t.Test
+		if f := t.Finding; f != nil {
+			fmt.Fprintf(&b, "FOUND %-*s  %s in run %d (seed %d, GOMAXPROCS %d)\n", width, name, f.Kind, f.Run, f.Seed, f.GOMAXPROCS)
+			continue
+		}
+		note := ""
+		if t.Slow {
+			note = " (stopped: a run outlived the hard timeout with goroutines still running; try a larger -stall)"
+		}
+		fmt.Fprintf(&b, "ok    %-*s  clean in %d runs%s\n", width, name, t.Runs, note)
+	}
+	for _, t := range s.Tests {
+		if f := t.Finding; f != nil {
+			b.WriteString("\n")
+			writeFinding(&b, f)
+		}
+	}
+	status := "clean"
+	if s.Findings > 0 {
+		status = fmt.Sprintf("%d finding%s", s.Findings, plural(s.Findings))
+	}
+	if s.Interrupted {
+		status += " (stopped early: not every run was done)"
+	}
+	fmt.Fprintf(&b, "\nhunt: %d tests in %d packages, %d runs, %.1fs: %s\n", len(s.Tests), len(pkgs), s.Runs, s.Seconds, status)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func writeFinding(b *strings.Builder, f *Finding) {
+	fmt.Fprintf(b, "--- %s: %s %s (run %d, seed %d, GOMAXPROCS %d, yield %g, %.1fs)\n", f.Kind, f.Package, f.Test, f.Run, f.Seed, f.GOMAXPROCS, f.Yield, f.Seconds)
+	fmt.Fprintf(b, "%s\n", f.Message)
+	for _, st := range f.Stacks {
+		for line := range strings.SplitSeq(st, "\n") {
+			fmt.Fprintf(b, "    %s\n", line)
+		}
+	}
+	fmt.Fprintf(b, "replay: %s\n", f.Replay)
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// WriteReport writes the hunt's section of a report to path, Markdown or
+// HTML by its extension (.html, .htm), through a temporary file renamed into
+// place.
+func (s *Summary) WriteReport(path string) error {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, ".hunt-report-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	ext := strings.ToLower(filepath.Ext(path))
+	if ext == ".html" || ext == ".htm" {
+		err = s.WriteHTML(f)
+	} else {
+		err = s.WriteMarkdown(f)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}
+
+// WriteMarkdown writes the hunt as a Markdown section: the table of tests,
+// then each finding.
+func (s *Summary) WriteMarkdown(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "## Hunt\n\n%d tests, %d runs, %.1f s, %d finding%s", len(s.Tests), s.Runs, s.Seconds, s.Findings, plural(s.Findings))
+	if s.Interrupted {
+		b.WriteString(" (stopped early)")
+	}
+	b.WriteString(".\n\n| package | test | result | runs | seed | GOMAXPROCS |\n|---|---|---|---:|---:|---:|\n")
+	for _, t := range s.Tests {
+		if f := t.Finding; f != nil {
+			fmt.Fprintf(&b, "| %s | %s | **%s** | %d | %d | %d |\n", t.Package, t.Test, f.Kind, f.Run, f.Seed, f.GOMAXPROCS)
+		} else {
+			fmt.Fprintf(&b, "| %s | %s | clean | %d | | |\n", t.Package, t.Test, t.Runs)
+		}
+	}
+	for _, t := range s.Tests {
+		f := t.Finding
+		if f == nil {
+			continue
+		}
+		fmt.Fprintf(&b, "\n### %s: %s\n\n%s\n\n```\n%s\n```\n\nReplay: `%s`\n", f.Kind, f.Test, f.Message, strings.Join(f.Stacks, "\n\n"), f.Replay)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+var htmlReport = template.Must(template.New("hunt").Parse(`<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>conclab hunt</title>
+<style>body{font-family:sans-serif;max-width:72em;margin:2em auto}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .6em}pre{background:#f6f6f6;padding:.6em;overflow-x:auto}.found{color:#a00;font-weight:bold}</style>
+</head><body>
+<h2>Hunt</h2>
+<p>{{len .Tests}} tests, {{.Runs}} runs, {{printf "%.1f" .Seconds}} s, {{.Findings}} findings{{if .Interrupted}} (stopped early){{end}}.</p>
+<table><tr><th>package</th><th>test</th><th>result</th><th>runs</th><th>seed</th><th>GOMAXPROCS</th></tr>
+{{range .Tests}}<tr><td>{{.Package}}</td><td>{{.Test}}</td>{{with .Finding}}<td class="found">{{.Kind}}</td><td>{{.Run}}</td><td>{{.Seed}}</td><td>{{.GOMAXPROCS}}</td>{{else}}<td>clean</td><td>{{.Runs}}</td><td></td><td></td>{{end}}</tr>
+{{end}}</table>
+{{range .Tests}}{{with .Finding}}<h3>{{.Kind}}: {{.Test}}</h3><p>{{.Message}}</p>{{range .Stacks}}<pre>{{.}}</pre>{{end}}<p>Replay: <code>{{.Replay}}</code></p>
+{{end}}{{end}}</body></html>
+`))
+
+// WriteHTML writes the hunt as a standalone HTML page.
+func (s *Summary) WriteHTML(w io.Writer) error { return htmlReport.Execute(w, s) }

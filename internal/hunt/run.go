@@ -1,0 +1,344 @@
+package hunt
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// minTimeout and maxTimeout bound the hard timeout of a run.
+const (
+	minTimeout = 30 * time.Second
+	maxTimeout = 10 * time.Minute
+)
+
+// A testState is one test being hunted.
+type testState struct {
+	target *target
+	name   string
+	base   uint64 // seed of run 0; run r uses base+r
+
+	// guarded by hunter.mu
+	scheduled int
+	completed int
+	batches   int
+	finding   *Finding
+	slow      bool
+	last      time.Duration
+	cancel    context.CancelFunc
+	stall     time.Duration
+}
+
+// timeout is the parent's hard timeout of one run: a backstop behind the
+// injected watchdog, long enough for a test slowed by heavy perturbation.
+func (t *testState) timeout() time.Duration {
+	return min(max(3*t.stall+2*time.Second, minTimeout), maxTimeout)
+}
+
+// A hunter schedules the runs of every test over the child processes.
+type hunter struct {
+	cfg   *Config
+	work  string
+	start time.Time
+
+	mu      sync.Mutex
+	tests   []*testState
+	batches int
+	runs    int
+	procs   []int
+}
+
+// Hunt discovers, builds and hunts cfg's packages. It returns a
+// *UsageError for bad input; Ctrl-C (ctx cancelled) or the -time budget
+// stop it early with what was found so far.
+func Hunt(ctx context.Context, cfg Config) (*Summary, error) {
+	cfg.defaults()
+	if cfg.Shard < 0 || cfg.Shard >= cfg.Shards {
+		return nil, usagef("-shard %d/%d: want 0 <= i < n", cfg.Shard, cfg.Shards)
+	}
+	work, err := os.MkdirTemp("", "conclab-hunt-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(work)
+	pkgs, err := discover(ctx, cfg.Dir, cfg.Patterns)
+	if err != nil {
+		return nil, err
+	}
+	if !cfg.Plain {
+		if cfg.goMod, err = goMod(ctx, cfg.Dir); err != nil {
+			return nil, err
+		}
+	}
+	targets, err := buildAll(ctx, &cfg, work, pkgs)
+	if err != nil {
+		if ctx.Err() != nil {
+			return &Summary{Type: "summary", Interrupted: true}, nil
+		}
+		return nil, err
+	}
+	h := &hunter{cfg: &cfg, work: filepath.Join(work, "runs"), procs: procCycle(cfg.CPU)}
+	if err := os.MkdirAll(h.work, 0o755); err != nil {
+		return nil, err
+	}
+	base := cfg.Seed
+	if !cfg.SeedSet {
+		base = rand.Uint64() >> 12 // small enough to type, large enough to differ
+	}
+	for _, tg := range targets {
+		for _, name := range tg.tests {
+			if cfg.Run != nil && !cfg.Run.MatchString(name) {
+				continue
+			}
+			if cfg.Shards > 1 && shardOf(tg.pkg.ImportPath, name, cfg.Shards) != cfg.Shard {
+				continue
+			}
+			seed := base
+			if !cfg.SeedSet {
+				seed = base + uint64(len(h.tests))<<20
+			}
+			h.tests = append(h.tests, &testState{target: tg, name: name, base: seed, stall: cfg.Stall})
+		}
+	}
+	if len(h.tests) == 0 && cfg.Shards > 1 && cfg.Run == nil {
+		return &Summary{Type: "summary"}, nil // a CI matrix may have more shards than tests
+	}
+	if len(h.tests) == 0 {
+		what := "no tests"
+		if cfg.Run != nil {
+			what = fmt.Sprintf("no tests match -run %q", cfg.Run.String())
+		}
+		return nil, usagef("%s in %s (nothing to hunt)", what, strings.Join(cfg.Patterns, " "))
+	}
+	return h.hunt(ctx), nil
+}
+
+// shardOf places a test in one of n shards by a hash of its name, so a
+// shard keeps its tests when others are added.
+func shardOf(pkg, test string, n int) int {
+	f := fnv.New32a()
+	f.Write([]byte(pkg + "." + test))
+	return int(f.Sum32() % uint32(n))
+}
+
+// procCycle returns the GOMAXPROCS values the batches of a test go through.
+func procCycle(cpu int) []int {
+	if cpu > 0 {
+		return []int{cpu}
+	}
+	var out []int
+	for _, n := range []int{2, 1, runtime.NumCPU(), 4} {
+		if !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func defaultParallel() int { return runtime.GOMAXPROCS(0) }
+
+func (h *hunter) hunt(ctx context.Context) *Summary {
+	runCtx := ctx
+	if h.cfg.Time > 0 {
+		var cancel context.CancelFunc
+		runCtx, cancel = context.WithTimeout(ctx, h.cfg.Time)
+		defer cancel()
+	}
+	h.start = time.Now()
+	testCtxs := make([]context.Context, len(h.tests))
+	for i, t := range h.tests {
+		testCtxs[i], t.cancel = context.WithCancel(runCtx)
+		defer t.cancel()
+	}
+	stopProgress := h.progress(runCtx)
+	var wg sync.WaitGroup
+	for range h.cfg.Parallel {
+		wg.Go(func() {
+			for {
+				b := h.next()
+				if b == nil {
+					return
+				}
+				h.finish(b, h.runBatch(testCtxs[slices.Index(h.tests, b.t)], b))
+			}
+		})
+	}
+	wg.Wait()
+	stopProgress()
+	return h.summary(runCtx.Err() != nil)
+}
+
+// next picks the test with the fewest runs scheduled and returns its next
+// batch, or nil when every test is done.
+func (h *hunter) next() *batch {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var pick *testState
+	for _, t := range h.tests {
+		if t.finding != nil || t.slow || t.scheduled >= h.cfg.Runs {
+			continue
+		}
+		if pick == nil || t.scheduled < pick.scheduled {
+			pick = t
+		}
+	}
+	if pick == nil {
+		return nil
+	}
+	n := h.batchSize(pick)
+	b := &batch{
+		t: pick, first: pick.scheduled, count: n, procs: h.procs[pick.batches%len(h.procs)],
+		yield: h.yield(pick.batches), seed: pick.base + uint64(pick.scheduled), index: h.batches,
+	}
+	pick.scheduled += n
+	pick.batches++
+	h.batches++
+	return b
+}
+
+// batchSize chooses how many iterations one child runs: the first run of a
+// test alone (a deterministic bug shows at once, and its time tells the
+// cost of a run), then several per process for tests that are quick.
+func (h *hunter) batchSize(t *testState) int {
+	left := h.cfg.Runs - t.scheduled
+	if h.cfg.Count > 0 {
+		return min(h.cfg.Count, left)
+	}
+	if t.batches == 0 || t.last > time.Second {
+		return 1
+	}
+	return min(left, 2)
+}
+
+// defaultYields are the perturbation strengths a test's batches go through
+// when Config.Yield is zero: rare interleavings need a few yields on some
+// bugs and a yield at nearly every operation on others (measured on the
+// corpus's schedule-dependent kernels).
+var defaultYields = []float64{DefaultYield, 0.8, 0.4}
+
+// yield returns the yield probability of a test's batch number i, varied
+// together with GOMAXPROCS so that the batches cover every pair.
+func (h *hunter) yield(i int) float64 {
+	switch y := h.cfg.Yield; {
+	case y < 0:
+		return 0
+	case y > 0:
+		return y
+	}
+	return defaultYields[(i/len(h.procs))%len(defaultYields)]
+}
+
+// finish records a batch's outcome.
+func (h *hunter) finish(b *batch, r batchResult) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	t := b.t
+	if r.slow {
+		t.slow = true // a run outlived the hard timeout, busy: hunting on would cost that much per run
+	}
+	if t.finding != nil {
+		return
+	}
+	t.completed += r.completed
+	h.runs += r.completed
+	t.last = max(t.last, r.perRun)
+	elapsed := time.Since(h.start)
+	if r.cancelled || r.ev == nil {
+		return
+	}
+	e := r.ev
+	run := b.first + e.iter + 1
+	seed := b.seed + uint64(e.iter)
+	h.runs++ // the run that found it
+	t.completed = run
+	f := &Finding{
+		Type: "finding", Kind: e.kind, Package: t.target.pkg.ImportPath, Test: t.name, Message: e.message,
+		Seed: seed, GOMAXPROCS: b.procs, Run: run, Stacks: e.stacks, Seconds: elapsed.Seconds(),
+		Yield: b.yield, Replay: replayCommand(h.cfg, t, seed, b.procs, b.yield),
+	}
+	t.finding = f
+	t.cancel()
+	if h.cfg.Found != nil {
+		h.cfg.Found(*f)
+	}
+}
+
+// replayCommand is the command line that runs the finding's schedule first:
+// its seed, GOMAXPROCS and, unless it was the default first one, its yield
+// probability.
+func replayCommand(cfg *Config, t *testState, seed uint64, procs int, yield float64) string {
+	pkg := t.target.pkg.ImportPath
+	if dir, err := filepath.Abs(cfg.Dir); err == nil {
+		if rel, err := filepath.Rel(dir, t.target.pkg.Dir); err == nil && !strings.HasPrefix(rel, "..") {
+			pkg = "./" + filepath.ToSlash(rel)
+			if rel == "." {
+				pkg = "."
+			}
+		}
+	}
+	y := ""
+	if yield != DefaultYield {
+		y = fmt.Sprintf(" -yield %g", yield)
+	}
+	return fmt.Sprintf("conclab hunt -run '^%s$' -seed %d -cpu %d%s %s", t.name, seed, procs, y, pkg)
+}
+
+// progress prints a line on cfg.Progress every few seconds until stopped.
+func (h *hunter) progress(ctx context.Context) (stop func()) {
+	if h.cfg.Progress == nil {
+		return func() {}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(5 * time.Second)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+				h.mu.Lock()
+				found, finished := 0, 0
+				for _, t := range h.tests {
+					if t.finding != nil {
+						found++
+					}
+					if t.finding != nil || t.completed >= h.cfg.Runs {
+						finished++
+					}
+				}
+				fmt.Fprintf(h.cfg.Progress, "hunt: %d/%d tests done, %d runs, %d findings, %s\n",
+					finished, len(h.tests), h.runs, found, time.Since(h.start).Round(time.Second))
+				h.mu.Unlock()
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
+}
+
+func (h *hunter) summary(interrupted bool) *Summary {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	s := &Summary{Type: "summary", Runs: h.runs, Seconds: time.Since(h.start).Seconds()}
+	for _, t := range h.tests {
+		r := TestResult{Package: t.target.pkg.ImportPath, Test: t.name, Runs: t.completed, Finding: t.finding, Slow: t.slow}
+		if t.finding != nil {
+			s.Findings++
+			r.Seconds = t.finding.Seconds
+		} else if t.completed < h.cfg.Runs {
+			s.Interrupted = s.Interrupted || interrupted
+		}
+		s.Tests = append(s.Tests, r)
+	}
+	return s
+}

@@ -1,0 +1,48 @@
+// Package devmapper is a hunt corpus kernel: Unlock missed on an error path.
+//
+// It has the shape of moby#17176 (devmapper's cleanupDeletedDevices): the
+// cleanup returns early without releasing devices.mu, and the next goroutine
+// that needs the lock blocks forever.
+package devmapper
+
+import (
+	"errors"
+	"sync"
+)
+
+// ErrNotActive is returned when the pool is not active.
+var ErrNotActive = errors.New("devmapper: pool not active")
+
+// DeviceSet tracks devices of a thin pool.
+type DeviceSet struct {
+	mu      sync.Mutex
+	active  bool
+	deleted []string
+	devices map[string]bool
+}
+
+// NewDeviceSet returns an empty set.
+func NewDeviceSet(active bool) *DeviceSet {
+	return &DeviceSet{active: active, devices: map[string]bool{}}
+}
+
+// CleanupDeleted forgets devices marked deleted.
+func (d *DeviceSet) CleanupDeleted() error {
+	d.mu.Lock()
+	if !d.active {
+		return ErrNotActive // bug: d.mu is never unlocked on this path
+	}
+	for _, name := range d.deleted {
+		delete(d.devices, name)
+	}
+	d.deleted = nil
+	d.mu.Unlock()
+	return nil
+}
+
+// Add registers a device.
+func (d *DeviceSet) Add(name string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.devices[name] = true
+}

@@ -1,0 +1,3 @@
+module example.com/hangmod
+
+go 1.22

@@ -1,0 +1,5 @@
+// Package notest has no tests.
+package notest
+
+// F does nothing.
+func F() {}

@@ -1,0 +1,7 @@
+package racy
+
+import "testing"
+
+func TestHits(t *testing.T) {
+	Hits(4)
+}
