@@ -99,7 +99,7 @@ RUNS ?= 20
 gate-power:
 	RUNS=$(RUNS) scripts/gate-power
 
-## mutate: inject each concurrency bug of internal/mutate (a removed lock, a missing Done, close, Signal or Release, ...) into a copy of the tree and report which test catches it; about 13 min.
+## mutate: inject each concurrency bug (generated from the AST: a removed lock, Done, close, Signal, Release, ...; and a hand-written table) one at a time and report which test catches it.
 mutate:
 	scripts/mutate
 

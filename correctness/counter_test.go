@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 
 	"github.com/anishathalye/porcupine"
 	"github.com/stretchr/testify/assert"
@@ -35,14 +36,17 @@ func TestCounterIsExact(t *testing.T) {
 			{5, 10_000}, // the article's
 			{1, 1000}, {2, 1000}, {3, 1000}, {4, 1000}, {7, 1000}, {8, 1000},
 			{16, 500}, {31, 300}, {32, 300}, {63, 200}, {64, 200},
+			{1, 0}, {64, 0}, {1, 1}, {64, 1}, // no work, and one increment each
 		} {
 			t.Run(fmt.Sprintf("%s/workers=%d/items=%d", s.Name, tc.workers, tc.items), func(t *testing.T) {
-				cfg := s.Defaults
-				cfg.Workers, cfg.Items = tc.workers, tc.items
-				res, err := s.Run(t.Context(), cfg)
-				require.NoError(t, err)
-				assert.Equal(t, int64(tc.workers*tc.items), res.Total, "every increment counted exactly once")
-				assert.NoError(t, s.Check(cfg, res))
+				synctest.Test(t, func(t *testing.T) {
+					cfg := s.Defaults
+					cfg.Workers, cfg.Items = tc.workers, tc.items
+					res, err := s.Run(t.Context(), cfg)
+					require.NoError(t, err)
+					assert.Equal(t, int64(tc.workers*tc.items), res.Total, "every increment counted exactly once")
+					assert.NoError(t, s.Check(cfg, res))
+				})
 			})
 		}
 	}
@@ -83,7 +87,7 @@ func TestCounterLinearizable(t *testing.T) {
 		for _, workers := range []int{1, 2, 4, 8} {
 			t.Run(fmt.Sprintf("%s/workers=%d", s.Name, workers), func(t *testing.T) {
 				c, closeFn := s.NewCounter(workers)
-				defer closeFn()
+				defer withWatchdog(t, realTimeLimit, closeFn) // a Close that never returns fails here
 				const ops, loadEvery = 200, 4
 				hist := recordCounter(c, workers, ops, loadEvery)
 				require.Len(t, hist, workers*ops)
@@ -96,15 +100,15 @@ func TestCounterLinearizable(t *testing.T) {
 }
 
 // TestLinearizabilityRejectsLostUpdate is the checker's negative control. It
-// records a lost update: two goroutines run LostUpdateCounter's Inc, a load
+// records a lost update: two goroutines run lostUpdateCounter's Inc, a load
 // then a store, interleaved by channels so that both load 0 before either
 // stores, then a Load returns 1 after two Incs returned. porcupine must find
 // the history not linearizable, and the counter scenario's Check must reject
 // the total. If the checker accepted it, a passing TestCounterLinearizable
 // would prove nothing.
 func TestLinearizabilityRejectsLostUpdate(t *testing.T) {
-	var n atomic.Int64 // LostUpdateCounter's state
-	// steppedInc is LostUpdateCounter.Inc, n.Store(n.Load() + 1), with the
+	var n atomic.Int64 // lostUpdateCounter's state
+	// steppedInc is lostUpdateCounter.Inc, n.Store(n.Load() + 1), with the
 	// scheduler's worst choice made explicit between the load and the store.
 	var bothLoaded sync.WaitGroup
 	bothLoaded.Add(2)

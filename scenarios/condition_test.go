@@ -22,16 +22,18 @@ func TestConditionConsumesEveryItemOnce(t *testing.T) {
 			for _, capacity := range []int{1, 4} {
 				cfg := scenarios.Config{Workers: workers, Items: items, Limit: capacity}
 				t.Run(fmt.Sprintf("condition/workers=%d/items=%d/capacity=%d", workers, items, capacity), func(t *testing.T) {
-					res, err := s.Run(t.Context(), cfg)
-					require.NoError(t, err)
-					counts, ok := res.Data.([]int32)
-					require.True(t, ok, "Data is the per-item consumption count")
-					require.Len(t, counts, items)
-					for i, c := range counts {
-						assert.Equal(t, int32(1), c, "item %d consumed exactly once", i)
-					}
-					assert.Equal(t, items, res.Items, "no item lost")
-					assert.NoError(t, s.Check(cfg, res))
+					synctest.Test(t, func(t *testing.T) {
+						res, err := s.Run(t.Context(), cfg)
+						require.NoError(t, err)
+						counts, ok := res.Data.([]int32)
+						require.True(t, ok, "Data is the per-item consumption count")
+						require.Len(t, counts, items)
+						for i, c := range counts {
+							assert.Equal(t, int32(1), c, "item %d consumed exactly once", i)
+						}
+						assert.Equal(t, items, res.Items, "no item lost")
+						assert.NoError(t, s.Check(cfg, res))
+					})
 				})
 			}
 		}
@@ -83,15 +85,6 @@ func TestConditionNeedsACapacity(t *testing.T) {
 	_, err = s.Run(t.Context(), scenarios.Config{Items: 3})
 	assert.EqualError(t, err, "limit 0: must be between 1 and 10000 for this scenario")
 	assert.Panics(t, func() { scenarios.NewQueue[int](0) })
-}
-
-func TestConditionStopsOnCancel(t *testing.T) {
-	s, err := scenarios.Lookup("condition")
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(t.Context())
-	cancel()
-	_, err = s.Run(ctx, s.Defaults)
-	assert.ErrorIs(t, err, context.Canceled)
 }
 
 func TestQueueIsFIFO(t *testing.T) {
@@ -206,6 +199,28 @@ func TestQueuePutGivesUpOnCancel(t *testing.T) {
 	})
 }
 
+// TestQueuePutCancelWakesItsOwnProducer: a cancelled Put returns even when
+// another producer waits on the same full queue before it. sync.Cond wakes
+// its waiters in order, so a Signal on cancel would wake the other producer,
+// which waits again, and leave the cancelled one asleep: a deadlock the
+// bubble reports.
+func TestQueuePutCancelWakesItsOwnProducer(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		q := scenarios.NewQueue[int](1)
+		require.NoError(t, q.Put(t.Context(), 1))
+		patient := make(chan error, 1)
+		go func() { patient <- q.Put(t.Context(), 2) }()
+		synctest.Wait() // the patient producer waits first
+		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+		defer cancel()
+		assert.ErrorIs(t, q.Put(ctx, 3), context.DeadlineExceeded, "the cancelled Put returns")
+		v, ok := q.Get()
+		assert.True(t, ok)
+		assert.Equal(t, 1, v)
+		assert.NoError(t, <-patient, "the patient Put takes the freed slot")
+	})
+}
+
 func TestQueueCloseWakesEveryWaiter(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		q := scenarios.NewQueue[int](1)
@@ -256,4 +271,59 @@ func ExampleQueue() {
 	// got a
 	// got b
 	// got c
+}
+
+// Kills queue-len-nolock: Len reads the count while producers and consumers
+// change it. Under -race an unlocked read is reported whatever the timing,
+// since nothing orders it after the writes.
+func TestQueueLenDuringPutAndGet(t *testing.T) {
+	const capacity, items = 2, 50
+	q := scenarios.NewQueue[int](capacity)
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for i := range items {
+			if q.Put(t.Context(), i) != nil {
+				return
+			}
+		}
+		q.Close()
+	})
+	got := 0
+	wg.Go(func() {
+		for _, ok := q.Get(); ok; _, ok = q.Get() {
+			got++
+		}
+	})
+	for range items {
+		n := q.Len()
+		assert.True(t, 0 <= n && n <= capacity, "Len %d outside [0, %d]", n, capacity)
+	}
+	wg.Wait()
+	assert.Equal(t, items, got)
+}
+
+// Kills queue-close-signal-notfull: Close must wake every producer waiting
+// on a full queue, not one of them. With two waiting, a Signal leaves one
+// asleep forever, which the bubble reports as a deadlock.
+func TestQueueCloseWakesEveryWaitingProducer(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		q := scenarios.NewQueue[int](1)
+		require.NoError(t, q.Put(t.Context(), 0))
+		const producers = 3
+		errs := make(chan error, producers)
+		var wg sync.WaitGroup
+		for i := range producers {
+			wg.Go(func() { errs <- q.Put(context.Background(), i+1) })
+		}
+		synctest.Wait() // every producer waits on the full queue
+		q.Close()
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			assert.ErrorIs(t, err, scenarios.ErrQueueClosed)
+		}
+		v, ok := q.Get()
+		assert.Equal(t, 0, v)
+		assert.True(t, ok, "Close keeps the items already put")
+	})
 }

@@ -154,18 +154,18 @@ func (c *ChannelCounter) Close() {
 	<-c.done
 }
 
-// LostUpdateCounter is the article's counter with the lock taken out, made
+// lostUpdateCounter is the article's counter with the lock taken out, made
 // safe for the race detector: Inc loads, adds one and stores, each step
 // atomic but not the three together, exactly as CPython runs `counter += 1`
 // without a lock. Two workers that interleave lose an increment. It exists
-// as a negative control and must never be used.
-type LostUpdateCounter struct{ n atomic.Int64 }
+// as the negative control of the broken variant that runs it.
+type lostUpdateCounter struct{ n atomic.Int64 }
 
 // Inc is a read-modify-write that is not atomic as a whole.
-func (c *LostUpdateCounter) Inc(w int) { c.n.Store(c.n.Load() + 1) }
+func (c *lostUpdateCounter) Inc(w int) { c.n.Store(c.n.Load() + 1) }
 
 // Load returns the value.
-func (c *LostUpdateCounter) Load() int64 { return c.n.Load() }
+func (c *lostUpdateCounter) Load() int64 { return c.n.Load() }
 
 // racyCounter has no synchronisation at all: a data race.
 type racyCounter struct{ n int64 }
@@ -277,7 +277,7 @@ func init() {
 				Name:  "counter-lost-update",
 				Fault: Invariant,
 				Doc:   "load, add and store each atomic but not together, like `counter += 1` without the lock: increments are lost",
-				Run:   counterRun(func(int) (Counter, func()) { return new(LostUpdateCounter), noClose }),
+				Run:   counterRun(func(int) (Counter, func()) { return new(lostUpdateCounter), noClose }),
 			}},
 		},
 		{

@@ -79,27 +79,6 @@ func SquareNumbersParallel(ctx context.Context, workers, n int) (uint64, error) 
 	return sum, nil
 }
 
-// Serial checksums already computed, by range length: Check would otherwise
-// repeat half a second of serial work on every run of the same defaults.
-var cpuWant struct {
-	sync.Mutex
-	sums map[int]uint64
-}
-
-func cpuChecksum(n int) uint64 {
-	cpuWant.Lock()
-	defer cpuWant.Unlock()
-	if sum, ok := cpuWant.sums[n]; ok {
-		return sum
-	}
-	sum := SquareNumbers(0, n)
-	if cpuWant.sums == nil || len(cpuWant.sums) >= 16 {
-		cpuWant.sums = map[int]uint64{}
-	}
-	cpuWant.sums[n] = sum
-	return sum
-}
-
 func cpuResult(cfg Config, how string, sum uint64) Result {
 	return Result{
 		Items:   cfg.Items,
@@ -126,7 +105,7 @@ func cpuBoundSerial(ctx context.Context, cfg Config) (Result, error) {
 }
 
 func cpuBoundCheck(cfg Config, res Result) error {
-	want := cpuChecksum(cfg.Items * cfg.Work)
+	want := SquareNumbers(0, cfg.Items*cfg.Work)
 	if uint64(res.Total) != want {
 		return fmt.Errorf("checksum %#016x, want the serial checksum %#016x of SquareNumbers(0, %d×%d)",
 			uint64(res.Total), want, cfg.Items, cfg.Work)

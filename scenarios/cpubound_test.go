@@ -43,31 +43,6 @@ func TestCheckCPUBoundRejectsAWrongChecksum(t *testing.T) {
 		fmt.Sprintf("checksum %#016x, want the serial checksum %#016x of SquareNumbers(0, 2×3)", want-1, want))
 }
 
-func TestCPUBoundStopsOnCancel(t *testing.T) {
-	for _, name := range []string{"cpu-bound", "oversubscribe"} {
-		s, err := scenarios.Lookup(name)
-		require.NoError(t, err)
-		t.Run(name+"/cancelled-before-start", func(t *testing.T) {
-			ctx, cancel := context.WithCancel(t.Context())
-			cancel()
-			_, err := s.Run(ctx, s.Defaults)
-			assert.ErrorIs(t, err, context.Canceled)
-			_, err = s.Serial(ctx, s.Defaults)
-			assert.ErrorIs(t, err, context.Canceled)
-		})
-		t.Run(name+"/cancelled-midway", func(t *testing.T) {
-			// The defaults would take seconds; cancelled after a few blocks
-			// they take milliseconds, and no goroutine is left (goleak).
-			cfg := s.Defaults
-			cfg.Workers = 4
-			_, err := s.Run(cancelAfterChecks(t.Context(), 10), cfg)
-			assert.ErrorIs(t, err, context.Canceled)
-			_, err = s.Serial(cancelAfterChecks(t.Context(), 3), cfg)
-			assert.ErrorIs(t, err, context.Canceled)
-		})
-	}
-}
-
 // The article's one Process per core, as goroutines: the same checksum as
 // the serial loop, whatever the number of workers.
 func ExampleSquareNumbersParallel() {

@@ -307,10 +307,10 @@ func downloadRun(download func(context.Context, Fetcher, int) ([][]byte, error),
 			defer srv.Close()
 			fetch = srv.Fetch
 		}
-		var inflight gauge
+		var inflight Gauge
 		files, err := download(ctx, func(ctx context.Context, i int) ([]byte, error) {
-			inflight.enter()
-			defer inflight.exit()
+			inflight.Enter()
+			defer inflight.Leave()
 			return fetch(ctx, i)
 		}, cfg.Items)
 		if err != nil {
@@ -323,9 +323,9 @@ func downloadRun(download func(context.Context, Fetcher, int) ([][]byte, error),
 		return Result{
 			Items:         len(files),
 			Total:         total,
-			MaxConcurrent: inflight.max(),
+			MaxConcurrent: inflight.Peak(),
 			Summary: fmt.Sprintf("%d files, %d bytes, %s; at most %d in flight at once",
-				len(files), total, how, inflight.max()),
+				len(files), total, how, inflight.Peak()),
 			Data: files,
 		}, nil
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/pprof"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
@@ -266,4 +267,21 @@ func ExampleDownload() {
 	// file 0: 1024 bytes
 	// file 1: 1024 bytes
 	// file 2: 1024 bytes
+}
+
+// TestNewFileServerConnectsBeforeReturning: the connections are warmed up
+// by goroutines NewFileServer waits for, so none of them is left running
+// its handshake when it returns (labelled like the test, they are told
+// apart from the HTTP machinery's own goroutines).
+func TestNewFileServerConnectsBeforeReturning(t *testing.T) {
+	for round := range 20 {
+		label := fmt.Sprintf("file-server-round-%d", round)
+		var srv *scenarios.FileServer
+		pprof.Do(t.Context(), pprof.Labels("conclab-test", label), func(context.Context) {
+			srv = scenarios.NewFileServer(0)
+		})
+		n := goroutinesIn(t, "conclab-test", label, "scenarios.NewFileServer.")
+		srv.Close()
+		require.Zero(t, n, "round %d: warm-up goroutines still running after NewFileServer returned", round)
+	}
 }

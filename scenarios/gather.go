@@ -3,7 +3,6 @@ package scenarios
 import (
 	"context"
 	"fmt"
-	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -89,35 +88,14 @@ func Gather[T any](ctx context.Context, limit int, tasks []func(context.Context)
 	return results, nil
 }
 
-// gauge counts the goroutines inside a section and remembers the peak. Its
-// methods are safe for concurrent use; the zero value is ready to use.
-type gauge struct{ cur, peak atomic.Int64 }
-
-// enter counts one more goroutine inside.
-func (g *gauge) enter() {
-	n := g.cur.Add(1)
-	for {
-		p := g.peak.Load()
-		if n <= p || g.peak.CompareAndSwap(p, n) {
-			return
-		}
-	}
-}
-
-// exit counts one fewer.
-func (g *gauge) exit() { g.cur.Add(-1) }
-
-// max returns the peak.
-func (g *gauge) max() int { return int(g.peak.Load()) }
-
 // fetchData returns the n tasks of the article's fetch_data: task i waits
 // latency, counted by g while it waits, and returns i.
-func fetchData(n int, latency time.Duration, g *gauge) []func(context.Context) (int, error) {
+func fetchData(n int, latency time.Duration, g *Gauge) []func(context.Context) (int, error) {
 	tasks := make([]func(context.Context) (int, error), n)
 	for i := range tasks {
 		tasks[i] = func(ctx context.Context) (int, error) {
-			g.enter()
-			defer g.exit()
+			g.Enter()
+			defer g.Leave()
 			if err := Sleep(ctx, latency); err != nil {
 				return 0, err
 			}
@@ -129,7 +107,7 @@ func fetchData(n int, latency time.Duration, g *gauge) []func(context.Context) (
 
 func gatherRun(useLimit bool) RunFunc {
 	return func(ctx context.Context, cfg Config) (Result, error) {
-		var running gauge
+		var running Gauge
 		limit := 0
 		if useLimit {
 			limit = cfg.Limit
@@ -142,13 +120,13 @@ func gatherRun(useLimit bool) RunFunc {
 		if limit > 0 {
 			how = fmt.Sprintf("at most %d at once", limit)
 		}
-		return gatherResult(results, running.max(), how), nil
+		return gatherResult(results, running.Peak(), how), nil
 	}
 }
 
 // gatherSerial awaits the same tasks one after another.
 func gatherSerial(ctx context.Context, cfg Config) (Result, error) {
-	var running gauge
+	var running Gauge
 	results := make([]int, cfg.Items)
 	for i, task := range fetchData(cfg.Items, cfg.Latency, &running) {
 		v, err := task(ctx)
@@ -157,7 +135,7 @@ func gatherSerial(ctx context.Context, cfg Config) (Result, error) {
 		}
 		results[i] = v
 	}
-	return gatherResult(results, running.max(), "one after another"), nil
+	return gatherResult(results, running.Peak(), "one after another"), nil
 }
 
 func gatherResult(results []int, peak int, how string) Result {

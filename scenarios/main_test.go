@@ -9,6 +9,7 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	scenarios.ServeFaultyWorkerIfAsked()
 	scenarios.ServeIfWorker()
 	goleak.VerifyTestMain(m)
 }

@@ -94,7 +94,7 @@ func forgottenJoinSerial(ctx context.Context, cfg Config) (Result, error) {
 // joinWant is the sum of PoolItem over 1..items.
 func joinWant(items, work int) uint64 {
 	if work > 0 {
-		return cpuChecksum(items * work)
+		return SquareNumbers(0, items*work)
 	}
 	var sum uint64
 	for n := range int64(items) {

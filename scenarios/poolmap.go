@@ -22,25 +22,6 @@ numbers = [1, 2, 3, 4]
 with multiprocessing.Pool() as pool:
     results = pool.map(compute_square, numbers)`
 
-// MapPanicError is the error [PoolMap] returns when f panics: the value f
-// panicked with and the stack of the worker goroutine at the panic.
-type MapPanicError struct {
-	Value any
-	Stack []byte
-}
-
-// Error returns the panic value followed by the stack, as a panic prints them.
-func (e *MapPanicError) Error() string {
-	return fmt.Sprintf("pool-map: f panicked: %v\n\n%s", e.Value, e.Stack)
-}
-
-// Unwrap returns the panic value if it is an error, so that errors.Is and
-// errors.As see through the panic.
-func (e *MapPanicError) Unwrap() error {
-	err, _ := e.Value.(error)
-	return err
-}
-
 // AutoChunk is the chunk size [PoolMap] uses when it is given none: n
 // split into four chunks per worker, rounded up, as Python's Pool.map picks
 // its chunksize. Four chunks a worker balance uneven items while keeping the
@@ -65,7 +46,7 @@ func AutoChunk(n, workers int) int {
 // PoolMap returns ctx.Err() (a chunk already started runs to its end).
 //
 // If f panics, PoolMap recovers the panic in the worker, hands out no new
-// chunk, waits for the other workers and returns a *[MapPanicError] with the
+// chunk, waits for the other workers and returns a *[PanicError] with the
 // panic value and the worker's stack, as Pool.map re-raises a worker's
 // exception in the caller. Only the first panic is reported.
 //
@@ -92,7 +73,7 @@ func PoolMap[T, R any](ctx context.Context, workers, chunk int, in []T, f func(T
 		wg.Go(func() {
 			defer func() {
 				if v := recover(); v != nil {
-					cancel(&MapPanicError{Value: v, Stack: debug.Stack()})
+					cancel(&PanicError{Value: v, Stack: debug.Stack()})
 				}
 			}()
 			for {
@@ -144,26 +125,13 @@ func poolNumbers(items int) []int64 {
 	return in
 }
 
-// The expected results of the last pool-map configuration checked, kept so
-// that Check does not repeat a half-second serial computation each time
-// the same defaults are run.
-var poolWant struct {
-	sync.Mutex
-	items, work int
-	want        []uint64
-}
-
+// poolExpected returns what PoolMap must return for the pool-map scenario.
 func poolExpected(items, work int) []uint64 {
-	poolWant.Lock()
-	defer poolWant.Unlock()
-	if poolWant.want == nil || poolWant.items != items || poolWant.work != work {
-		want := make([]uint64, items)
-		for i := range want {
-			want[i] = PoolItem(int64(i+1), work)
-		}
-		poolWant.items, poolWant.work, poolWant.want = items, work, want
+	want := make([]uint64, items)
+	for i := range want {
+		want[i] = PoolItem(int64(i+1), work)
 	}
-	return poolWant.want
+	return want
 }
 
 func poolResult(cfg Config, how string, out []uint64) Result {

@@ -267,16 +267,6 @@ func (p *SubprocessPool) Close() error {
 	return errors.Join(errs...)
 }
 
-// processStates returns the final state of every worker process, nil for a
-// process not reaped yet. After Close, none is nil.
-func (p *SubprocessPool) processStates() []*os.ProcessState {
-	states := make([]*os.ProcessState, len(p.workers))
-	for i, w := range p.workers {
-		states[i] = w.cmd.ProcessState
-	}
-	return states
-}
-
 // stderrTail keeps the last max bytes written to it: the end of a worker's
 // stderr, where a panic or a fatal error is.
 type stderrTail struct {

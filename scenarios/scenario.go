@@ -250,20 +250,24 @@ func Register(s Scenario) {
 	if _, dup := variants[s.Name]; dup {
 		panic(fmt.Sprintf("scenarios: Register(%q): name already registered as a variant", s.Name))
 	}
-	sc := &s
-	registry[s.Name] = sc
-	for i := range sc.Broken {
-		v := &sc.Broken[i]
+	// Every check comes before any change: a refused registration leaves
+	// the registry as it was.
+	names := map[string]bool{s.Name: true}
+	for i, v := range s.Broken {
 		if v.Name == "" || v.Run == nil || v.Fault == 0 {
 			panic(fmt.Sprintf("scenarios: Register(%q): variant %d needs Name, Fault and Run", s.Name, i))
 		}
-		if _, dup := variants[v.Name]; dup {
-			panic(fmt.Sprintf("scenarios: Register(%q): variant %q already registered", s.Name, v.Name))
+		_, dupVariant := variants[v.Name]
+		_, dupScenario := registry[v.Name]
+		if names[v.Name] || dupVariant || dupScenario {
+			panic(fmt.Sprintf("scenarios: Register(%q): variant %q takes a name already registered", s.Name, v.Name))
 		}
-		if _, dup := registry[v.Name]; dup && v.Name != s.Name {
-			panic(fmt.Sprintf("scenarios: Register(%q): variant %q clashes with a scenario", s.Name, v.Name))
-		}
-		variants[v.Name] = v
+		names[v.Name] = true
+	}
+	sc := &s
+	registry[s.Name] = sc
+	for i := range sc.Broken {
+		variants[sc.Broken[i].Name] = &sc.Broken[i]
 	}
 }
 

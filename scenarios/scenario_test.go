@@ -2,55 +2,57 @@ package scenarios_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/conclab/conclab/internal/race"
 	"github.com/conclab/conclab/scenarios"
 )
 
-// The defaults are what `conclab run NAME` uses. CPU work is sized for a
-// demo (about half a second on one core), so under the race detector, which
-// slows it several times over, each item's work is cut to a fiftieth: the
-// shape of the run (workers, items, latency) stays the default one.
-func TestCatalogueDefaultsPassTheirInvariant(t *testing.T) {
-	for _, s := range scenarios.All() {
-		t.Run(s.Name, func(t *testing.T) {
-			cfg := s.Defaults
-			if race.Enabled || testing.Short() {
-				cfg.Work /= 50
-			}
-			res, err := s.Run(t.Context(), cfg)
-			require.NoError(t, err)
-			assert.NoError(t, s.Check(cfg, res), "defaults must pass the invariant")
-			if s.Serial != nil {
-				res, err := s.Serial(t.Context(), cfg)
-				require.NoError(t, err)
-				assert.NoError(t, s.Check(cfg, res), "the serial baseline must pass the same invariant")
-			}
-		})
+// TestRegisterRefusesATakenName: a name is registered once, as a scenario
+// or as a broken variant, never both; a variant that took its own
+// scenario's name would shadow the scenario in LookupVariant. A refused
+// registration changes nothing.
+func TestRegisterRefusesATakenName(t *testing.T) {
+	existing, err := scenarios.Lookup("counter-mutex")
+	require.NoError(t, err)
+	require.NotEmpty(t, existing.Broken, "counter-mutex has a broken variant to clash with")
+	variant := func(name string) scenarios.Variant {
+		return scenarios.Variant{Name: name, Fault: existing.Broken[0].Fault, Run: existing.Broken[0].Run}
 	}
-}
-
-func TestCatalogueIsWellFormed(t *testing.T) {
-	all := scenarios.All()
-	require.NotEmpty(t, all)
-	seen := map[string]bool{}
-	for _, s := range all {
-		assert.False(t, seen[s.Name], "%s registered once", s.Name)
-		seen[s.Name] = true
-		assert.Regexp(t, `^[a-z][a-z0-9]*(-[a-z0-9]+)*$`, s.Name, "names are kebab-case")
-		assert.NotEmpty(t, s.Python, "%s names the Python it replaces", s.Name)
-		assert.NotEmpty(t, s.Doc, "%s says what it does", s.Name)
-		for _, v := range s.Broken {
-			assert.NotContains(t, scenarios.Names(), v.Name, "broken variant %s is not in the catalogue", v.Name)
-			got, owner, err := scenarios.LookupVariant(v.Name)
-			require.NoError(t, err)
-			assert.Equal(t, v.Name, got.Name)
-			assert.Equal(t, s.Name, owner.Name)
-		}
+	fresh := func(name string, broken ...scenarios.Variant) scenarios.Scenario {
+		s := *existing
+		s.Name, s.Broken = name, broken
+		return s
+	}
+	for _, tc := range []struct {
+		name string
+		s    scenarios.Scenario
+		want string
+	}{
+		{"scenario-twice", fresh("counter-mutex"), `scenarios: Register("counter-mutex"): name already registered`},
+		{"scenario-named-like-a-variant", fresh(existing.Broken[0].Name), `name already registered as a variant`},
+		{"variant-named-like-its-scenario", fresh("register-test-self", variant("register-test-self")), `variant "register-test-self" takes a name already registered`},
+		{"variant-named-like-a-scenario", fresh("register-test-other", variant("counter-atomic")), `variant "counter-atomic" takes a name already registered`},
+		{"variant-named-like-a-variant", fresh("register-test-variant", variant(existing.Broken[0].Name)), `takes a name already registered`},
+		{"two-variants-one-name", fresh("register-test-twice", variant("register-test-v"), variant("register-test-v")), `variant "register-test-v" takes a name already registered`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := scenarios.Names()
+			defer func() {
+				r := recover()
+				require.NotNil(t, r, "Register accepted %s", tc.s.Name)
+				assert.Contains(t, fmt.Sprint(r), tc.want)
+				assert.Equal(t, before, scenarios.Names(), "a refused registration changes nothing")
+				_, err := scenarios.Lookup(tc.s.Name)
+				if tc.s.Name != "counter-mutex" {
+					assert.Error(t, err, "%s is not registered", tc.s.Name)
+				}
+			}()
+			scenarios.Register(tc.s)
+		})
 	}
 }
 

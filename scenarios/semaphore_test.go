@@ -84,12 +84,6 @@ func TestSemaphoreStopsOnCancel(t *testing.T) {
 	for _, name := range []string{"semaphore", "semaphore-weighted"} {
 		s, err := scenarios.Lookup(name)
 		require.NoError(t, err)
-		t.Run(name+"/cancelled-before-start", func(t *testing.T) {
-			ctx, cancel := context.WithCancel(t.Context())
-			cancel()
-			_, err := s.Run(ctx, s.Defaults)
-			assert.ErrorIs(t, err, context.Canceled)
-		})
 		t.Run(name+"/cancelled-midway", func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				ctx, cancel := context.WithTimeout(t.Context(), 150*time.Millisecond)

@@ -9,12 +9,12 @@ import (
 )
 
 // newFlagSet returns a flag set that reports errors to the caller instead of
-// printing them, and prints its help on -h to stdout.
+// printing them, and whose Usage prints its help to stdout
+// ([parseInterspersed] calls it on -h only).
 func newFlagSet(name, synopsis, doc string, stdout io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("conclab "+name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.Usage = func() {} // the flag package calls it on every error; help is printed on -h only
-	help := func() {
+	fs.Usage = func() {
 		fmt.Fprintf(stdout, "Usage: conclab %s %s\n\n%s\n", name, synopsis, strings.TrimSpace(doc))
 		var flags int
 		fs.VisitAll(func(*flag.Flag) { flags++ })
@@ -25,23 +25,22 @@ func newFlagSet(name, synopsis, doc string, stdout io.Writer) *flag.FlagSet {
 			fs.SetOutput(io.Discard)
 		}
 	}
-	helps[fs] = help
 	return fs
 }
-
-// helps holds the help printer of each flag set; flag sets live as long as
-// one command, and conclab runs one command per process.
-var helps = map[*flag.FlagSet]func(){}
 
 // parseInterspersed parses args with fs, allowing positional arguments before,
 // between and after flags ("run pool-map -workers 4" and "run -workers 4
 // pool-map" both work), and returns the positional arguments.
 func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	// The flag package calls Usage on every error: help is printed on -h only.
+	help := fs.Usage
+	fs.Usage = func() {}
+	defer func() { fs.Usage = help }()
 	var positional []string
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				helps[fs]()
+				help()
 				return nil, errHelp
 			}
 			return nil, usageErrorf("%v", err)

@@ -36,8 +36,8 @@ scaling table to stdout. Open a profile interactively with
 'go tool pprof -http=:0 FILE'; 'conclab report' rebuilds the report from
 profiles on disk (see package internal/profiling).`
 
-// MaxWork bounds -work.
-const MaxWork = 100
+// maxWork bounds -work.
+const maxWork = 100
 
 func runProfile(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("profile", "[flags]", profileDoc, stdout)
@@ -62,8 +62,8 @@ func runProfile(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	if math.IsNaN(*work) || *work <= 0 || *work > MaxWork {
-		return usageErrorf("-work %v: must be greater than 0 and at most %d", *work, MaxWork)
+	if math.IsNaN(*work) || *work <= 0 || *work > maxWork {
+		return usageErrorf("-work %v: must be greater than 0 and at most %d", *work, maxWork)
 	}
 	if err := profiling.CheckWritable(*out); err != nil {
 		return usageErrorf("-out: %v", err)
@@ -127,7 +127,7 @@ func defaultCPUList() string {
 	return strings.Join(append(ns, strconv.Itoa(runtime.NumCPU())), ",")
 }
 
-// parseCPUList parses -cpu: GOMAXPROCS values from 1 to MaxCPU, duplicates
+// parseCPUList parses -cpu: GOMAXPROCS values from 1 to maxCPU, duplicates
 // dropped, in the order given.
 func parseCPUList(s string) ([]int, error) {
 	var procs []int
@@ -137,8 +137,8 @@ func parseCPUList(s string) ([]int, error) {
 		if err != nil {
 			return nil, usageErrorf("-cpu %q: %q is not a whole number (want e.g. -cpu 1,2,4)", s, f)
 		}
-		if n < 1 || n > MaxCPU {
-			return nil, usageErrorf("-cpu %d: must be between 1 and %d", n, MaxCPU)
+		if n < 1 || n > maxCPU {
+			return nil, usageErrorf("-cpu %d: must be between 1 and %d", n, maxCPU)
 		}
 		if !containsInt(procs, n) {
 			procs = append(procs, n)

@@ -26,8 +26,8 @@ the others (exit status 2); 'conclab list -v' says which each one reads.`
 // that no catalogue scenario takes, such as a failed invariant.
 var lookupScenario = scenarios.Lookup
 
-// MaxCPU bounds -cpu: more Ps than this is a typo, not an experiment.
-const MaxCPU = 1024
+// maxCPU bounds -cpu: more Ps than this is a typo, not an experiment.
+const maxCPU = 1024
 
 // configFlags binds the flags that size a scenario's Config.
 type configFlags struct {
@@ -134,8 +134,8 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	set := setFlags(fs)
 	if set["cpu"] {
-		if *cpu < 1 || *cpu > MaxCPU {
-			return usageErrorf("-cpu %d: must be between 1 and %d", *cpu, MaxCPU)
+		if *cpu < 1 || *cpu > maxCPU {
+			return usageErrorf("-cpu %d: must be between 1 and %d", *cpu, maxCPU)
 		}
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(*cpu))
 	}

@@ -1,10 +1,15 @@
 package scenarios_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"runtime"
+	"runtime/pprof"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -107,17 +112,19 @@ func TestShutdownGivesUpOnItsDeadline(t *testing.T) {
 }
 
 func TestSubmitAfterShutdownFails(t *testing.T) {
-	e := scenarios.NewTaskExecutor(2)
-	require.NoError(t, e.Shutdown(t.Context()))
-	ran := false
-	f := scenarios.Submit(t.Context(), e, func(context.Context) (int, error) { ran = true; return 1, nil })
-	_, err := f.Get(t.Context())
-	assert.ErrorIs(t, err, scenarios.ErrShutdown)
-	assert.False(t, ran, "a task submitted after Shutdown never runs")
-	assert.NoError(t, e.Shutdown(t.Context()), "Shutdown may be called again")
+	synctest.Test(t, func(t *testing.T) {
+		e := scenarios.NewTaskExecutor(2)
+		require.NoError(t, e.Shutdown(t.Context()))
+		ran := false
+		f := scenarios.Submit(t.Context(), e, func(context.Context) (int, error) { ran = true; return 1, nil })
+		_, err := f.Get(t.Context())
+		assert.ErrorIs(t, err, scenarios.ErrShutdown)
+		assert.False(t, ran, "a task submitted after Shutdown never runs")
+		assert.NoError(t, e.Shutdown(t.Context()), "Shutdown may be called again")
 
-	_, err = scenarios.MapTasks(t.Context(), e, []string{"Alice"}, func(context.Context, string) (int, error) { return 0, nil })
-	assert.ErrorIs(t, err, scenarios.ErrShutdown)
+		_, err = scenarios.MapTasks(t.Context(), e, []string{"Alice"}, func(context.Context, string) (int, error) { return 0, nil })
+		assert.ErrorIs(t, err, scenarios.ErrShutdown)
+	})
 }
 
 func TestPanicBecomesAnErrorOnGet(t *testing.T) {
@@ -272,15 +279,6 @@ func TestCheckExecutorRejectsDisorder(t *testing.T) {
 	assert.ErrorContains(t, s.Check(cfg, lost), "some work was lost or done twice")
 }
 
-func TestExecutorStopsOnCancel(t *testing.T) {
-	s, err := scenarios.Lookup("executor")
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(t.Context())
-	cancel()
-	_, err = s.Run(ctx, s.Defaults)
-	assert.ErrorIs(t, err, context.Canceled)
-}
-
 // BenchmarkExecutorSubmitGet measures the executor's cost per task: queue,
 // hand-off to a worker goroutine, and the future's wake-up, with no work in
 // the task.
@@ -360,4 +358,78 @@ func TestEachTaskSeesItsOwnContext(t *testing.T) {
 	got, err := scenarios.Submit(a, e, task).Get(t.Context())
 	require.NoError(t, err)
 	assert.Equal(t, seen{"a", nil}, got)
+}
+
+// Kills executor-shutdown-no-wait: when Shutdown returns, every task
+// submitted before it is done, and no goroutine is left in the executor's
+// code (one past its WaitGroup's Done, on its way out, is not). The
+// executor's goroutines are told apart from any other by a profiler label
+// they inherit from the test. Without the Wait, Shutdown returns before its
+// workers have even run at GOMAXPROCS 1, and while they are on their way
+// out on more.
+func TestShutdownLeavesNoWorkerRunning(t *testing.T) {
+	const rounds, workers = 50, 4
+	for round := range rounds {
+		label := fmt.Sprintf("shutdown-round-%d", round)
+		pprof.Do(t.Context(), pprof.Labels("conclab-test", label), func(ctx context.Context) {
+			e := scenarios.NewTaskExecutor(workers)
+			futures := make([]*scenarios.Future[int], workers)
+			for i := range futures {
+				futures[i] = scenarios.Submit(ctx, e, func(context.Context) (int, error) { return i, nil })
+			}
+			require.NoError(t, e.Shutdown(ctx))
+			for i, f := range futures {
+				select {
+				case <-f.Done():
+				default:
+					t.Fatalf("round %d: task %d not done when Shutdown returned", round, i)
+				}
+			}
+		})
+		if n := goroutinesIn(t, "conclab-test", label, "scenarios.(*TaskExecutor)."); n > 0 {
+			t.Fatalf("round %d: %d goroutines still in the executor's code after Shutdown returned", round, n)
+		}
+	}
+}
+
+// recordRE is the count line of a record of a goroutine profile at debug=1.
+var recordRE = regexp.MustCompile(`(?m)^(\d+) @`)
+
+// goroutinesIn counts the goroutines labelled key=value whose stack holds
+// a frame whose name starts with fn.
+func goroutinesIn(t *testing.T, key, value, fn string) int {
+	t.Helper()
+	var buf bytes.Buffer
+	require.NoError(t, pprof.Lookup("goroutine").WriteTo(&buf, 1))
+	want := fmt.Sprintf("%q:%q", key, value)
+	n := 0
+	for block := range strings.SplitSeq(buf.String(), "\n\n") {
+		if !strings.Contains(block, "# labels: ") || !strings.Contains(block, want) || !strings.Contains(block, fn) {
+			continue
+		}
+		// The first record shares its block with the profile's header.
+		if m := recordRE.FindStringSubmatch(block); m != nil {
+			count, _ := strconv.Atoi(m[1])
+			n += count
+		}
+	}
+	return n
+}
+
+// Kills executor-map-no-recover: a call of MapTasks that panics fails the
+// map with a *PanicError, as a submitted task's panic fails its Future,
+// instead of crashing the program.
+func TestMapTasksPanicBecomesAnError(t *testing.T) {
+	e := scenarios.NewTaskExecutor(2)
+	defer func() { require.NoError(t, e.Shutdown(t.Context())) }()
+	_, err := scenarios.MapTasks(t.Context(), e, []int{0, 1, 2}, func(_ context.Context, i int) (int, error) {
+		if i == 1 {
+			panic("kaboom in map")
+		}
+		return i, nil
+	})
+	var pe *scenarios.PanicError
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, "kaboom in map", pe.Value)
+	assert.Contains(t, err.Error(), "map item 1")
 }

@@ -1,0 +1,206 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// TestRunAllWaitsAndReportsEachVerdictOnce: every verdict is in place when
+// runAll returns (a runAll that did not wait would return with the last
+// jobs still sleeping), and report is never called twice at once (the
+// unsynchronised append below is a data race otherwise, which -race
+// reports).
+func TestRunAllWaitsAndReportsEachVerdictOnce(t *testing.T) {
+	for _, jobs := range []int{1, 2, 4} {
+		t.Run(fmt.Sprintf("jobs=%d", jobs), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				todo := make([]mutation, 20)
+				for i := range todo {
+					todo[i].id = fmt.Sprint(i)
+				}
+				var reported []int
+				got := runAll(t.Context(), todo, jobs, func(m mutation) verdict {
+					time.Sleep(time.Second)
+					return verdict{m: m, status: "caught", by: "test " + m.id}
+				}, func(i int, v verdict) {
+					reported = append(reported, i)
+				})
+				require.Len(t, got, len(todo))
+				for i, v := range got {
+					assert.Equal(t, "test "+todo[i].id, v.by, "verdict %d in place", i)
+				}
+				assert.ElementsMatch(t, []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19}, reported)
+			})
+		})
+	}
+}
+
+func TestRunAllStartsNothingOnceCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	started := 0
+	got := runAll(ctx, make([]mutation, 3), 2, func(mutation) verdict { started++; return verdict{} }, func(int, verdict) {})
+	assert.Zero(t, started)
+	assert.Len(t, got, 3)
+}
+
+const sample = `package p
+
+import (
+	"context"
+	"sync"
+)
+
+type q struct {
+	mu    sync.Mutex
+	c     sync.Cond
+	wg    sync.WaitGroup
+	n     int
+	items chan int
+}
+
+func (x *q) get(ctx context.Context) int {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	x.mu.Lock()
+	for x.n == 0 {
+		x.c.Wait()
+	}
+	x.n--
+	x.c.Broadcast()
+	x.mu.Unlock()
+	x.wg.Add(1)
+	go func() {
+		defer x.wg.Done()
+		close(x.items)
+	}()
+	x.wg.Wait()
+	_ = ctx
+	return x.n
+}
+`
+
+// TestGenerateFindsEveryRule: each rule fires where it should, the Wait of
+// a condition loop is left to the for-as-if rule, and every mutation still
+// parses.
+func TestGenerateFindsEveryRule(t *testing.T) {
+	ms, err := fileMutations("p/p.go", []byte(sample))
+	require.NoError(t, err)
+	var ids []string
+	for _, m := range ms {
+		ids = append(ids, m.id)
+		b, err := m.applyTo([]byte(sample))
+		require.NoError(t, err, m.id)
+		_, err = parser.ParseFile(token.NewFileSet(), "p.go", b, 0)
+		assert.NoError(t, err, "%s parses:\n%s", m.id, b)
+	}
+	assert.ElementsMatch(t, []string{
+		"p/p.go:18:no-cancel", "p/p.go:19:no-lock", "p/p.go:20:for-wait-as-if",
+		"p/p.go:24:no-broadcast", "p/p.go:24:broadcast-as-signal", "p/p.go:26:no-add",
+		"p/p.go:28:no-done", "p/p.go:29:no-close", "p/p.go:31:no-wait",
+	}, ids)
+	for _, m := range ms {
+		if m.id == "p/p.go:19:no-lock" {
+			b, _ := m.applyTo([]byte(sample))
+			assert.Contains(t, string(b), "\t_ = []any{x.mu}\n\tfor x.n == 0 {")
+			assert.Contains(t, string(b), "\tx.c.Broadcast()\n\t_ = []any{x.mu}\n")
+		}
+	}
+}
+
+// TestGenerateCoversTheTree: the rules find mutations in each directory
+// they are meant for, and every one applies to the pristine file.
+func TestGenerateCoversTheTree(t *testing.T) {
+	root := filepath.Join("..", "..")
+	ms, err := generate(root, dirs)
+	require.NoError(t, err)
+	files := map[string]bool{}
+	for _, m := range ms {
+		files[filepath.Dir(m.file)] = true
+		_, err := m.apply(root)
+		assert.NoError(t, err)
+	}
+	for _, dir := range []string{"scenarios", "internal/mutate", "cmd/conclab"} {
+		assert.True(t, files[dir], "mutations in %s", dir)
+	}
+}
+
+func TestReadEquivalents(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.md")
+	require.NoError(t, os.WriteFile(path, []byte("# x\n- `a`: not this section\n## Equivalent mutations\n\n- `scenarios/x.go:3:no-add`: the Add is of a counter nobody reads\n## Other\n- `b`: no\n"), 0o644))
+	eq, err := readEquivalents(path)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"scenarios/x.go:3:no-add": "the Add is of a counter nobody reads"}, eq)
+}
+
+func TestVerdictOf(t *testing.T) {
+	for _, tc := range []struct {
+		name, out    string
+		err          error
+		killed       bool
+		status, want string
+	}{
+		{"pass", "ok  \tx\t1s\n", nil, false, "SURVIVED", ""},
+		{"fail", "--- FAIL: TestA (0.00s)\n    --- FAIL: TestA/b (0.00s)\nFAIL\n", assert.AnError, false, "caught", "TestA"},
+		{"build", "# x\nx.go:1: bad\nFAIL\tx [build failed]\n", assert.AnError, false, "no-compile", "x.go:1: bad"},
+		{"timeout", "panic: test timed out after 1s\n\trunning tests:\n\t\tTestB (1s)\n", assert.AnError, false, "hang", "test binary timeout in TestB"},
+		{"killed", "", assert.AnError, true, "hang", "killed from outside, past the test binary's own timeout"},
+		{"crash", "fatal error: all goroutines are asleep - deadlock!\n", assert.AnError, false, "caught", "crash: fatal error: all goroutines are asleep - deadlock!"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			status, by := verdictOf([]byte(tc.out), tc.err, tc.killed)
+			assert.Equal(t, tc.status, status)
+			assert.Equal(t, tc.want, by)
+		})
+	}
+}
+
+// TestTestPackageStopsAtTheFirstFailure runs a throwaway package whose
+// first test fails while its second, in parallel, hangs: testPackage must
+// report the failure and kill the run there, not wait for the hang.
+func TestTestPackageStopsAtTheFirstFailure(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/p\n\ngo 1.24\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "p_test.go"), []byte(`package p
+
+import (
+	"testing"
+	"time"
+)
+
+func TestA(t *testing.T) {
+	t.Parallel()
+	t.Fatal("caught")
+}
+
+func TestB(t *testing.T) {
+	t.Parallel()
+	time.Sleep(time.Hour) // running beside TestA: -failfast cannot stop it
+}
+`), 0o644))
+	type result struct{ status, by string }
+	done := make(chan result, 1)
+	go func() {
+		status, by := testPackage(dir, "", "./...")
+		done <- result{status, by}
+	}()
+	select {
+	case r := <-done:
+		assert.Equal(t, result{"caught", "TestA"}, r)
+	case <-time.After(time.Minute):
+		t.Fatal("testPackage did not return at the first failing test")
+	}
+}
