@@ -40,6 +40,10 @@ const (
 	waitShare = 0.01
 )
 
+// samplePeriod is the CPU profiler's sampling period (100 Hz): a profile
+// with no sample bounds the CPU used by one period over its duration.
+const samplePeriod = 10 * time.Millisecond
+
 // The report's verdicts: the outcomes of package verdict, and "baseline"
 // for the n = 1 row of a Parallel claim, which is what the others are
 // compared with.
@@ -80,7 +84,13 @@ func judge(r *Row) (string, string) {
 			Yes: c.Go, No: "refuted: Go did not show that " + text}
 	}
 	idle := func() verdict.Verdict {
-		return verdict.Judge(measured("waiting costs almost no CPU", idleParallelism, true, " cores busy"), one(r.CPU.Parallelism), one(1), load)
+		// A profile with no sample is a measurement too: less than one
+		// sample's worth of CPU over the recording's wall time.
+		busy := r.CPU.Parallelism
+		if busy == 0 && r.CPU.WallSeconds > 0 {
+			busy = samplePeriod.Seconds() / r.CPU.WallSeconds
+		}
+		return verdict.Judge(measured("waiting costs almost no CPU", idleParallelism, true, " cores busy"), one(busy), one(1), load)
 	}
 	var v verdict.Verdict
 	intervals := func() string { return v.Interval() }

@@ -42,6 +42,8 @@ func TestJudge(t *testing.T) {
 		r.OverPath = overPath
 		return r
 	}
+	noSample := onPath(1.02)
+	noSample.CPU = CPUStats{WallSeconds: 0.5} // waited the whole recording: not one CPU sample
 	sync := func(name string, mutex, block *WaitStats, peak, limit int) Row {
 		r := Row{Run: &Run{Scenario: name, Procs: 2, Machine: twoCores, WallSeconds: 1, Rounds: 10, MaxConcurrent: peak}, Mutex: mutex, Block: block}
 		r.Run.Config.Limit = limit
@@ -70,6 +72,7 @@ func TestJudge(t *testing.T) {
 		{"io/overlaps", io(0.01, 9.5), "yes", []string{"Go: one goroutine per file overlaps the waits", "9.5× over serial (one measurement) ≥ 1.5", "0.01 cores busy (one measurement) ≤ 0.2"}},
 		{"io/on-its-critical-path", onPath(1.05), "yes", []string{"1.05 critical paths (one measurement) ≤ 2"}},
 		{"io/off-its-critical-path", onPath(4), "no", []string{"refuted: Go did not show that the waits overlap", "4 critical paths (one measurement) ≤ 2"}},
+		{"io/no-cpu-sample", noSample, "yes", []string{"0.02 cores busy (one measurement) ≤ 0.2"}},
 		{"io/serial", io(0.01, 1.1), "no", []string{"refuted: Go did not show that the waits overlap", "1.1× over serial (one measurement) ≥ 1.5"}},
 		{"io/busy", io(0.5, 9), "no", []string{"refuted: Go did not show that waiting costs almost no CPU"}},
 		{"sync/lock/noise", sync("counter-mutex", &WaitStats{Events: 1, Seconds: 5e-9}, &WaitStats{}, 0, 0), "inconclusive",
