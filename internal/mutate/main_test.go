@@ -33,7 +33,7 @@ func TestRunAllWaitsAndReportsEachVerdictOnce(t *testing.T) {
 				}
 				var reported []int
 				got := runAll(t.Context(), todo, jobs, func(m mutation) verdict {
-					time.Sleep(time.Second)
+					time.Sleep(time.Second) // virtual time in the synctest bubble: each job takes a second
 					return verdict{m: m, status: "caught", by: "test " + m.id}
 				}, func(i int, v verdict) {
 					reported = append(reported, i)

@@ -47,9 +47,12 @@ func main() {
 	os.Exit(code)
 }
 
-// defaultReps keeps the whole comparison to about a minute and a half on
-// two cores: about 17 s a rep at the full sizes.
-const defaultReps = 5
+// defaultReps is the interleaved runs of each configuration: with 9, the
+// 95 % interval of a median lies about between the second and the eighth
+// run, so one outlier on either side (a moment of load on a shared
+// machine) cannot flip a verdict, as it did with 5 (the interval is then
+// the whole range). About 17 s a rep at the full sizes on two cores.
+const defaultReps = 9
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("pycompare", flag.ContinueOnError)
