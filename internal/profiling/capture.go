@@ -177,7 +177,7 @@ func Record(ctx context.Context, dir string, job Job) (Recording, error) {
 	n := job.Procs
 	p.Comments = append(p.Comments, fmt.Sprintf("conclab: %d rounds at GOMAXPROCS=%d in %v", rec.Rounds, n, rec.Wall))
 	rec.Files.CPU = fmt.Sprintf("cpu-%d.pb.gz", n)
-	if err := writeFile(filepath.Join(dir, rec.Files.CPU), p.Write); err != nil {
+	if err := WriteFile(filepath.Join(dir, rec.Files.CPU), p.Write); err != nil {
 		return Recording{}, err
 	}
 	if job.Extra == 0 {
@@ -249,7 +249,7 @@ func recordExtra(ctx context.Context, dir string, job Job, rec *Recording) error
 			return fmt.Errorf("%s profile: %w", d.name, err)
 		}
 		*d.file = fmt.Sprintf("%s-%d.pb.gz", d.name, n)
-		if err := writeFile(filepath.Join(dir, *d.file), p.Write); err != nil {
+		if err := WriteFile(filepath.Join(dir, *d.file), p.Write); err != nil {
 			return err
 		}
 	}

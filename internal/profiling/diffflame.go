@@ -233,7 +233,7 @@ func WriteDiffFlameGraph(w io.Writer, base, head *profile.Profile, title string)
 // head (see [WriteDiffFlameGraph]) to path, atomically: a temporary file in
 // the same directory, renamed to path once complete.
 func WriteDiffFlameGraphFile(path string, base, head *profile.Profile, title string) error {
-	return writeFile(path, func(w io.Writer) error { return WriteDiffFlameGraph(w, base, head, title) })
+	return WriteFile(path, func(w io.Writer) error { return WriteDiffFlameGraph(w, base, head, title) })
 }
 
 // diffLegend draws the colour scale and the hatch of removed frames at y.

@@ -122,7 +122,7 @@ func TestWriteFileIsAtomic(t *testing.T) {
 	path := filepath.Join(dir, "report.md")
 	require.NoError(t, os.WriteFile(path, []byte("the old report"), 0o644))
 
-	err := writeFile(path, func(w io.Writer) error {
+	err := WriteFile(path, func(w io.Writer) error {
 		io.WriteString(w, "half a new rep")
 		return errors.New("interrupted")
 	})
@@ -134,7 +134,7 @@ func TestWriteFileIsAtomic(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, entries, 1, "and no temporary file behind")
 
-	require.NoError(t, writeFile(path, func(w io.Writer) error {
+	require.NoError(t, WriteFile(path, func(w io.Writer) error {
 		_, err := io.WriteString(w, "the new report")
 		return err
 	}))

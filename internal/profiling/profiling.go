@@ -146,9 +146,11 @@ func cpuModel() string {
 	return runtime.GOARCH
 }
 
-// writeFile writes path atomically: write fills a temporary file in the same
-// directory, which is renamed to path only if write and Close succeed.
-func writeFile(path string, write func(w io.Writer) error) error {
+// WriteFile writes path atomically: write fills a temporary file in the
+// same directory, which is renamed to path only if write and Close
+// succeed, so an interrupted writer never leaves a file that looks
+// complete.
+func WriteFile(path string, write func(w io.Writer) error) error {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -180,7 +182,7 @@ func writeFile(path string, write func(w io.Writer) error) error {
 
 // writeBytes writes b to path atomically.
 func writeBytes(path string, b []byte) error {
-	return writeFile(path, func(w io.Writer) error {
+	return WriteFile(path, func(w io.Writer) error {
 		_, err := w.Write(b)
 		return err
 	})

@@ -352,7 +352,7 @@ func (d *Data) Write() error {
 				return err
 			}
 		}
-		if err := writeFile(filepath.Join(out, sr.Chart), func(w io.Writer) error {
+		if err := WriteFile(filepath.Join(out, sr.Chart), func(w io.Writer) error {
 			_, err := io.WriteString(w, sr.chart)
 			return err
 		}); err != nil {
@@ -362,10 +362,10 @@ func (d *Data) Write() error {
 	if err := d.removeStaleCharts(); err != nil {
 		return err
 	}
-	if err := writeFile(filepath.Join(out, "report.md"), d.WriteMarkdown); err != nil {
+	if err := WriteFile(filepath.Join(out, "report.md"), d.WriteMarkdown); err != nil {
 		return err
 	}
-	return writeFile(filepath.Join(out, "report.html"), d.WriteHTML)
+	return WriteFile(filepath.Join(out, "report.html"), d.WriteHTML)
 }
 
 // chartFile matches the speed-up charts a report writes.

@@ -434,7 +434,7 @@ func renderFlame(dir string, run *Run) (string, error) {
 	if run.Machine.Cores == 0 {
 		title = fmt.Sprintf("%s at GOMAXPROCS=%d", run.Scenario, run.Procs)
 	}
-	err = writeFile(filepath.Join(dir, name), func(w io.Writer) error { return WriteFlameGraph(w, p, title) })
+	err = WriteFile(filepath.Join(dir, name), func(w io.Writer) error { return WriteFlameGraph(w, p, title) })
 	return name, err
 }
 

@@ -66,7 +66,7 @@ func analyze(dir string, p *Point, title string, flame bool) error {
 	}
 	if flame {
 		p.Flame = fmt.Sprintf("cpu-%d.svg", p.Procs)
-		return writeFile(filepath.Join(dir, p.Flame), func(w io.Writer) error {
+		return profiling.WriteFile(filepath.Join(dir, p.Flame), func(w io.Writer) error {
 			return profiling.WriteFlameGraph(w, prof, fmt.Sprintf("%s at GOMAXPROCS=%d", title, p.Procs))
 		})
 	}

@@ -225,17 +225,17 @@ func maxProcs(b *Benchmark) int {
 // through a temporary file.
 func (r *Report) Write() error {
 	for _, br := range r.Benchmarks {
-		if err := writeFile(filepath.Join(r.Out, br.Chart), func(w io.Writer) error {
+		if err := profiling.WriteFile(filepath.Join(r.Out, br.Chart), func(w io.Writer) error {
 			_, err := io.WriteString(w, br.chart)
 			return err
 		}); err != nil {
 			return err
 		}
 	}
-	if err := writeFile(filepath.Join(r.Out, "report.md"), r.WriteMarkdown); err != nil {
+	if err := profiling.WriteFile(filepath.Join(r.Out, "report.md"), r.WriteMarkdown); err != nil {
 		return err
 	}
-	return writeFile(filepath.Join(r.Out, "report.html"), r.WriteHTML)
+	return profiling.WriteFile(filepath.Join(r.Out, "report.html"), r.WriteHTML)
 }
 
 // link is the path of file in s's benchmark directory, relative to the

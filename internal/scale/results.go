@@ -128,7 +128,7 @@ func (r *Results) Write(dir string) error {
 	if err != nil {
 		return err
 	}
-	return writeFile(filepath.Join(dir, ResultsFile), func(w io.Writer) error {
+	return profiling.WriteFile(filepath.Join(dir, ResultsFile), func(w io.Writer) error {
 		_, err := w.Write(append(data, '\n'))
 		return err
 	})
@@ -174,28 +174,4 @@ func ReadResults(dirs ...string) ([]*Results, error) {
 		return nil, fmt.Errorf("no %s under %s; record one with `conclab scale`", ResultsFile, dirs)
 	}
 	return all, nil
-}
-
-// writeFile writes path atomically: a temporary file in the same
-// directory, renamed into place only when complete.
-func writeFile(path string, write func(w io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	err = write(tmp)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
 }
