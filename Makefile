@@ -43,7 +43,6 @@ report:
 	$(GO) run ./cmd/conclab report profiles
 
 ## browser-test: the report and the flame graphs in headless Chromium: no console errors, every graph and link resolves, click zooms, Search highlights. Installs Debian's chromium (apt-get, as root) when no browser is found; PNGS=DIR saves screenshots. (`make test` runs the same test where a browser is installed, and skips it elsewhere.)
-.PHONY: browser-test
 BROWSERS = chromium chromium-browser google-chrome google-chrome-stable headless-shell
 browser-test:
 	@found=$${CONCLAB_BROWSER:-}; for b in $(BROWSERS); do [ -n "$$found" ] || ! command -v $$b >/dev/null || found=$$b; done; \
@@ -60,7 +59,7 @@ browser-test:
 compare-python:
 	scripts/compare-python
 
-## claims-stability: the comparison RUNS times (default 5); fails if any claim's verdict differs between runs (not in `make test`; about 8 min).
+## claims-stability: the comparison RUNS times (default 5); fails if any claim's verdict differs between runs (not in `make test`; about 17 min at the default nine reps).
 claims-stability:
 	scripts/claims-stability
 
@@ -94,7 +93,7 @@ fuzz-short:
 bench-compare:
 	scripts/bench-compare $(BASE)
 
-## gate-power: measure the gate: the share of RUNS (20) decisions that fail for injected slowdowns of 0 (A/A), 5, 10, 20 and 50 %; about 10-15 min.
+## gate-power: measure the gate: the share of RUNS (20) decisions that fail for injected slowdowns of 0 (A/A), 5, 10, 20 and 50 %; about 3-4 min on a quiet 2-core machine.
 RUNS ?= 20
 gate-power:
 	RUNS=$(RUNS) scripts/gate-power
