@@ -112,7 +112,7 @@ func (fw *faultWriter) Write(p []byte) (int, error) {
 		os.Exit(3)
 	case "hang":
 		for {
-			time.Sleep(time.Hour) // a timer, so that the runtime sees no deadlock
+			time.Sleep(time.Hour) // the injected fault is a hang; a timer, so that the runtime sees no deadlock
 		}
 	case "garbage":
 		out = []byte("this is not a frame\n")

@@ -188,7 +188,7 @@ func TestA(t *testing.T) {
 
 func TestB(t *testing.T) {
 	t.Parallel()
-	time.Sleep(time.Hour) // running beside TestA: -failfast cannot stop it
+	time.Sleep(time.Hour) // the fake program under test hangs: running beside TestA, -failfast cannot stop it
 }
 `), 0o644))
 	type result struct{ status, by string }

@@ -148,7 +148,7 @@ func TestLateExit(t *testing.T) {
 	stop := make(chan struct{})
 	go func() {
 		<-stop
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond) // the shape under test: a goroutine that outlives its test by less than the leak grace period
 	}()
 	close(stop)
 }
@@ -203,7 +203,7 @@ func TestSlow(t *testing.T) {
 		done <- n
 	}()
 	<-done
-	time.Sleep(600 * time.Millisecond)
+	time.Sleep(600 * time.Millisecond) // the shape under test: a sleeping test makes no progress yet is no deadlock
 }
 
 var shared int
@@ -244,7 +244,7 @@ func TestBubble(t *testing.T) {
 			q.Put(i)
 		}
 		wg.Wait()
-		time.Sleep(time.Second)
+		time.Sleep(time.Second) // virtual time in the synctest bubble
 	})
 }
 
