@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -12,7 +11,6 @@ import (
 	"slices"
 	"strings"
 	"syscall"
-	"text/tabwriter"
 	"time"
 
 	"github.com/conclab/conclab/scenarios"
@@ -321,77 +319,6 @@ func (sr *ScenarioReport) finish(d *Data) {
 	sr.chart = speedupChart(sr, d.Sets)
 }
 
-// Report loads the recordings under dirs (see [Load]) and writes
-// report.md, report.html and the speed-up charts to out, each atomically.
-// A CPU profile without its flame graph gets one, rendered beside it, so a
-// report rebuilt from profiles alone is complete.
-func Report(out string, dirs ...string) (*Data, error) {
-	d, err := Load(out, dirs...)
-	if err != nil {
-		return nil, err
-	}
-	return d, d.Write()
-}
-
-// Write writes report.md, report.html and the speed-up charts to d.Out,
-// each atomically, rendering the flame graphs that are missing.
-func (d *Data) Write() error {
-	out := d.Out
-	if err := CheckWritable(out); err != nil {
-		return err
-	}
-	var err error
-	for _, sr := range d.Scenarios {
-		for _, r := range sr.Rows {
-			if r.Run.Files.Flame != "" {
-				if _, err := os.Stat(filepath.Join(r.Dir, r.Run.Files.Flame)); err == nil {
-					continue
-				}
-			}
-			if r.Run.Files.Flame, err = renderFlame(r.Dir, r.Run); err != nil {
-				return err
-			}
-		}
-		if err := WriteFile(filepath.Join(out, sr.Chart), func(w io.Writer) error {
-			_, err := io.WriteString(w, sr.chart)
-			return err
-		}); err != nil {
-			return err
-		}
-	}
-	if err := d.removeStaleCharts(); err != nil {
-		return err
-	}
-	if err := WriteFile(filepath.Join(out, "report.md"), d.WriteMarkdown); err != nil {
-		return err
-	}
-	return WriteFile(filepath.Join(out, "report.html"), d.WriteHTML)
-}
-
-// chartFile matches the speed-up charts a report writes.
-var chartFile = regexp.MustCompile(`^speedup-.+\.svg$`)
-
-// removeStaleCharts removes the speed-up charts in d.Out of scenarios the
-// report does not hold: a chart is never left without its data.
-func (d *Data) removeStaleCharts() error {
-	entries, err := os.ReadDir(d.Out)
-	if err != nil {
-		return err
-	}
-	keep := map[string]bool{}
-	for _, sr := range d.Scenarios {
-		keep[sr.Chart] = true
-	}
-	for _, e := range entries {
-		if !e.IsDir() && chartFile.MatchString(e.Name()) && !keep[e.Name()] {
-			if err := os.Remove(filepath.Join(d.Out, e.Name())); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
 // link returns the path of file in r's directory relative to the report.
 func (d *Data) link(r *Row, file string) string {
 	p := filepath.Join(r.Dir, file)
@@ -404,91 +331,6 @@ func (d *Data) link(r *Row, file string) string {
 // pprofCommand is the command that opens r's CPU profile interactively.
 func pprofCommand(r *Row) string {
 	return "go tool pprof -http=:0 " + filepath.ToSlash(filepath.Join(r.Dir, r.Run.Files.CPU))
-}
-
-// WriteSummary prints the scaling table of every scenario to w, one line a
-// recording, as `conclab profile` ends.
-func (d *Data) WriteSummary(w io.Writer) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	multi := len(d.Sets) > 1
-	head := "SCENARIO\tN\tWALL\t÷PATH\t×SERIAL\t×N=1\tEFFICIENCY\tPARALLELISM\tMUTEX WAIT\tBLOCK WAIT\t"
-	if multi {
-		head = "MACHINE\t" + head
-	}
-	fmt.Fprintln(tw, head+"TOP FUNCTION\tNOTE")
-	for _, sr := range d.Scenarios {
-		for _, r := range sr.Rows {
-			if multi {
-				fmt.Fprintf(tw, "%s\t", r.Set.Label)
-			}
-			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
-				sr.Name, r.Run.Procs, fmtSeconds(r.Run.RoundSeconds()), fmtX(r.OverPath), fmtX(r.SpeedupSerial), fmtX(r.SpeedupN1),
-				fmtPct(r.Efficiency), fmtParallelism(r), fmtWait(r.Mutex), fmtWait(r.Block), topFunc(r), r.Note())
-		}
-	}
-	return tw.Flush()
-}
-
-// fmtParallelism prints r's effective parallelism, and that of its child
-// processes when it had some: "0.02+1.87 children".
-func fmtParallelism(r *Row) string {
-	if r.ChildParallelism >= 0.005 {
-		return fmt.Sprintf("%.2f+%.2f children", r.CPU.Parallelism, r.ChildParallelism)
-	}
-	return fmt.Sprintf("%.2f", r.CPU.Parallelism)
-}
-
-// MinSamples is the fewest CPU samples from which the report names a top
-// function or draws a flame graph: below it, one sample would read as
-// "100 %" or as a full-width tower.
-const MinSamples = 10
-
-// topFunc names r's hottest function and its share of the CPU.
-func topFunc(r *Row) string {
-	if r.CPU.Samples < MinSamples {
-		return fmt.Sprintf("too few samples (%d)", r.CPU.Samples)
-	}
-	if len(r.CPU.Top) == 0 || r.CPU.CPUSeconds == 0 {
-		return "-"
-	}
-	f := r.CPU.Top[0]
-	return fmt.Sprintf("%s %.0f%%", ShortName(f.Name), 100*f.Flat/r.CPU.CPUSeconds)
-}
-
-// fmtSeconds prints a duration in seconds with three significant digits.
-func fmtSeconds(s float64) string {
-	switch {
-	case s == 0:
-		return "0s"
-	case s >= 1:
-		return fmt.Sprintf("%.3gs", s)
-	case s >= 1e-3:
-		return fmt.Sprintf("%.3gms", s*1e3)
-	case s >= 1e-6:
-		return fmt.Sprintf("%.3gµs", s*1e6)
-	}
-	return fmt.Sprintf("%.3gns", s*1e9)
-}
-
-func fmtX(x float64) string {
-	if x == 0 {
-		return "-"
-	}
-	return fmt.Sprintf("%.2f×", x)
-}
-
-func fmtPct(x float64) string {
-	if x == 0 {
-		return "-"
-	}
-	return fmt.Sprintf("%.0f%%", 100*x)
-}
-
-func fmtWait(w *WaitStats) string {
-	if w == nil {
-		return "-"
-	}
-	return fmtSeconds(w.Seconds)
 }
 
 // sectionOrder places a section name in the article's order; unknown
