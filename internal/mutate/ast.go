@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 )
 
@@ -25,6 +24,8 @@ type span struct {
 // Release and cancel call statement removed, each Broadcast turned into a
 // Signal, and each `for cond { … Wait() }` turned into an `if`. A removed
 // call becomes `_ = []any{recv, args…}`, so that no variable goes unused.
+// A mutation's id is file:Decl:rule, with #2, #3, … for the second and
+// later of one rule in one declaration (in source order).
 func generate(root string, dirs []string) ([]mutation, error) {
 	var ms []mutation
 	for _, dir := range dirs {
@@ -68,14 +69,14 @@ func fileMutations(rel string, src []byte) ([]mutation, error) {
 		return nil, err
 	}
 	var ms []mutation
+	fn := "" // the declaration being walked: Func, (*T).Method, or a var's name
+	seen := map[string]int{}
 	add := func(pos token.Pos, rule, desc string, spans ...span) {
-		p := fset.Position(pos)
-		ms = append(ms, mutation{
-			id:    fmt.Sprintf("%s:%d:%s", rel, p.Line, rule),
-			file:  rel,
-			desc:  desc,
-			spans: spans,
-		})
+		id := fmt.Sprintf("%s:%s:%s", rel, fn, rule)
+		if seen[id]++; seen[id] > 1 {
+			id = fmt.Sprintf("%s#%d", id, seen[id])
+		}
+		ms = append(ms, mutation{id: id, file: rel, desc: desc, spans: spans, line: fset.Position(pos).Line})
 	}
 	off := func(p token.Pos) int { return fset.Position(p).Offset }
 	text := func(n ast.Node) string { return string(src[off(n.Pos()):off(n.End())]) }
@@ -99,7 +100,7 @@ func fileMutations(rel string, src []byte) ([]mutation, error) {
 	// loop would spin without it), the loop becomes an `if` instead. A
 	// ForStmt is visited before its body.
 	condLoops := map[*ast.BlockStmt]bool{}
-	ast.Inspect(f, func(n ast.Node) bool {
+	visit := func(n ast.Node) bool {
 		if fs, ok := n.(*ast.ForStmt); ok && fs.Init == nil && fs.Post == nil && fs.Cond != nil && holdsWait(fs.Body) {
 			condLoops[fs.Body] = true
 			add(fs.For, "for-wait-as-if", "the `for` around a Wait becomes an `if`", span{off(fs.For), off(fs.For) + 3, "if"})
@@ -141,15 +142,49 @@ func fileMutations(rel string, src []byte) ([]mutation, error) {
 			}
 		}
 		return true
-	})
-	slices.SortFunc(ms, func(a, b mutation) int { return strings.Compare(a.id, b.id) })
-	// Two mutations on one line under one rule get a suffix to keep ids unique.
-	for i := 1; i < len(ms); i++ {
-		if ms[i].id == ms[i-1].id || strings.HasPrefix(ms[i].id, ms[i-1].id+"#") {
-			ms[i].id = fmt.Sprintf("%s#%d", strings.SplitN(ms[i].id, "#", 2)[0], i)
-		}
+	}
+	for _, d := range f.Decls {
+		fn = declName(d)
+		ast.Inspect(d, visit)
 	}
 	return ms, nil
+}
+
+// declName names a top-level declaration for a mutation's id: Func,
+// (*T).Method or (T).Method, or the first name a var or const declares.
+// Unlike a line number, it does not move when the file is edited elsewhere.
+func declName(d ast.Decl) string {
+	switch d := d.(type) {
+	case *ast.FuncDecl:
+		if d.Recv == nil || len(d.Recv.List) == 0 {
+			return d.Name.Name
+		}
+		var b bytes.Buffer
+		t := d.Recv.List[0].Type
+		if ix, ok := t.(*ast.IndexExpr); ok { // a generic receiver: T[E]
+			t = ix.X
+		} else if ix, ok := t.(*ast.IndexListExpr); ok {
+			t = ix.X
+		}
+		if st, ok := t.(*ast.StarExpr); ok {
+			b.WriteString("*")
+			t = st.X
+			if ix, ok := t.(*ast.IndexExpr); ok {
+				t = ix.X
+			} else if ix, ok := t.(*ast.IndexListExpr); ok {
+				t = ix.X
+			}
+		}
+		exprString(&b, t)
+		return "(" + b.String() + ")." + d.Name.Name
+	case *ast.GenDecl:
+		for _, sp := range d.Specs {
+			if vs, ok := sp.(*ast.ValueSpec); ok && len(vs.Names) > 0 {
+				return vs.Names[0].Name
+			}
+		}
+	}
+	return "_"
 }
 
 // stmtList returns the statements n holds directly, if any.

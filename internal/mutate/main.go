@@ -12,53 +12,49 @@
 // Usage, from the module's root (scripts/mutate runs it):
 //
 //	go run ./internal/mutate [-run REGEXP] [-j N] [-timeout 90s] [-md FILE] [-list]
+//	                         [-equivalents] [-hints FILE] [-update-hints]
 //
-// Each mutation runs only the packages whose test binaries link the
-// mutated package, its own first, with -failfast; the first failing test
-// stops the run. A mutation is caught when a test fails or the test binary
-// crashes; a catch by the test binary's -timeout is reported apart as a
-// hang (a hang should be a named failure: a synctest deadlock or a
-// watchdog). It survives when every test passes, unless docs/mutation.md
-// lists it as equivalent, with its reason. A mutation whose code does not
-// compile is reported apart, as a fault of the rules.
+// Each mutation first runs the tests that caught it last time (hints.txt),
+// alone; if none fails, every package whose test binary links the mutated
+// package, its own first, with -failfast; the first failing test stops the
+// run. A mutation is caught when a test fails or the test binary crashes,
+// and the tests credited with the catch pass on the unmutated tree; a catch
+// by the test binary's -timeout is reported apart as a hang (a hang should
+// be a named failure: a synctest deadlock or a watchdog). It survives when
+// every test passes. The mutations docs/mutation.md lists as equivalent,
+// with their reason, and the perf-only ones are not run unless asked. A
+// mutation whose code does not compile is reported apart, as a fault of
+// the rules.
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 )
 
 var (
-	runFlag     = flag.String("run", "", "only the mutations whose id matches this regular expression")
-	jobs        = flag.Int("j", 2, "mutations tested at once")
-	timeoutFlag = flag.Duration("timeout", 90*time.Second, "the test binary's -timeout; the run is killed 30s after it")
-	mdFlag      = flag.String("md", "", "also write the table, in Markdown, to this file")
-	listFlag    = flag.Bool("list", false, "list the mutations, after checking that each applies, and exit")
-	dirs        = []string{"scenarios", "internal", "cmd"}
+	runFlag         = flag.String("run", "", "only the mutations whose id matches this regular expression")
+	jobs            = flag.Int("j", runtime.NumCPU(), "mutations tested at once")
+	timeoutFlag     = flag.Duration("timeout", 90*time.Second, "the test binary's -timeout; the run is killed 30s after it")
+	mdFlag          = flag.String("md", "", "also write the table, in Markdown, to this file")
+	listFlag        = flag.Bool("list", false, "list the mutations, after checking that each applies, and exit")
+	equivalentsFlag = flag.Bool("equivalents", false, "also run the mutations listed as equivalent and the perf-only ones")
+	hintsFlag       = flag.String("hints", filepath.Join("internal", "mutate", "hints.txt"), "the tests to try first for each mutation (\"\" for none)")
+	updateHints     = flag.Bool("update-hints", false, "rewrite the -hints file with the tests that caught each mutation this run")
+	dirs            = []string{"scenarios", "internal", "cmd"}
 )
-
-type verdict struct {
-	m       mutation
-	status  string // caught, hang, SURVIVED, equivalent, perf-only, no-compile, not-applied
-	by      string // the failing tests, or why
-	elapsed time.Duration
-}
 
 // interrupted is cancelled on SIGINT or SIGTERM: the test runs in progress
 // are killed (they run in their own process groups, which a terminal's ^C
@@ -66,7 +62,15 @@ type verdict struct {
 var interrupted = context.Background()
 
 func main() {
+	flag.Usage = func() {
+		fmt.Fprintln(flag.CommandLine.Output(), "usage: go run ./internal/mutate [flags]   (from the module's root; see docs/mutation.md)")
+		flag.PrintDefaults()
+	}
 	flag.Parse()
+	if flag.NArg() > 0 {
+		fmt.Fprintln(os.Stderr, "mutate: no arguments expected, got", flag.Args())
+		os.Exit(2)
+	}
 	var stop context.CancelFunc
 	interrupted, stop = signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -118,7 +122,7 @@ func run() error {
 	}
 	if *listFlag {
 		for _, m := range todo {
-			fmt.Printf("%-48s %s\n", m.id, m.desc)
+			fmt.Printf("%-56s %s\n", m.id, m.desc)
 		}
 		return nil
 	}
@@ -126,7 +130,23 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	hinted, err := readHints(*hintsFlag)
+	if err != nil {
+		return err
+	}
 	linkers, err := testedBy(root)
+	if err != nil {
+		return err
+	}
+	var pkgs []string
+	for _, m := range todo {
+		for _, p := range linkers(m.file) {
+			if !slices.Contains(pkgs, p) {
+				pkgs = append(pkgs, p)
+			}
+		}
+	}
+	index, err := indexTests(root, pkgs)
 	if err != nil {
 		return err
 	}
@@ -137,28 +157,28 @@ func run() error {
 	defer os.RemoveAll(tmp)
 
 	start := time.Now()
-	// The baseline: the unmutated packages must pass, or no verdict means anything.
-	var all []string
+	goTest := func(r testRun) outcome { return runTests(interrupted, root, r, *timeoutFlag) }
+	j := &judge{root: root, tmp: tmp, linkers: linkers, index: index, hints: hinted,
+		equivalent: equivalent, equivalents: *equivalentsFlag, run: goTest, base: newBaseline(goTest)}
+	// The baseline of the hinted tests, in one run: the unmutated tree must
+	// pass them, or their catches mean nothing. Other credited tests are
+	// checked as they catch something.
+	var hintedTests []string
 	for _, m := range todo {
-		for _, p := range linkers(m.file) {
-			if !slices.Contains(all, p) {
-				all = append(all, p)
+		for _, t := range hinted[m.id] {
+			if !slices.Contains(hintedTests, t) && index.holding([]string{t}, linkers(m.file)) != nil {
+				hintedTests = append(hintedTests, t)
 			}
 		}
 	}
-	fmt.Fprintf(os.Stderr, "mutate: baseline run of %d packages...\n", len(all))
-	if status, by := testPackage(root, "", all...); status != "SURVIVED" {
-		return fmt.Errorf("the unmutated tree does not pass its tests (%s: %s)", status, by)
-	}
-
-	results := runAll(interrupted, todo, *jobs, func(m mutation) verdict {
-		v := test(root, tmp, m, linkers(m.file))
-		if why, ok := equivalent[m.id]; ok && v.status == "SURVIVED" {
-			v.status, v.by = "equivalent", why
+	if len(hintedTests) > 0 {
+		fmt.Fprintf(os.Stderr, "mutate: baseline run of the %d hinted tests...\n", len(hintedTests))
+		if err := j.base.verify(index.holding(hintedTests, pkgs), hintedTests); err != nil {
+			return err
 		}
-		return v
-	}, func(i int, v verdict) {
-		fmt.Fprintf(os.Stderr, "mutate: [%d/%d] %-48s %-10s %s (%.0fs)\n", i+1, len(todo), v.m.id, v.status, v.by, v.elapsed.Seconds())
+	}
+	results := runAll(interrupted, todo, *jobs, j.verdict, func(i int, v verdict) {
+		fmt.Fprintf(os.Stderr, "mutate: [%d/%d] %-56s %-10s %s (%s, %.0fs)\n", i+1, len(todo), v.m.id, v.status, v.by, v.how, v.elapsed.Seconds())
 	})
 	if interrupted.Err() != nil {
 		return errors.New("interrupted")
@@ -170,6 +190,20 @@ func run() error {
 			return err
 		}
 	}
+	if *updateHints && *hintsFlag != "" {
+		if err := writeFile(*hintsFlag, hinted.update(results).marshal()); err != nil {
+			return err
+		}
+	}
+	var unjudged []string
+	for _, v := range results {
+		if v.status == "unjudged" {
+			unjudged = append(unjudged, v.by)
+		}
+	}
+	if len(unjudged) > 0 {
+		return errors.New(strings.Join(unjudged, "; "))
+	}
 	for _, v := range results {
 		if v.status == "SURVIVED" || v.status == "no-compile" || v.status == "hang" {
 			return errFailed
@@ -177,73 +211,6 @@ func run() error {
 	}
 	return nil
 }
-
-// runAll tests the mutations, jobs at a time, and returns their verdicts
-// in todo's order once every test has returned. report is called once for
-// each verdict as it comes, never twice at once. Once ctx is done no
-// mutation is started.
-func runAll(ctx context.Context, todo []mutation, jobs int, test func(mutation) verdict, report func(i int, v verdict)) []verdict {
-	results := make([]verdict, len(todo))
-	slots := make(chan struct{}, max(jobs, 1))
-	var wg sync.WaitGroup
-	var printMu sync.Mutex
-	for i, m := range todo {
-		if ctx.Err() != nil {
-			break
-		}
-		slots <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-slots }()
-			v := test(m)
-			results[i] = v
-			printMu.Lock()
-			report(i, v)
-			printMu.Unlock()
-		})
-	}
-	wg.Wait()
-	return results
-}
-
-// writeFile writes b to a temporary file beside path, then renames it.
-func writeFile(path string, b []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".mutate-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
-}
-
-// readEquivalents reads the mutations docs/mutation.md marks equivalent:
-// the lines "- `ID`: reason" of its section "## Equivalent mutations".
-func readEquivalents(path string) (map[string]string, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	eq := map[string]string{}
-	in := false
-	for _, line := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(line, "## ") {
-			in = strings.TrimSpace(line) == "## Equivalent mutations"
-			continue
-		}
-		if m := equivRE.FindStringSubmatch(line); in && m != nil {
-			eq[m[1]] = m[2]
-		}
-	}
-	return eq, nil
-}
-
-var equivRE = regexp.MustCompile("^- `([^`]+)`: (.+)$")
 
 // testedBy returns, for a file of the module, the directories of the
 // packages whose test binaries link the file's package: its own first.
@@ -286,205 +253,3 @@ func testedBy(root string) (func(file string) []string, error) {
 
 // errFailed reports that a mutation survived or did not compile.
 var errFailed = errors.New("a mutation survived or did not compile")
-
-// test writes m's mutated file to tmp and runs pkgs against it.
-func test(root, tmp string, m mutation, pkgs []string) verdict {
-	start := time.Now()
-	mutated, err := m.apply(root)
-	if err != nil {
-		return verdict{m: m, status: "not-applied", by: err.Error()}
-	}
-	name := strings.NewReplacer("/", "_", ":", "_", "#", "_").Replace(m.id)
-	file := filepath.Join(tmp, name+".go")
-	overlay := filepath.Join(tmp, name+".json")
-	ov, _ := json.Marshal(map[string]map[string]string{"Replace": {filepath.Join(root, m.file): file}})
-	if err := os.WriteFile(file, mutated, 0o644); err != nil {
-		return verdict{m: m, status: "not-applied", by: err.Error()}
-	}
-	if err := os.WriteFile(overlay, ov, 0o644); err != nil {
-		return verdict{m: m, status: "not-applied", by: err.Error()}
-	}
-	defer os.Remove(file)
-	defer os.Remove(overlay)
-	if len(pkgs) == 0 {
-		return verdict{m: m, status: "SURVIVED", by: "no package's tests link " + m.file, elapsed: time.Since(start)}
-	}
-	status, by := testPackages(root, overlay, pkgs)
-	if m.perfOnly != "" {
-		if status == "SURVIVED" {
-			status, by = "perf-only", m.perfOnly
-		} else {
-			by = "perf-only mutation caught anyway: " + by
-		}
-	}
-	return verdict{m: m, status: status, by: by, elapsed: time.Since(start)}
-}
-
-// testPackages runs the tests of pkgs, with the overlay if not empty: the
-// first package alone (the mutated one, which most often catches it), then
-// the others in one go test, and stops at the first that catches anything.
-func testPackages(root, overlay string, pkgs []string) (status, by string) {
-	if len(pkgs) == 0 {
-		return "SURVIVED", ""
-	}
-	if status, by = testPackage(root, overlay, pkgs[:1]...); status != "SURVIVED" || len(pkgs) == 1 {
-		return status, by
-	}
-	return testPackage(root, overlay, pkgs[1:]...)
-}
-
-var (
-	failRE    = regexp.MustCompile(`(?m)^\s*--- FAIL: (\S+)`)
-	timeoutRE = regexp.MustCompile(`(?m)^panic: test timed out after`)
-	runningRE = regexp.MustCompile(`(?m)^\s+(Test\S+) \(\S+\)$`)
-	panicRE   = regexp.MustCompile(`(?m)^(panic: .*|fatal error: .*)$`)
-	pkgFailRE = regexp.MustCompile(`(?m)^FAIL\s+(\S+)\s`)
-)
-
-// testPackage runs the tests of pkgs and says whether they caught
-// anything. The run is killed at its first failing test.
-func testPackage(root, overlay string, pkgs ...string) (status, by string) {
-	// -v: without it go test holds a package's output until the package is
-	// done, and the first failure could not stop the run.
-	args := append([]string{"test", "-v", "-race", "-short", "-count=1", "-failfast", "-timeout", timeoutFlag.String()}, pkgs...)
-	ctx, cancel := context.WithTimeout(interrupted, *timeoutFlag+30*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", args...)
-	cmd.Dir = root
-	cmd.Env = os.Environ()
-	if overlay != "" {
-		cmd.Env = append(cmd.Env, "GOFLAGS=-overlay="+overlay)
-	}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	cmd.WaitDelay = 5 * time.Second
-	pr, pw := io.Pipe()
-	cmd.Stdout, cmd.Stderr = pw, pw
-	if err := cmd.Start(); err != nil {
-		return "no-compile", err.Error()
-	}
-	var out bytes.Buffer
-	firstFail := make(chan struct{})
-	scanned := make(chan struct{})
-	go func() {
-		defer close(scanned)
-		sc := bufio.NewScanner(pr)
-		sc.Buffer(make([]byte, 64<<10), 1<<20)
-		failed := false
-		for sc.Scan() {
-			out.Write(sc.Bytes())
-			out.WriteByte('\n')
-			if !failed && failRE.Match(sc.Bytes()) {
-				failed = true
-				close(firstFail)
-			}
-		}
-		io.Copy(io.Discard, pr)
-	}()
-	waited := make(chan error, 1)
-	go func() {
-		err := cmd.Wait()
-		pw.Close()
-		waited <- err
-	}()
-	var err error
-	select {
-	case err = <-waited:
-	case <-firstFail:
-		cancel() // caught: the rest of the run cannot change the verdict
-		err = <-waited
-	}
-	<-scanned
-	return verdictOf(out.Bytes(), err, ctx.Err() != nil && !failRE.Match(out.Bytes()))
-}
-
-// verdictOf reads a go test run's output and error.
-func verdictOf(out []byte, err error, killed bool) (status, by string) {
-	if killed {
-		return "hang", "killed from outside, past the test binary's own timeout"
-	}
-	if err == nil {
-		return "SURVIVED", ""
-	}
-	if bytes.Contains(out, []byte("[build failed]")) || bytes.Contains(out, []byte("[setup failed]")) {
-		return "no-compile", firstLine(out)
-	}
-	var failed []string
-	for _, m := range failRE.FindAllSubmatch(out, -1) {
-		failed = append(failed, string(m[1]))
-	}
-	if timeoutRE.Match(out) {
-		var running []string
-		for _, m := range runningRE.FindAllSubmatch(out, -1) {
-			running = append(running, string(m[1]))
-		}
-		return "hang", "test binary timeout in " + strings.Join(topLevel(running), ", ")
-	}
-	if len(failed) > 0 {
-		return "caught", strings.Join(topLevel(failed), ", ")
-	}
-	if m := panicRE.Find(out); m != nil {
-		return "caught", "crash: " + truncate(string(m), 80)
-	}
-	if m := pkgFailRE.FindAllSubmatch(out, -1); m != nil {
-		return "caught", "FAIL " + string(m[0][1]) + " (" + truncate(lastLines(out, 1), 80) + ")"
-	}
-	return "caught", "go test failed: " + truncate(lastLines(out, 1), 80)
-}
-
-// topLevel keeps the distinct tests and drops subtests whose parent is listed.
-func topLevel(names []string) []string {
-	var parents []string
-	seen := map[string]bool{}
-	for _, n := range names {
-		p, _, _ := strings.Cut(n, "/")
-		if !seen[p] {
-			seen[p] = true
-			parents = append(parents, p)
-		}
-	}
-	slices.Sort(parents)
-	if len(parents) > 4 {
-		parents = append(parents[:4], fmt.Sprintf("+%d more", len(parents)-4))
-	}
-	return parents
-}
-
-func firstLine(b []byte) string {
-	for _, l := range strings.Split(string(b), "\n") {
-		if l != "" && !strings.HasPrefix(l, "#") {
-			return truncate(l, 100)
-		}
-	}
-	return ""
-}
-
-func lastLines(b []byte, n int) string {
-	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
-	return strings.Join(lines[max(len(lines)-n, 0):], " ")
-}
-
-func truncate(s string, n int) string {
-	if len(s) > n {
-		return s[:n] + "…"
-	}
-	return s
-}
-
-// render returns the table of verdicts in Markdown.
-func render(vs []verdict, wall time.Duration) string {
-	var b strings.Builder
-	counts := map[string]int{}
-	fmt.Fprintln(&b, "| id | file | mutation | verdict | caught by |")
-	fmt.Fprintln(&b, "|---|---|---|---|---|")
-	for _, v := range vs {
-		counts[v.status]++
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", v.m.id, v.m.file, esc(v.m.desc), v.status, esc(v.by))
-	}
-	real := len(vs) - counts["perf-only"] - counts["equivalent"] - counts["no-compile"] - counts["not-applied"]
-	fmt.Fprintf(&b, "\n%d of %d correctness mutations caught by a failing test, %d only by a timeout (hang), %d survived; %d equivalent and %d perf-only (not counted); %d did not compile; %d not applied. Wall time %s.\n",
-		counts["caught"], real, counts["hang"], counts["SURVIVED"], counts["equivalent"], counts["perf-only"], counts["no-compile"], counts["not-applied"], wall.Round(time.Second))
-	return b.String()
-}
-
-func esc(s string) string { return strings.ReplaceAll(s, "|", `\|`) }

@@ -91,11 +91,22 @@ func (x *q) get(ctx context.Context) int {
 	_ = ctx
 	return x.n
 }
+
+func (x q) put() {
+	x.mu.Lock()
+	x.mu.Unlock()
+	x.mu.Lock()
+	x.mu.Unlock()
+}
+
+func Free(wg *sync.WaitGroup) { wg.Wait() }
+
+var later = func(wg *sync.WaitGroup) { wg.Wait() }
 `
 
 // TestGenerateFindsEveryRule: each rule fires where it should, the Wait of
-// a condition loop is left to the for-as-if rule, and every mutation still
-// parses.
+// a condition loop is left to the for-as-if rule, every mutation still
+// parses, and the ids name the declaration (numbered within it), not the line.
 func TestGenerateFindsEveryRule(t *testing.T) {
 	ms, err := fileMutations("p/p.go", []byte(sample))
 	require.NoError(t, err)
@@ -107,13 +118,14 @@ func TestGenerateFindsEveryRule(t *testing.T) {
 		_, err = parser.ParseFile(token.NewFileSet(), "p.go", b, 0)
 		assert.NoError(t, err, "%s parses:\n%s", m.id, b)
 	}
-	assert.ElementsMatch(t, []string{
-		"p/p.go:18:no-cancel", "p/p.go:19:no-lock", "p/p.go:20:for-wait-as-if",
-		"p/p.go:24:no-broadcast", "p/p.go:24:broadcast-as-signal", "p/p.go:26:no-add",
-		"p/p.go:28:no-done", "p/p.go:29:no-close", "p/p.go:31:no-wait",
+	assert.Equal(t, []string{
+		"p/p.go:(*q).get:no-cancel", "p/p.go:(*q).get:no-lock", "p/p.go:(*q).get:no-broadcast",
+		"p/p.go:(*q).get:broadcast-as-signal", "p/p.go:(*q).get:no-add", "p/p.go:(*q).get:no-wait",
+		"p/p.go:(*q).get:for-wait-as-if", "p/p.go:(*q).get:no-done", "p/p.go:(*q).get:no-close",
+		"p/p.go:(q).put:no-lock", "p/p.go:(q).put:no-lock#2", "p/p.go:Free:no-wait", "p/p.go:later:no-wait",
 	}, ids)
 	for _, m := range ms {
-		if m.id == "p/p.go:19:no-lock" {
+		if m.id == "p/p.go:(*q).get:no-lock" {
 			b, _ := m.applyTo([]byte(sample))
 			assert.Contains(t, string(b), "\t_ = []any{x.mu}\n\tfor x.n == 0 {")
 			assert.Contains(t, string(b), "\tx.c.Broadcast()\n\t_ = []any{x.mu}\n")
@@ -148,30 +160,32 @@ func TestReadEquivalents(t *testing.T) {
 
 func TestVerdictOf(t *testing.T) {
 	for _, tc := range []struct {
-		name, out    string
-		err          error
-		killed       bool
-		status, want string
+		name, out string
+		err       error
+		killed    bool
+		want      outcome
 	}{
-		{"pass", "ok  \tx\t1s\n", nil, false, "SURVIVED", ""},
-		{"fail", "--- FAIL: TestA (0.00s)\n    --- FAIL: TestA/b (0.00s)\nFAIL\n", assert.AnError, false, "caught", "TestA"},
-		{"build", "# x\nx.go:1: bad\nFAIL\tx [build failed]\n", assert.AnError, false, "no-compile", "x.go:1: bad"},
-		{"timeout", "panic: test timed out after 1s\n\trunning tests:\n\t\tTestB (1s)\n", assert.AnError, false, "hang", "test binary timeout in TestB"},
-		{"killed", "", assert.AnError, true, "hang", "killed from outside, past the test binary's own timeout"},
-		{"crash", "fatal error: all goroutines are asleep - deadlock!\n", assert.AnError, false, "caught", "crash: fatal error: all goroutines are asleep - deadlock!"},
+		{"pass", "ok  \tx\t1s\n", nil, false, outcome{status: "SURVIVED"}},
+		{"fail", "--- FAIL: TestA (0.00s)\n    --- FAIL: TestA/b (0.00s)\nFAIL\n", assert.AnError, false, outcome{"caught", "TestA", []string{"TestA"}}},
+		{"build", "# x\nx.go:1: bad\nFAIL\tx [build failed]\n", assert.AnError, false, outcome{status: "no-compile", by: "x.go:1: bad"}},
+		{"timeout", "panic: test timed out after 1s\n\trunning tests:\n\t\tTestB (1s)\n", assert.AnError, false, outcome{"hang", "test binary timeout in TestB", []string{"TestB"}}},
+		{"killed", "", assert.AnError, true, outcome{status: "hang", by: "killed from outside, past the test binary's own timeout"}},
+		{"crash", "fatal error: all goroutines are asleep - deadlock!\n", assert.AnError, false, outcome{status: "caught", by: "crash: fatal error: all goroutines are asleep - deadlock!"}},
+		{"crash in a test", "=== RUN   TestC\npanic: boom\n\ngoroutine 7 [running]:\nexample.com/p_test.TestC.func1()\n\t/p/p_test.go:9 +0x1\ntesting.tRunner(0x1)\n", assert.AnError, false,
+			outcome{"caught", "crash: panic: boom", []string{"TestC"}}},
+		{"crash in a test's goroutine", "fatal error: sync: unlock of unlocked mutex\n\ngoroutine 9 [running]:\nexample.com/p.(*Q).Get(0x1)\n\t/p/p.go:3\ncreated by example.com/p_test.ExampleQ in goroutine 8\n", assert.AnError, false,
+			outcome{"caught", "crash: fatal error: sync: unlock of unlocked mutex", []string{"ExampleQ"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			status, by := verdictOf([]byte(tc.out), tc.err, tc.killed)
-			assert.Equal(t, tc.status, status)
-			assert.Equal(t, tc.want, by)
+			assert.Equal(t, tc.want, verdictOf([]byte(tc.out), tc.err, tc.killed))
 		})
 	}
 }
 
-// TestTestPackageStopsAtTheFirstFailure runs a throwaway package whose
-// first test fails while its second, in parallel, hangs: testPackage must
+// TestRunTestsStopsAtTheFirstFailure runs a throwaway package whose
+// first test fails while its second, in parallel, hangs: runTests must
 // report the failure and kill the run there, not wait for the hang.
-func TestTestPackageStopsAtTheFirstFailure(t *testing.T) {
+func TestRunTestsStopsAtTheFirstFailure(t *testing.T) {
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/p\n\ngo 1.24\n"), 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "p_test.go"), []byte(`package p
@@ -191,16 +205,13 @@ func TestB(t *testing.T) {
 	time.Sleep(time.Hour) // the fake program under test hangs: running beside TestA, -failfast cannot stop it
 }
 `), 0o644))
-	type result struct{ status, by string }
-	done := make(chan result, 1)
-	go func() {
-		status, by := testPackage(dir, "", "./...")
-		done <- result{status, by}
-	}()
+	done := make(chan outcome, 1)
+	// Not killed at TestA, the run would end at the binary's 10 s timeout, a hang.
+	go func() { done <- runTests(t.Context(), dir, testRun{pkgs: []string{"./..."}}, 10*time.Second) }()
 	select {
-	case r := <-done:
-		assert.Equal(t, result{"caught", "TestA"}, r)
+	case o := <-done:
+		assert.Equal(t, outcome{"caught", "TestA", []string{"TestA"}}, o)
 	case <-time.After(time.Minute):
-		t.Fatal("testPackage did not return at the first failing test")
+		t.Fatal("runTests did not return at the first failing test")
 	}
 }

@@ -17,6 +17,7 @@ type mutation struct {
 	// perfOnly, when set, says why the mutation makes the program slower
 	// but not wrong: it is expected to survive and is not counted.
 	perfOnly string
+	line     int // where an AST rule found it, for the reader; 0 for the table
 }
 
 type edit struct{ old, new string }
