@@ -98,7 +98,7 @@ RUNS ?= 20
 gate-power:
 	RUNS=$(RUNS) scripts/gate-power
 
-## mutate: inject each concurrency bug (generated from the AST: a removed lock, Done, close, Signal, Release, ...; and a hand-written table) one at a time and report which test catches it.
+## mutate: inject each concurrency bug (generated from the AST: a removed lock, Done, close, Signal, Release, ...; and a hand-written table) one at a time and report which test catches it (the test that caught it last time first).
 mutate:
 	scripts/mutate
 

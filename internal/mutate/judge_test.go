@@ -22,6 +22,7 @@ type fakeGo struct {
 	fails  map[string]string // test → package that holds it, failing under the mutation
 	broken map[string]bool   // tests that fail on the unmutated tree too
 	hangs  map[string]bool   // tests that hang under the mutation
+	crash  bool              // the failing tests crash the binary instead
 	runs   []testRun
 }
 
@@ -39,6 +40,9 @@ func (f *fakeGo) run(r testRun) outcome {
 		}
 		if f.hangs[test] && r.overlay != "" {
 			return outcome{status: "hang", by: "test binary timeout in " + test, tests: []string{test}}
+		}
+		if f.crash {
+			return outcome{status: "caught", by: "crash: panic: boom", tests: []string{test}}
 		}
 		return outcome{status: "caught", by: test, tests: []string{test}}
 	}
@@ -121,6 +125,29 @@ func TestJudgeRefusesACatchTheBaselineFails(t *testing.T) {
 		v := j.verdict(m)
 		assert.Equal(t, "unjudged", v.status)
 		assert.Contains(t, v.by, "the unmutated tree fails TestReal in ./b too")
+	}
+}
+
+// A crash in a full run may come from any of its tests: the baseline is
+// then the whole of its packages. Found by the hinted test alone, the
+// crash needs only that test's baseline.
+func TestJudgeBaselinesTheWholeRunOfACrash(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		h    hints
+		want testRun
+	}{
+		{"full run", nil, testRun{pkgs: []string{"./b"}}},
+		{"hinted run", hints{"m": {"TestReal"}}, testRun{run: "^(TestReal)$", pkgs: []string{"./b"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := &fakeGo{fails: map[string]string{"TestReal": "./b"}, crash: true}
+			j, m := newJudge(t, f, tc.h)
+			v := j.verdict(m)
+			assert.Equal(t, "caught", v.status)
+			assert.Equal(t, []string{"TestReal"}, v.tests, "the hint to record")
+			assert.Equal(t, tc.want, f.runs[len(f.runs)-1], "the baseline")
+		})
 	}
 }
 

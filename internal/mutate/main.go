@@ -178,7 +178,11 @@ func run() error {
 		}
 	}
 	results := runAll(interrupted, todo, *jobs, j.verdict, func(i int, v verdict) {
-		fmt.Fprintf(os.Stderr, "mutate: [%d/%d] %-56s %-10s %s (%s, %.0fs)\n", i+1, len(todo), v.m.id, v.status, v.by, v.how, v.elapsed.Seconds())
+		took := ""
+		if v.how != "" {
+			took = fmt.Sprintf(" (%s, %.0fs)", v.how, v.elapsed.Seconds())
+		}
+		fmt.Fprintf(os.Stderr, "mutate: [%d/%d] %-56s %-10s %s%s\n", i+1, len(todo), v.m.id, v.status, v.by, took)
 	})
 	if interrupted.Err() != nil {
 		return errors.New("interrupted")

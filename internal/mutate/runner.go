@@ -85,7 +85,9 @@ func (j *judge) verdict(m mutation) verdict {
 	}
 	if (o.status == "caught" || o.status == "hang") && j.base != nil {
 		credited, tests := j.index.holding(o.tests, ran), o.tests
-		if len(credited) == 0 { // no test named, or none found: all of the run's packages
+		// No test named, none found, or a crash of a full run (which may come
+		// from any test of it): the whole of the run's packages.
+		if len(credited) == 0 || v.how == "full" && strings.HasPrefix(o.by, "crash: ") {
 			credited, tests = ran, nil
 		}
 		if err := j.base.verify(credited, tests); err != nil {
