@@ -146,7 +146,7 @@ var mutations = []mutation{
 		edits: one("\t\t\tif r := recover(); r != nil {\n", "\t\t\tif r := any(nil); r != nil {\n")},
 	{id: "executor-no-kill", file: "scenarios/taskexecutor.go",
 		desc:  "a Shutdown that gives up does not cancel the tasks started after it",
-		edits: one("\tif e.running[i] = task.start(); e.killed {", "\tif e.running[i] = task.start(); false {")},
+		edits: one("\tif e.running[i] = task.taskContext(); e.killed {", "\tif e.running[i] = task.taskContext(); false {")},
 
 	// download.go
 	{id: "download-no-errgroup-ctx", file: "scenarios/download.go",
