@@ -66,7 +66,7 @@ func TestTaskContextAnswersAsADerivedContext(t *testing.T) {
 				assert.False(t, tc.doneAfter, "Done not closed")
 			}
 			c.end() // as the executor always does
-			<-c.Done()
+			assertDone(t, c, "once the task has returned")
 			assert.Error(t, c.Err(), "done once the task has returned")
 		})
 	}
@@ -77,7 +77,7 @@ func TestTaskContextAnswersAsADerivedContext(t *testing.T) {
 		cancel(canceledBy)
 		assert.Equal(t, context.Canceled, c.Err())
 		assert.Equal(t, canceledBy, context.Cause(c), "the Submit context's cause is the task's")
-		<-c.Done()
+		assertDone(t, c, "with its Submit context")
 		c.end()
 	})
 
@@ -86,7 +86,7 @@ func TestTaskContextAnswersAsADerivedContext(t *testing.T) {
 		grandchild, cancel := context.WithCancel(c)
 		defer cancel()
 		c.kill()
-		<-grandchild.Done()
+		assertDone(t, grandchild, "a context derived from the task's, once the task is killed")
 		assert.Equal(t, ErrShutdown, context.Cause(grandchild), "a kill reaches the contexts the task derived")
 		c.end()
 	})
@@ -103,7 +103,18 @@ func TestTaskContextKillRacesEnd(t *testing.T) {
 		wg.Go(func() { <-start; c.Done() })
 		close(start)
 		wg.Wait()
-		<-c.Done()
+		assertDone(t, c, "once killed and returned")
 		assert.Error(t, c.Err())
+	}
+}
+
+// assertDone checks that ctx is done now: a taskContext is cancelled when
+// it is killed or ended, not later.
+func assertDone(t *testing.T, ctx context.Context, when string) {
+	t.Helper()
+	select {
+	case <-ctx.Done():
+	default:
+		t.Errorf("context not done %s", when)
 	}
 }
