@@ -163,14 +163,14 @@ var mutations = []mutation{
 		desc:  "squareNumbersCtx never checks ctx",
 		edits: one("\t\tif err := ctx.Err(); err != nil {\n\t\t\treturn 0, err\n\t\t}\n\t\tend := min(lo+cpuBlock, hi)", "\t\tend := min(lo+cpuBlock, hi)")},
 
-	// processpool.go
-	{id: "procpool-ignore-exit", file: "scenarios/processpool.go",
+	// subprocesspool.go
+	{id: "procpool-ignore-exit", file: "scenarios/subprocesspool.go",
 		desc:  "Close ignores a worker's exit error",
 		edits: one("\t\tif err != nil && p.ctx.Err() == nil {\n\t\t\terrs = append(errs", "\t\tif false && err != nil && p.ctx.Err() == nil {\n\t\t\terrs = append(errs")},
-	{id: "procpool-no-return-worker", file: "scenarios/processpool.go",
+	{id: "procpool-no-return-worker", file: "scenarios/subprocesspool.go",
 		desc:  "SquareNumbers never returns its worker to the free list",
 		edits: one("\tdefer func() { p.free <- w }()\n", "")},
-	{id: "procpool-no-kill-on-cancel", file: "scenarios/processpool.go",
+	{id: "procpool-no-kill-on-cancel", file: "scenarios/subprocesspool.go",
 		desc:  "a cancelled call does not kill its worker",
 		edits: one("killed := context.AfterFunc(ctx, func() { w.cmd.Process.Kill() })", "killed := context.AfterFunc(ctx, func() {})")},
 }
