@@ -303,21 +303,25 @@ func md(s string) string {
 	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
 }
 
-var htmlReport = template.Must(template.New("report").Funcs(template.FuncMap{
-	"markdown": func(s string) template.HTML {
-		// The legend's only markup is **bold** and `code`.
-		s = template.HTMLEscapeString(s)
-		for _, m := range []struct{ mark, open, close string }{{"**", "<b>", "</b>"}, {"`", "<code>", "</code>"}} {
-			for i := 0; strings.Contains(s, m.mark); i++ {
-				tag := m.open
-				if i%2 == 1 {
-					tag = m.close
-				}
-				s = strings.Replace(s, m.mark, tag, 1)
+// MarkdownHTML renders the only Markdown a report's legend uses, **bold**,
+// *italic* and `code`, as HTML, escaping everything else. The HTML
+// reports of profile and scale share it.
+func MarkdownHTML(s string) template.HTML {
+	s = template.HTMLEscapeString(s)
+	for _, m := range []struct{ mark, open, close string }{{"**", "<b>", "</b>"}, {"*", "<i>", "</i>"}, {"`", "<code>", "</code>"}} {
+		for i := 0; strings.Contains(s, m.mark); i++ {
+			tag := m.open
+			if i%2 == 1 {
+				tag = m.close
 			}
+			s = strings.Replace(s, m.mark, tag, 1)
 		}
-		return template.HTML(s)
-	},
+	}
+	return template.HTML(s)
+}
+
+var htmlReport = template.Must(template.New("report").Funcs(template.FuncMap{
+	"markdown": MarkdownHTML,
 }).Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/conclab/conclab/internal/profiling"
 )
 
 // view is the report with every figure formatted, for both renderers.
@@ -185,20 +187,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 }
 
 var htmlReport = template.Must(template.New("scale").Funcs(template.FuncMap{
-	"markdown": func(s string) template.HTML {
-		// The legend's only markup is **bold**, *italic* and `code`.
-		s = template.HTMLEscapeString(s)
-		for _, m := range []struct{ mark, open, close string }{{"**", "<b>", "</b>"}, {"*", "<i>", "</i>"}, {"`", "<code>", "</code>"}} {
-			for i := 0; strings.Contains(s, m.mark); i++ {
-				tag := m.open
-				if i%2 == 1 {
-					tag = m.close
-				}
-				s = strings.Replace(s, m.mark, tag, 1)
-			}
-		}
-		return template.HTML(s)
-	},
+	"markdown": profiling.MarkdownHTML,
 }).Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
