@@ -102,7 +102,8 @@ var (
 	// frameRE finds the test in a crash's goroutine trace: a frame of a
 	// Test or Example function (or of a closure in it), or the test that
 	// created the crashing goroutine.
-	frameRE = regexp.MustCompile(`(?m)^(?:created by )?\S+?\.((?:Test|Example)[A-Za-z0-9_]*)(?:\.func\d+)*(?:\(| in goroutine)`)
+	startedRE = regexp.MustCompile(`(?m)^=== (?:RUN|CONT)\s+(\S+)`)
+	frameRE   = regexp.MustCompile(`(?m)^(?:created by )?\S+?\.((?:Test|Example)[A-Za-z0-9_]*)(?:\.func\d+)*(?:\(| in goroutine)`)
 )
 
 // verdictOf reads a go test run's output and error.
@@ -136,6 +137,11 @@ func verdictOf(out []byte, err error, killed bool) outcome {
 		o := outcome{status: "caught", by: "crash: " + truncate(string(out[loc[0]:loc[1]]), 80)}
 		if m := frameRE.FindSubmatch(out[loc[1]:]); m != nil {
 			o.tests = []string{string(m[1])}
+		} else if ms := startedRE.FindAllSubmatch(out[:loc[0]], -1); ms != nil {
+			// A goroutine the test did not start itself: the test last
+			// started or resumed is the best guess (for a hint, which a
+			// wrong guess only makes slower).
+			o.tests = topLevel([]string{string(ms[len(ms)-1][1])})
 		}
 		return o
 	}

@@ -175,6 +175,8 @@ func TestVerdictOf(t *testing.T) {
 			outcome{"caught", "crash: panic: boom", []string{"TestC"}}},
 		{"crash in a test's goroutine", "fatal error: sync: unlock of unlocked mutex\n\ngoroutine 9 [running]:\nexample.com/p.(*Q).Get(0x1)\n\t/p/p.go:3\ncreated by example.com/p_test.ExampleQ in goroutine 8\n", assert.AnError, false,
 			outcome{"caught", "crash: fatal error: sync: unlock of unlocked mutex", []string{"ExampleQ"}}},
+		{"crash in a goroutine of the code under test", "=== RUN   TestD\n=== RUN   TestE\n=== RUN   TestE/sub\npanic: boom\n\ngoroutine 9 [running]:\nexample.com/p.Map.func2()\n\t/p/p.go:3\ncreated by example.com/p.Map in goroutine 8\n", assert.AnError, false,
+			outcome{"caught", "crash: panic: boom", []string{"TestE"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			assert.Equal(t, tc.want, verdictOf([]byte(tc.out), tc.err, tc.killed))
