@@ -33,7 +33,13 @@ func newBaseline(run func(testRun) outcome) *baseline {
 // verify runs the tests of pkgs (all of them if tests is empty) on the
 // unmutated tree, unless an earlier call did, and returns an error if any
 // of them fails. Concurrent calls share their runs.
-func (b *baseline) verify(pkgs, tests []string) error {
+func (b *baseline) verify(pkgs, tests []string) error { return b.claim(pkgs, tests)() }
+
+// claim is verify in two steps: it claims the checks no earlier call has,
+// at once, so that later calls wait for this one's run instead of starting
+// their own, and returns the function that runs them and waits for every
+// check it needs.
+func (b *baseline) claim(pkgs, tests []string) func() error {
 	names := tests
 	if len(names) == 0 {
 		names = []string{""}
@@ -65,25 +71,33 @@ func (b *baseline) verify(pkgs, tests []string) error {
 		}
 	}
 	b.mu.Unlock()
-	if mine != nil {
-		r := testRun{pkgs: todoPkgs}
-		if len(tests) > 0 {
-			r.run = runRegexp(todoTests)
+	return func() error {
+		if mine != nil {
+			b.check(mine, todoPkgs, todoTests, len(tests) > 0)
 		}
-		if o := b.run(r); o.status != "SURVIVED" {
-			what := "the tests of " + strings.Join(todoPkgs, " ")
-			if r.run != "" {
-				what = strings.Join(todoTests, ", ") + " in " + strings.Join(todoPkgs, " ")
+		for _, c := range waits {
+			<-c.done
+			if c.err != nil {
+				return c.err
 			}
-			mine.err = fmt.Errorf("the unmutated tree fails %s too (%s: %s)", what, o.status, o.by)
 		}
-		close(mine.done)
+		return nil
 	}
-	for _, c := range waits {
-		<-c.done
-		if c.err != nil {
-			return c.err
+}
+
+// check runs the unmutated tree's tests of pkgs (those named, if named)
+// and closes c.done with the answer.
+func (b *baseline) check(c *check, pkgs, tests []string, named bool) {
+	r := testRun{pkgs: pkgs}
+	if named {
+		r.run = runRegexp(tests)
+	}
+	if o := b.run(r); o.status != "SURVIVED" {
+		what := "the tests of " + strings.Join(pkgs, " ")
+		if named {
+			what = strings.Join(tests, ", ") + " in " + strings.Join(pkgs, " ")
 		}
+		c.err = fmt.Errorf("the unmutated tree fails %s too (%s: %s)", what, o.status, o.by)
 	}
-	return nil
+	close(c.done)
 }

@@ -218,6 +218,25 @@ func TestBaselineChecksEachTestOnce(t *testing.T) {
 	})
 }
 
+// TestBaselineClaimMakesLaterCallsWait: the run's baseline of the hinted
+// tests claims them before the mutations start, so a catch by one waits
+// for that run rather than starting its own.
+func TestBaselineClaimMakesLaterCallsWait(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		runs := 0
+		b := newBaseline(func(testRun) outcome { runs++; return outcome{status: "SURVIVED"} })
+		checkHinted := b.claim([]string{"./p"}, []string{"TestA"})
+		verified := make(chan error, 1)
+		go func() { verified <- b.verify([]string{"./p"}, []string{"TestA"}) }()
+		synctest.Wait()
+		require.Zero(t, runs, "the later call waits for the claimed check")
+		require.Empty(t, verified)
+		require.NoError(t, checkHinted())
+		assert.NoError(t, <-verified)
+		assert.Equal(t, 1, runs)
+	})
+}
+
 func TestHintsRoundTripAndUpdate(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "hints.txt")
 	h, err := readHints(path)

@@ -160,9 +160,10 @@ func run() error {
 	goTest := func(r testRun) outcome { return runTests(interrupted, root, r, *timeoutFlag) }
 	j := &judge{root: root, tmp: tmp, linkers: linkers, index: index, hints: hinted,
 		equivalent: equivalent, equivalents: *equivalentsFlag, run: goTest, base: newBaseline(goTest)}
-	// The baseline of the hinted tests, in one run: the unmutated tree must
-	// pass them, or their catches mean nothing. Other credited tests are
-	// checked as they catch something.
+	// The baseline of the hinted tests, in one run beside the mutations: the
+	// unmutated tree must pass them, or their catches mean nothing (a catch
+	// by one waits for it). Other credited tests are checked as they catch
+	// something.
 	var hintedTests []string
 	for _, m := range todo {
 		for _, t := range hinted[m.id] {
@@ -171,12 +172,10 @@ func run() error {
 			}
 		}
 	}
-	if len(hintedTests) > 0 {
-		fmt.Fprintf(os.Stderr, "mutate: baseline run of the %d hinted tests...\n", len(hintedTests))
-		if err := j.base.verify(index.holding(hintedTests, pkgs), hintedTests); err != nil {
-			return err
-		}
-	}
+	fmt.Fprintf(os.Stderr, "mutate: %d mutations; baseline run of the %d hinted tests beside them\n", len(todo), len(hintedTests))
+	baseline := make(chan error, 1)
+	checkHinted := j.base.claim(index.holding(hintedTests, pkgs), hintedTests)
+	go func() { baseline <- checkHinted() }()
 	results := runAll(interrupted, todo, *jobs, j.verdict, func(i int, v verdict) {
 		took := ""
 		if v.how != "" {
@@ -184,6 +183,9 @@ func run() error {
 		}
 		fmt.Fprintf(os.Stderr, "mutate: [%d/%d] %-56s %-10s %s%s\n", i+1, len(todo), v.m.id, v.status, v.by, took)
 	})
+	if err := <-baseline; err != nil {
+		return err
+	}
 	if interrupted.Err() != nil {
 		return errors.New("interrupted")
 	}
