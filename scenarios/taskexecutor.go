@@ -64,10 +64,9 @@ func (f *Future[T]) run(fn func() (T, error)) {
 	normal = true
 }
 
-// runner is a queued task. start, called under the executor's lock so that
-// a Shutdown giving up reaches the task, derives its context.
+// runner is a queued task: its context, for a Shutdown to cancel, and its call.
 type runner interface {
-	start() context.CancelCauseFunc
+	taskContext() *taskContext
 	run()
 }
 
@@ -79,18 +78,19 @@ type runner interface {
 // [TaskExecutor.Shutdown], which stops its workers.
 type TaskExecutor struct {
 	mu      sync.Mutex
-	ready   sync.Cond                 // signalled when queue grows or closed is set
-	queue   []runner                  // tasks not yet started, oldest first
-	running []context.CancelCauseFunc // worker i's task's cancel
-	closed  bool                      // Shutdown began: Submit refuses new tasks
-	killed  bool                      // a Shutdown gave up: tasks are cancelled
+	ready   sync.Cond // signalled when queue grows or closed is set
+	queue   []runner  // queue[head:] are the tasks not yet started, oldest first
+	head    int
+	running []*taskContext // worker i's task's context
+	closed  bool           // Shutdown began: Submit refuses new tasks
+	killed  bool           // a Shutdown gave up: tasks are cancelled
 	workers sync.WaitGroup
 }
 
 // NewTaskExecutor starts an executor with the given number of worker
 // goroutines, at least one. The caller must call Shutdown.
 func NewTaskExecutor(workers int) *TaskExecutor {
-	e := &TaskExecutor{running: make([]context.CancelCauseFunc, max(workers, 1))}
+	e := &TaskExecutor{running: make([]*taskContext, max(workers, 1))}
 	e.ready.L = &e.mu
 	for i := range e.running {
 		e.workers.Go(func() { e.work(i) })
@@ -116,35 +116,40 @@ func (e *TaskExecutor) work(i int) {
 	}
 }
 
-// next waits for a queued task, takes it and starts it as worker i's. It
-// returns nil once the queue is empty and Shutdown has begun.
+// next waits for a queued task and takes it as worker i's, killed at once if
+// a Shutdown gave up. It returns nil once Shutdown began and nothing is queued.
 func (e *TaskExecutor) next(i int) runner {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.running[i] = nil
-	for len(e.queue) == 0 && !e.closed {
+	for e.head == len(e.queue) && !e.closed {
 		e.ready.Wait()
 	}
-	if len(e.queue) == 0 {
+	if e.head == len(e.queue) {
 		return nil
 	}
-	task := e.queue[0]
-	e.queue[0] = nil
-	e.queue = e.queue[1:]
-	if e.running[i] = task.start(); e.killed {
-		e.running[i](ErrShutdown)
+	task := e.queue[e.head]
+	e.queue[e.head] = nil
+	// Once more were taken than are left, move the rest to the array's front.
+	if e.head++; 2*e.head >= len(e.queue) {
+		n := copy(e.queue, e.queue[e.head:])
+		clear(e.queue[n:])
+		e.queue, e.head = e.queue[:n], 0
+	}
+	if e.running[i] = task.taskContext(); e.killed {
+		e.running[i].kill()
 	}
 	return task
 }
 
-// Submit queues f to run on one of e's workers and returns its [Future]
-// at once. f gets a context derived from ctx, also cancelled (cause
-// [ErrShutdown]) if a Shutdown gives up; a task whose context is done before
+// Submit queues f to run on one of e's workers and returns its [Future] at
+// once. f gets a context derived from ctx, cancelled when f returns or (cause
+// [ErrShutdown]) when a Shutdown gives up; a task whose context is done before
 // it starts does not run. A panic in f comes back from Get as a *[PanicError].
 // After Shutdown has begun, Submit returns a Future failed with ErrShutdown,
 // as Python's submit raises RuntimeError.
 func Submit[T any](ctx context.Context, e *TaskExecutor, f func(context.Context) (T, error)) *Future[T] {
-	t := &task[T]{Future: Future[T]{done: make(chan struct{})}, ctx: ctx, f: f}
+	t := &task[T]{Future: Future[T]{done: make(chan struct{})}, ctx: taskContext{Context: ctx}, f: f}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.closed {
@@ -157,27 +162,23 @@ func Submit[T any](ctx context.Context, e *TaskExecutor, f func(context.Context)
 	return &t.Future
 }
 
-// task is a Submit's task and its Future, in one allocation.
+// task is a Submit's task, its context and its Future, in one allocation.
 type task[T any] struct {
 	Future[T]
-	ctx    context.Context // the context given to Submit, then the one f gets
-	cancel context.CancelCauseFunc
-	f      func(context.Context) (T, error)
+	ctx taskContext
+	f   func(context.Context) (T, error)
 }
 
-func (t *task[T]) start() context.CancelCauseFunc {
-	t.ctx, t.cancel = context.WithCancelCause(t.ctx)
-	return t.cancel
-}
+func (t *task[T]) taskContext() *taskContext { return &t.ctx }
 
 // run runs f unless its context is already done.
 func (t *task[T]) run() {
-	defer t.cancel(nil)
+	defer t.ctx.end()
 	t.Future.run(func() (T, error) {
 		if t.ctx.Err() != nil {
-			return *new(T), context.Cause(t.ctx)
+			return *new(T), context.Cause(&t.ctx)
 		}
-		return t.f(t.ctx)
+		return t.f(&t.ctx)
 	})
 }
 
@@ -233,9 +234,9 @@ func (e *TaskExecutor) Shutdown(ctx context.Context) error {
 		e.mu.Lock()
 		defer e.mu.Unlock()
 		e.killed = true
-		for _, cancel := range e.running {
-			if cancel != nil {
-				cancel(ErrShutdown)
+		for _, task := range e.running {
+			if task != nil {
+				task.kill()
 			}
 		}
 	})

@@ -146,7 +146,7 @@ var mutations = []mutation{
 		edits: one("\t\t\tif r := recover(); r != nil {\n", "\t\t\tif r := any(nil); r != nil {\n")},
 	{id: "executor-no-kill", file: "scenarios/taskexecutor.go",
 		desc:  "a Shutdown that gives up does not cancel the tasks started after it",
-		edits: one("\tif e.running[i] = task.start(); e.killed {", "\tif e.running[i] = task.start(); false {")},
+		edits: one("\tif e.running[i] = task.taskContext(); e.killed {", "\tif e.running[i] = task.taskContext(); false {")},
 
 	// download.go
 	{id: "download-no-errgroup-ctx", file: "scenarios/download.go",
@@ -163,14 +163,14 @@ var mutations = []mutation{
 		desc:  "squareNumbersCtx never checks ctx",
 		edits: one("\t\tif err := ctx.Err(); err != nil {\n\t\t\treturn 0, err\n\t\t}\n\t\tend := min(lo+cpuBlock, hi)", "\t\tend := min(lo+cpuBlock, hi)")},
 
-	// processpool.go
-	{id: "procpool-ignore-exit", file: "scenarios/processpool.go",
+	// subprocesspool.go
+	{id: "procpool-ignore-exit", file: "scenarios/subprocesspool.go",
 		desc:  "Close ignores a worker's exit error",
 		edits: one("\t\tif err != nil && p.ctx.Err() == nil {\n\t\t\terrs = append(errs", "\t\tif false && err != nil && p.ctx.Err() == nil {\n\t\t\terrs = append(errs")},
-	{id: "procpool-no-return-worker", file: "scenarios/processpool.go",
+	{id: "procpool-no-return-worker", file: "scenarios/subprocesspool.go",
 		desc:  "SquareNumbers never returns its worker to the free list",
 		edits: one("\tdefer func() { p.free <- w }()\n", "")},
-	{id: "procpool-no-kill-on-cancel", file: "scenarios/processpool.go",
+	{id: "procpool-no-kill-on-cancel", file: "scenarios/subprocesspool.go",
 		desc:  "a cancelled call does not kill its worker",
 		edits: one("killed := context.AfterFunc(ctx, func() { w.cmd.Process.Kill() })", "killed := context.AfterFunc(ctx, func() {})")},
 }

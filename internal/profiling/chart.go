@@ -13,6 +13,7 @@ const (
 	chartW, chartH = 520.0, 340.0
 	padL, padR     = 50.0, 20.0
 	padT, padB     = 34.0, 64.0
+	plotW, plotH   = chartW - padL - padR, chartH - padT - padB
 )
 
 // seriesColors are distinguishable on white and for most colour-blind
@@ -75,9 +76,7 @@ func speedupChart(sr *ScenarioReport, sets []*Set) string {
 		maxY = max(maxY, spec.value(r))
 	}
 	maxY = math.Ceil(max(maxY, spec.ideal(maxN), 2) * 1.05)
-	plotW, plotH := chartW-padL-padR, chartH-padT-padB
-	x := func(n float64) float64 { return padL + plotW*n/maxN }
-	y := func(s float64) float64 { return padT + plotH*(1-s/maxY) }
+	x, y := scales(maxN, maxY)
 
 	height := chartH + 16*float64(len(sets))
 	var b strings.Builder
@@ -85,18 +84,7 @@ func speedupChart(sr *ScenarioReport, sets []*Set) string {
 <rect x="0" y="0" width="100%%" height="100%%" fill="#ffffff"/>
 <text x="%.0f" y="18" font-size="14" text-anchor="middle">%s: %s</text>
 `, chartW, height, chartW, height, chartW/2, html.EscapeString(sr.Name), spec.title)
-	// Axes and grid.
-	for _, t := range ticks(maxN) {
-		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#eee"/><text x="%.1f" y="%.1f" text-anchor="middle">%g</text>
-`, x(t), padT, x(t), padT+plotH, x(t), padT+plotH+14, t)
-	}
-	for _, t := range ticks(maxY) {
-		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#eee"/><text x="%.1f" y="%.1f" text-anchor="end">%g×</text>
-`, padL, y(t), padL+plotW, y(t), padL-4, y(t)+4, t)
-	}
-	fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#333"/><line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#333"/>
-<text x="%.1f" y="%.1f" text-anchor="middle">GOMAXPROCS (n)</text>
-`, padL, padT+plotH, padL+plotW, padT+plotH, padL, padT, padL, padT+plotH, padL+plotW/2, padT+plotH+30)
+	axes(&b, maxN, maxY)
 	fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#888" stroke-dasharray="5,4"><title>%s</title></line>
 `, x(0), y(spec.ideal(0)), x(maxN), y(spec.ideal(maxN)), spec.idealLabel)
 	legendY := padT + plotH + 48
@@ -147,4 +135,27 @@ func ticks(hi float64) []float64 {
 		t = append(t, v)
 	}
 	return slices.Clip(t)
+}
+
+// scales maps a core count and a speed-up to the plot's x and y.
+func scales(maxN, maxY float64) (x, y func(float64) float64) {
+	return func(n float64) float64 { return padL + plotW*n/maxN },
+		func(s float64) float64 { return padT + plotH*(1-s/maxY) }
+}
+
+// axes draws the grid, the axes and the x axis's label of a speed-up
+// chart whose axes end at maxN cores and a speed-up of maxY.
+func axes(b *strings.Builder, maxN, maxY float64) {
+	x, y := scales(maxN, maxY)
+	for _, t := range ticks(maxN) {
+		fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#eee"/><text x="%.1f" y="%.1f" text-anchor="middle">%g</text>
+`, x(t), padT, x(t), padT+plotH, x(t), padT+plotH+14, t)
+	}
+	for _, t := range ticks(maxY) {
+		fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#eee"/><text x="%.1f" y="%.1f" text-anchor="end">%g×</text>
+`, padL, y(t), padL+plotW, y(t), padL-4, y(t)+4, t)
+	}
+	fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#333"/><line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#333"/>
+<text x="%.1f" y="%.1f" text-anchor="middle">GOMAXPROCS (n)</text>
+`, padL, padT+plotH, padL+plotW, padT+plotH, padL, padT, padL, padT+plotH, padL+plotW/2, padT+plotH+30)
 }

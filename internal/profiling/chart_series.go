@@ -51,9 +51,7 @@ func SpeedupChart(title string, series []ChartSeries, maxN float64) string {
 		}
 	}
 	maxY = math.Ceil(max(maxY, min(maxN, 2*maxY)) * 1.05)
-	plotW, plotH := chartW-padL-padR, chartH-padT-padB
-	x := func(n float64) float64 { return padL + plotW*n/maxN }
-	y := func(s float64) float64 { return padT + plotH*(1-s/maxY) }
+	x, y := scales(maxN, maxY)
 
 	legends := 1
 	for _, s := range series {
@@ -73,17 +71,7 @@ func SpeedupChart(title string, series []ChartSeries, maxN float64) string {
 <text x="%.0f" y="18" font-size="13" text-anchor="middle">%s</text>
 <clipPath id="%s"><rect x="%.1f" y="%.1f" width="%.1f" height="%.1f"/></clipPath>
 `, chartW, height, chartW, height, chartW/2, html.EscapeString(title), clipID, padL, padT, plotW, plotH)
-	for _, t := range ticks(maxN) {
-		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#eee"/><text x="%.1f" y="%.1f" text-anchor="middle">%g</text>
-`, x(t), padT, x(t), padT+plotH, x(t), padT+plotH+14, t)
-	}
-	for _, t := range ticks(maxY) {
-		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#eee"/><text x="%.1f" y="%.1f" text-anchor="end">%g×</text>
-`, padL, y(t), padL+plotW, y(t), padL-4, y(t)+4, t)
-	}
-	fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#333"/><line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#333"/>
-<text x="%.1f" y="%.1f" text-anchor="middle">GOMAXPROCS (n)</text>
-`, padL, padT+plotH, padL+plotW, padT+plotH, padL, padT, padL, padT+plotH, padL+plotW/2, padT+plotH+30)
+	axes(&b, maxN, maxY)
 	top := min(maxN, maxY)
 	fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#888" stroke-dasharray="5,4"><title>ideal: speed-up = n</title></line>
 `, x(0), y(0), x(top), y(top))

@@ -304,31 +304,15 @@ func md(s string) string {
 }
 
 var htmlReport = template.Must(template.New("report").Funcs(template.FuncMap{
-	"markdown": func(s string) template.HTML {
-		// The legend's only markup is **bold** and `code`.
-		s = template.HTMLEscapeString(s)
-		for _, m := range []struct{ mark, open, close string }{{"**", "<b>", "</b>"}, {"`", "<code>", "</code>"}} {
-			for i := 0; strings.Contains(s, m.mark); i++ {
-				tag := m.open
-				if i%2 == 1 {
-					tag = m.close
-				}
-				s = strings.Replace(s, m.mark, tag, 1)
-			}
-		}
-		return template.HTML(s)
-	},
+	"markdown": MarkdownHTML,
+	"baseCSS":  func() template.CSS { return BaseCSS },
 }).Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <title>conclab: how each pattern uses the cores</title>
 <style>
-body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; max-width: 1280px; margin: 2em auto; padding: 0 1em; color: #222; }
-table { border-collapse: collapse; margin: 1em 0; font-size: 14px; }
-th, td { border: 1px solid #ddd; padding: 4px 8px; vertical-align: top; }
-th { background: #f4f4f4; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
+{{baseCSS}}
 .no { color: #b30; font-weight: bold; }
 blockquote { border-left: 4px solid #ccc; margin: 0; padding: 0.2em 1em; color: #444; }
 code, pre { background: #f6f6f6; }

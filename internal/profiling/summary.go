@@ -57,17 +57,25 @@ func topFunc(r *Row) string {
 
 // fmtSeconds prints a duration in seconds with three significant digits.
 func fmtSeconds(s float64) string {
+	v, unit := SecondsIn(s)
+	return fmt.Sprintf("%.3g%s", v, unit)
+}
+
+// SecondsIn expresses s seconds in the largest unit of s, ms, µs and ns
+// that keeps the value at 1 or more (ns for anything smaller, s for 0):
+// 0.0042 is 4.2 ms. The reports of profile and scale print with it.
+func SecondsIn(s float64) (float64, string) {
 	switch {
 	case s == 0:
-		return "0s"
+		return 0, "s"
 	case s >= 1:
-		return fmt.Sprintf("%.3gs", s)
+		return s, "s"
 	case s >= 1e-3:
-		return fmt.Sprintf("%.3gms", s*1e3)
+		return s * 1e3, "ms"
 	case s >= 1e-6:
-		return fmt.Sprintf("%.3gµs", s*1e6)
+		return s * 1e6, "µs"
 	}
-	return fmt.Sprintf("%.3gns", s*1e9)
+	return s * 1e9, "ns"
 }
 
 func fmtX(x float64) string {

@@ -35,17 +35,8 @@ func bytesSize(b float64) string {
 
 // seconds prints a duration in seconds with three significant digits.
 func seconds(s float64) string {
-	switch {
-	case s == 0:
-		return "0 s"
-	case s >= 1:
-		return fmt.Sprintf("%.3g s", s)
-	case s >= 1e-3:
-		return fmt.Sprintf("%.3g ms", s*1e3)
-	case s >= 1e-6:
-		return fmt.Sprintf("%.3g µs", s*1e6)
-	}
-	return fmt.Sprintf("%.3g ns", s*1e9)
+	v, unit := profiling.SecondsIn(s)
+	return fmt.Sprintf("%.3g %s", v, unit)
 }
 
 // shortFunc drops a function's import path, keeping its package.

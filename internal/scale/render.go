@@ -8,6 +8,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/conclab/conclab/internal/profiling"
 )
 
 // view is the report with every figure formatted, for both renderers.
@@ -185,31 +187,15 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 }
 
 var htmlReport = template.Must(template.New("scale").Funcs(template.FuncMap{
-	"markdown": func(s string) template.HTML {
-		// The legend's only markup is **bold**, *italic* and `code`.
-		s = template.HTMLEscapeString(s)
-		for _, m := range []struct{ mark, open, close string }{{"**", "<b>", "</b>"}, {"*", "<i>", "</i>"}, {"`", "<code>", "</code>"}} {
-			for i := 0; strings.Contains(s, m.mark); i++ {
-				tag := m.open
-				if i%2 == 1 {
-					tag = m.close
-				}
-				s = strings.Replace(s, m.mark, tag, 1)
-			}
-		}
-		return template.HTML(s)
-	},
+	"markdown": profiling.MarkdownHTML,
+	"baseCSS":  func() template.CSS { return profiling.BaseCSS },
 }).Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <title>conclab scale: how the benchmarks use the cores</title>
 <style>
-body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; max-width: 1280px; margin: 2em auto; padding: 0 1em; color: #222; }
-table { border-collapse: collapse; margin: 1em 0; font-size: 14px; }
-th, td { border: 1px solid #ddd; padding: 4px 8px; vertical-align: top; }
-th { background: #f4f4f4; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
+{{baseCSS}}
 .scales { color: #076; font-weight: bold; }
 .gc, .contention, .scheduler, .serial, .busy, .failed { color: #b30; font-weight: bold; }
 code, pre { background: #f6f6f6; }

@@ -3,14 +3,17 @@
 // the one rule behind every "yes" and "no" conclab prints, in
 // `make compare-python` and in the report's claim column.
 //
-// A verdict rests on an interval, not on a single figure. The ratio is the
-// ratio of the medians of two samples (wall times at 1 worker and at n,
-// say), and a seeded bootstrap gives its confidence interval. The claim is
-// [Yes] when the whole interval is on its side of the threshold, [No] when
-// the whole interval is on the other side, and [Inconclusive] when the
-// interval straddles the threshold, when there are too few samples to
-// bound it, or when other programs kept the machine busy while the samples
-// were taken (see [Load]): a loaded machine never makes a claim fail.
+// A verdict rests on an interval, not on a single figure. [JudgePaired]
+// takes paired samples (wall times at 1 worker and at n, each pair from one
+// rep of interleaved runs): the ratio is the Hodges–Lehmann median of the
+// pairs' ratios with its signed-rank interval. [Judge] takes two unpaired
+// samples, or aggregates measured once: the ratio of their medians with a
+// seeded bootstrap interval. Either way the claim is [Yes] when the whole
+// interval is on its side of the threshold, [No] when the whole interval
+// is on the other side, and [Inconclusive] when the interval straddles the
+// threshold, when there are too few samples to bound it, or when other
+// programs kept the machine busy while the samples were taken (see
+// [Load]): a loaded machine never makes a claim fail.
 //
 //	c := verdict.Claim{Text: "processes do", Threshold: 1.5, Unit: "×",
 //		Yes: "Python needs processes for the cores; Go does not",
@@ -125,7 +128,7 @@ func (v Verdict) Interval() string {
 	if v.Claim.Below {
 		cmp = "≤"
 	}
-	if v.Lo == v.Hi {
+	if v.N == 1 {
 		return fmt.Sprintf("%.3g%s (one measurement) %s %.3g", v.Ratio, unit, cmp, v.Claim.Threshold)
 	}
 	return fmt.Sprintf("%.3g%s [%.3g, %.3g] %s %.3g", v.Ratio, unit, v.Lo, v.Hi, cmp, v.Claim.Threshold)
@@ -166,11 +169,22 @@ func Judge(c Claim, num, den []float64, load Load) Verdict {
 	}
 	v.Ratio = median(num) / median(den)
 	v.Lo, v.Hi = Bootstrap(num, den)
+	few := ""
+	if v.N < minSamples {
+		few = fmt.Sprintf("%d runs are too few to bound the ratio (at least %d)", v.N, minSamples)
+	}
+	return v.decide(load, few)
+}
+
+// decide sets v's outcome from its interval, or the reason it has none:
+// the load, or few, when the samples are too few to bound the ratio.
+func (v Verdict) decide(load Load, few string) Verdict {
+	c := v.Claim
 	switch {
 	case load.Busy():
 		v.Reason = "the machine was loaded: " + load.String()
-	case v.N < minSamples:
-		v.Reason = fmt.Sprintf("%d runs are too few to bound the ratio (at least %d)", v.N, minSamples)
+	case few != "":
+		v.Reason = few
 	case holds(c, v.Lo) && holds(c, v.Hi):
 		v.Outcome = Yes
 	case !holds(c, v.Lo) && !holds(c, v.Hi):

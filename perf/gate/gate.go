@@ -41,6 +41,8 @@ package gate
 import (
 	"fmt"
 	"math"
+
+	"github.com/conclab/conclab/internal/stats"
 )
 
 // DefaultThreshold is the slowdown, as a fraction, the gate is built to
@@ -151,12 +153,12 @@ func Assess(series []*Series, r Rule, final bool) []Finding {
 	ps := make([]float64, len(series))
 	for i, s := range series {
 		d := s.LogRatios()
-		t := SignedRankTest(d)
-		hl := HodgesLehmann(d, r.Level)
+		t := stats.SignedRankTest(d)
+		hl := stats.HodgesLehmann(d, r.Level)
 		fs[i] = Finding{Name: s.Name, Pairs: len(d), Ratio: math.Exp(hl.Estimate), Lo: math.Exp(hl.Lo), Hi: math.Exp(hl.Hi), P: t.P}
 		ps[i] = t.P
 	}
-	q := AdjustBH(ps)
+	q := stats.AdjustBH(ps)
 	floor := 1 + r.Floor()
 	for i := range fs {
 		f := &fs[i]

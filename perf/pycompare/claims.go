@@ -23,10 +23,12 @@ func (t *table) find(workload string, m model, workers int) *config {
 	return nil
 }
 
-// judge judges c on median(num) ÷ median(den), the samples of the
-// configurations from: inconclusive if one of them failed, if other
+// judge judges c on the paired ratios num[i] ÷ den[i] of the
+// configurations from, whose i-th runs ran in the same rep, moments apart
+// (see verdict.JudgePaired): inconclusive if one of them failed, if other
 // programs loaded the machine while they ran, or if fixed costs took more
-// than maxFixedShare of one's wall time.
+// than maxFixedShare of one's wall time. A pair during which other
+// programs were busy is left out.
 func judge(c verdict.Claim, num, den []float64, from ...*config) verdict.Verdict {
 	var load verdict.Load
 	for _, f := range from {
@@ -35,7 +37,13 @@ func judge(c verdict.Claim, num, den []float64, from ...*config) verdict.Verdict
 		}
 		load = load.Add(f.load)
 	}
-	v := verdict.Judge(c, num, den, load)
+	loads := make([]verdict.Load, len(num))
+	for _, f := range from {
+		for i := range min(len(loads), len(f.loads)) {
+			loads[i] = loads[i].Add(f.loads[i])
+		}
+	}
+	v := verdict.JudgePaired(c, num, den, loads, load)
 	if v.Outcome == verdict.Inconclusive {
 		return v
 	}
@@ -60,20 +68,33 @@ func (t *table) speedup(m model, text string, threshold float64, below bool, yes
 	t.claims = append(t.claims, judge(c, one.walls, all.walls, one, all))
 }
 
+// noGain is the most a speed-up may be for "no speed-up": a fifth over
+// one core, as the GIL allows a little overlap (start-up, I/O).
+const noGain = 1.2
+
+// gainShare is the share of the extra cores' ideal gain that makes "they
+// speed it up" true: 1 + (n−1)/3, 1.33× on 2 cores. It says "more than one
+// core clearly at work", the article's point, rather than "near-linear":
+// two of Python's processes measured 1.6–1.8× on the quiet 2-core machine
+// this was built on, where a threshold of 1.5 lay inside the run-to-run
+// noise and its verdict flipped from run to run.
+const gainShare = 1.0 / 3
+
 // check judges the article's claims on the table.
 func (t *table) check() {
 	wl, n, s := names(t.o.sizes), t.o.cores, t.o.sizes
+	gain := 1 + gainShare*float64(n-1)
 	if n >= 2 {
-		t.speedup(pyThreads, "threads give CPU-bound Python no speed-up (the GIL)", 1.2, true,
+		t.speedup(pyThreads, "threads give CPU-bound Python no speed-up (the GIL)", noGain, true,
 			"the GIL serialises Python's threads; Go has none (see goroutines)",
 			"Python's threads did speed up here: this Python does not serialise them")
-		t.speedup(pyProcesses, "processes do", 1.5, false,
+		t.speedup(pyProcesses, "processes do", gain, false,
 			"Python needs processes to use the cores; Go does not (see goroutines)",
 			"Python's processes did not use the cores here")
-		t.speedup(goGoroutine, "goroutines do", 1.5, false,
+		t.speedup(goGoroutine, "goroutines do", gain, false,
 			"Go: goroutines use the cores; processes not needed",
 			"Go: goroutines did not use the cores here")
-		t.speedup(goProcesses, "Go processes do too, at the cost of start-up and serialisation", 1.5, false,
+		t.speedup(goProcesses, "Go processes do too, at the cost of start-up and serialisation", gain, false,
 			"Go: worker processes scale too, but goroutines do the same without start-up or serialisation",
 			"Go: start-up and serialisation ate the processes' gain; use goroutines")
 		if g := t.find(wl.cpu, goGoroutine, n); g != nil {

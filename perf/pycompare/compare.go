@@ -95,8 +95,10 @@ type config struct {
 	// items is the items of a run.
 	walls, zeros []float64
 	items        int
-	// load is what other programs used while the runs ran.
-	load verdict.Load
+	// load is what other programs used while the runs ran; loads[i] what
+	// they used during run i.
+	load  verdict.Load
+	loads []verdict.Load
 	// err is the first failure: the configuration has no figures.
 	err error
 }
@@ -203,6 +205,7 @@ func measureAll(ctx context.Context, cs []*config, reps int, progress io.Writer)
 			c.walls = append(c.walls, m.wall.Seconds())
 			c.items = m.items
 			c.load = c.load.Add(l)
+			c.loads = append(c.loads, l)
 			z, _, err := measured(ctx, c.zero)
 			if ctx.Err() != nil {
 				return ctx.Err()

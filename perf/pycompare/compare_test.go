@@ -24,8 +24,18 @@ func TestMain(m *testing.M) {
 
 var quiet = verdict.Load{Other: 10 * time.Millisecond, Wall: 10 * time.Second, Known: true}
 
-// around returns five samples around x, ±1%.
-func around(x float64) []float64 { return []float64{x, 1.01 * x, 0.99 * x, 1.005 * x, 0.995 * x} }
+// jitter is nine factors within ±1%, one a rep.
+var jitter = []float64{1, 1.01, 0.99, 1.005, 0.995, 1.0025, 0.9975, 1.0075, 0.9925}
+
+// around returns nine samples around x, the default reps: jitter rotated
+// by shift, so that two configurations' runs of a rep differ.
+func around(x float64, shift int) []float64 {
+	out := make([]float64, len(jitter))
+	for i := range out {
+		out[i] = x * jitter[(i+shift)%len(jitter)]
+	}
+	return out
+}
 
 // exampleTable is a table as measureAll leaves it, with the figures of a
 // quiet 2-core machine: Python threads do not scale, Python processes and
@@ -33,10 +43,10 @@ func around(x float64) []float64 { return []float64{x, 1.01 * x, 0.99 * x, 1.005
 func exampleTable(load verdict.Load) *table {
 	s := fullSizes
 	wl := names(s)
-	t := &table{o: options{reps: 5, cores: 2, sizes: s}}
+	t := &table{o: options{reps: 9, cores: 2, sizes: s}}
 	add := func(workload string, m model, workers int, wall, zero float64, items int) {
 		t.configs = append(t.configs, &config{workload: workload, model: m, workers: workers,
-			walls: around(wall), zeros: around(zero), items: items, load: load})
+			walls: around(wall, len(t.configs)), zeros: around(zero, 0), items: items, load: load})
 	}
 	add(wl.cpu, pyThreads, 1, 1.50, 0.0002, s.pySquares)
 	add(wl.cpu, pyThreads, 2, 1.55, 0.0004, s.pySquares)
@@ -85,12 +95,46 @@ func TestClaimsOnALoadedMachine(t *testing.T) {
 	}
 }
 
+// A burst of load during a few runs leaves those pairs out of the
+// verdicts; during too many, every verdict is inconclusive.
+func TestClaimsLeaveOutPairsTakenWhileBusy(t *testing.T) {
+	busy := verdict.Load{Other: 2 * time.Second, Wall: 2 * time.Second, Known: true}
+	for _, tc := range []struct {
+		name  string
+		busy  int
+		want  verdict.Outcome
+		cause string
+	}{
+		{name: "two-of-nine", busy: 2, want: verdict.Yes},
+		{name: "four-of-nine", busy: 4, want: verdict.Inconclusive, cause: "the machine was loaded during 4 of 9 pairs"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tab := exampleTable(quiet)
+			c := tab.find(names(fullSizes).cpu, goGoroutine, 2)
+			c.loads = make([]verdict.Load, len(c.walls))
+			for i := range tc.busy {
+				c.loads[i] = busy
+				c.walls[i] *= 1.5 // the burst slowed these runs down
+			}
+			tab.claims = nil
+			tab.check()
+			v := outcomes(tab)
+			assert.Equal(t, tc.want, v["goroutines do"])
+			for _, cl := range tab.claims {
+				if cl.Claim.Text == "goroutines do" {
+					assert.Contains(t, cl.Reason, tc.cause)
+				}
+			}
+		})
+	}
+}
+
 // A run whose fixed costs are more than 5% of its wall time cannot judge
 // a speed-up: start-up, not parallelism, would decide it.
 func TestClaimsNeedFixedCostsUnderFivePercent(t *testing.T) {
 	tab := exampleTable(quiet)
 	c := tab.find(names(fullSizes).cpu, pyProcesses, 2)
-	c.zeros = around(0.2) // a quarter of its 0.78 s
+	c.zeros = around(0.2, 0) // a quarter of its 0.78 s
 	tab.claims = nil
 	tab.check()
 	for _, v := range tab.claims {
@@ -112,7 +156,7 @@ func TestPrint(t *testing.T) {
 	var out bytes.Buffer
 	tab.print(&out, true)
 	s := out.String()
-	assert.Regexp(t, `Python processes +2 +780ms \[772\.2ms, 787\.8ms\] +19\.5 ns +1\.92× \[1\.89, 1\.95\] +2\.6%`, s)
+	assert.Regexp(t, `Python processes +2 +780ms \[774\.2ms, 785\.9ms\] +19\.5 ns +1\.92× \[1\.9, 1\.95\] +2\.6%`, s)
 	assert.Regexp(t, `Go goroutines +2 +610ms .* 0\.0\d+ \[`, s, "Go/Python per item, with its interval")
 	assert.Regexp(t, `Python asyncio +500 +error: `+assert.AnError.Error(), s)
 	assert.Contains(t, s, "  yes          processes do: 1.92× [")

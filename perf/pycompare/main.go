@@ -17,8 +17,10 @@
 // that a burst of load spoils one run of each rather than all of one; each
 // run is followed by the same program with no work, whose time is the
 // run's fixed costs. Python times itself (interpreter start-up excluded),
-// Go times Scenario.Run. A claim is inconclusive when the interval of its
-// ratio straddles its threshold, when fixed costs exceed 5% of a run it
+// Go times Scenario.Run. A claim's ratio pairs the two runs of each rep
+// (verdict.JudgePaired): the median of the reps' ratios, with its interval.
+// A rep measured while other programs were busy is left out. A claim is
+// inconclusive when the interval of its ratio straddles its threshold, when fixed costs exceed 5% of a run it
 // rests on, or when other programs kept the machine busy (see
 // verdict.Load). A program that fails or prints something other than its
 // JSON line is an "error: …" row; the other rows are still judged.

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -52,6 +53,7 @@ func (t *table) print(w io.Writer, color bool) {
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\nspeed-up: the 1-worker wall time over this one. Go/Python: Go's time per item over the fastest Python's on the same workload and workers (< 1: Go is faster).\n")
+	fmt.Fprintf(w, "Both are ratios of runs of the same rep, taken moments apart: the Hodges–Lehmann median of the %d ratios with its %.0f%% signed-rank interval (at least 6 runs bound it).\n", t.o.reps, 100*verdict.Level)
 	fmt.Fprintf(w, "fixed costs: the same program run with no work (process start-up, worker spawn, serialisation) as a share of the wall time; above %.0f%% a claim is not judged.\n", 100*maxFixedShare)
 	var load verdict.Load
 	for _, c := range t.configs {
@@ -68,13 +70,14 @@ func (t *table) print(w io.Writer, color bool) {
 	}
 }
 
-// interval prints median(num) ÷ median(den) with its interval: "1.92× [1.85, 1.97]".
+// interval prints the paired ratio of num and den, the one the claims are
+// judged on, with its interval: "1.92× [1.85, 1.97]".
 func interval(num, den []float64, unit string) string {
-	if len(num) == 0 || len(den) == 0 || verdict.Median(den) == 0 {
+	if len(num) == 0 || len(num) != len(den) || slices.ContainsFunc(den, func(x float64) bool { return !(x > 0) }) {
 		return ""
 	}
-	lo, hi := verdict.Bootstrap(num, den)
-	return fmt.Sprintf("%.3g%s [%.3g, %.3g]", verdict.Median(num)/verdict.Median(den), unit, lo, hi)
+	r, lo, hi := verdict.PairedRatio(num, den)
+	return fmt.Sprintf("%.3g%s [%.3g, %.3g]", r, unit, lo, hi)
 }
 
 // roundLo and roundHi bound the median wall time's interval.

@@ -1,4 +1,4 @@
-package gate_test
+package stats_test
 
 import (
 	"math"
@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/conclab/conclab/perf/gate"
+	"github.com/conclab/conclab/internal/stats"
 )
 
 // The example of R's wilcox.test (Hollander & Wolfe's depression scores,
@@ -62,7 +62,7 @@ func TestSignedRankTest(t *testing.T) {
 		{"empty", nil, 0, 0, 1, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := gate.SignedRankTest(tc.d)
+			r := stats.SignedRankTest(tc.d)
 			assert.Equal(t, tc.n, r.N)
 			assert.Equal(t, tc.w, r.W)
 			assert.InDelta(t, tc.p, r.P, 1e-12)
@@ -75,7 +75,7 @@ func TestSignedRankTest(t *testing.T) {
 func TestSignedRankExactMatchesEnumeration(t *testing.T) {
 	d := []float64{0.3, -0.1, 0.7, 0.2, -0.5, 0.9, 0.4, -0.6, 0.8, 1.0, -1.1, 1.2}
 	n := len(d)
-	w := gate.SignedRankTest(d).W
+	w := stats.SignedRankTest(d).W
 	atLeast := 0
 	for mask := range 1 << n {
 		s := 0
@@ -88,7 +88,7 @@ func TestSignedRankExactMatchesEnumeration(t *testing.T) {
 			atLeast++
 		}
 	}
-	assert.Equal(t, float64(atLeast)/float64(int(1)<<n), gate.SignedRankTest(d).P)
+	assert.Equal(t, float64(atLeast)/float64(int(1)<<n), stats.SignedRankTest(d).P)
 }
 
 // Past 50 pairs the normal approximation takes over; at the boundary the
@@ -101,30 +101,30 @@ func TestSignedRankNormalNearExact(t *testing.T) {
 			d[i] = -d[i]
 		}
 	}
-	approx := gate.SignedRankTest(d)
+	approx := stats.SignedRankTest(d)
 	require.False(t, approx.Exact)
-	exact := gate.SignedRankTest(d[:50])
+	exact := stats.SignedRankTest(d[:50])
 	require.True(t, exact.Exact)
 	assert.InDelta(t, exact.P, approx.P, 0.02)
 }
 
 func TestHodgesLehmann(t *testing.T) {
-	s := gate.HodgesLehmann(diffs(hwX, hwY), 0.95)
+	s := stats.HodgesLehmann(diffs(hwX, hwY), 0.95)
 	assert.InDelta(t, 0.46, s.Estimate, 1e-12)
 	assert.InDelta(t, 0.010, s.Lo, 1e-12)
 	assert.InDelta(t, 0.786, s.Hi, 1e-12)
 
-	few := gate.HodgesLehmann([]float64{1, 2, 3}, 0.95)
+	few := stats.HodgesLehmann([]float64{1, 2, 3}, 0.95)
 	assert.Equal(t, 2.0, few.Estimate, "the median of the Walsh averages 1, 1.5, 2, 2, 2.5, 3")
 	assert.True(t, math.IsInf(few.Lo, -1) && math.IsInf(few.Hi, 1), "3 pairs are too few for a 95 %% interval")
 }
 
 func TestAdjustBH(t *testing.T) {
-	assert.InDeltaSlice(t, []float64{0.02, 0.04, 0.04, 0.02}, gate.AdjustBH([]float64{0.01, 0.04, 0.03, 0.005}), 1e-15)
+	assert.InDeltaSlice(t, []float64{0.02, 0.04, 0.04, 0.02}, stats.AdjustBH([]float64{0.01, 0.04, 0.03, 0.005}), 1e-15)
 	// Benjamini and Hochberg's (1995) example: 15 p-values, of which the
 	// procedure at 0.05 rejects the four smallest.
 	p := []float64{0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459, 0.3240, 0.4262, 0.5719, 0.6528, 0.7590, 1.000}
-	q := gate.AdjustBH(p)
+	q := stats.AdjustBH(p)
 	rejected := 0
 	for _, v := range q {
 		if v <= 0.05 {
@@ -134,5 +134,5 @@ func TestAdjustBH(t *testing.T) {
 	assert.Equal(t, 4, rejected)
 	assert.InDelta(t, 0.0095*15/4, q[3], 1e-15)
 	assert.Equal(t, 1.0, q[14])
-	assert.Empty(t, gate.AdjustBH(nil))
+	assert.Empty(t, stats.AdjustBH(nil))
 }
