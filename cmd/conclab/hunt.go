@@ -12,7 +12,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 
 	"github.com/conclab/conclab/internal/hunt"
@@ -117,10 +116,8 @@ func runHunt(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if !*quiet {
 		cfg.Progress = stderr
 	}
-	var mu sync.Mutex // Found is called from one goroutine at a time; this orders it with the summary
+	// Hunt calls Found one finding at a time, and not after it returns.
 	cfg.Found = func(f hunt.Finding) {
-		mu.Lock()
-		defer mu.Unlock()
 		if *asJSON {
 			_ = json.NewEncoder(stdout).Encode(f)
 		}
@@ -140,8 +137,6 @@ func runHunt(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		return err
 	}
-	mu.Lock()
-	defer mu.Unlock()
 	return finishHunt(sum, *asJSON, *out, stdout, ctx.Err() != nil)
 }
 

@@ -94,6 +94,9 @@ func checkCorpus(t *testing.T, modPath string, ks []kernel, results map[string]T
 // default budget of runs (one hunt under -hunt.long, up to three in make
 // test), and every fixed twin is clean over every hunt of it.
 func TestCorpus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a minute or more of real hunts: not under -short (the mutation runner's), where batches_test.go's fakes test the scheduler")
+	}
 	ks := loadCorpus(t, "testdata/corpus/corpus.json")
 	start := time.Now()
 	const modPath = "github.com/conclab/conclab/internal/hunt/testdata/corpus/"

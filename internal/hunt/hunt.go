@@ -47,7 +47,8 @@ type Config struct {
 
 	// Progress, when not nil, receives one line per built package and a line
 	// now and then during long hunts. Found, when not nil, is called once per
-	// finding as it is found, from one goroutine at a time.
+	// finding as it is found, from one goroutine at a time, and never after
+	// Hunt returns.
 	Progress io.Writer
 	Found    func(Finding)
 }

@@ -49,6 +49,9 @@ type hunter struct {
 	work  string
 	start time.Time
 
+	// run runs one batch in a child process: runBatch, or a fake in tests.
+	run func(context.Context, *batch) batchResult
+
 	mu      sync.Mutex
 	tests   []*testState
 	batches int
@@ -86,6 +89,7 @@ func Hunt(ctx context.Context, cfg Config) (*Summary, error) {
 		return nil, err
 	}
 	h := &hunter{cfg: &cfg, work: filepath.Join(work, "runs"), procs: procCycle(cfg.CPU)}
+	h.run = h.runBatch
 	if err := os.MkdirAll(h.work, 0o755); err != nil {
 		return nil, err
 	}
@@ -167,7 +171,7 @@ func (h *hunter) hunt(ctx context.Context) *Summary {
 				if b == nil {
 					return
 				}
-				h.finish(b, h.runBatch(testCtxs[slices.Index(h.tests, b.t)], b))
+				h.finish(b, h.run(testCtxs[slices.Index(h.tests, b.t)], b))
 			}
 		})
 	}

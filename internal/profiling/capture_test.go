@@ -8,6 +8,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -156,4 +159,46 @@ func TestRecordStops(t *testing.T) {
 			assert.Empty(t, entries, "a failed recording writes nothing")
 		})
 	}
+}
+
+// lockedInRecord matches a goroutine's stack whose top frame of conclab's
+// is Record, waiting on a lock.
+var lockedInRecord = regexp.MustCompile(`(?m)^sync\.\(\*Mutex\)\.Lock\(.*\)\n\t.*\n.*/internal/profiling\.Record\(`)
+
+// waitingInRecord reports whether some goroutine is parked on a lock in
+// Record itself.
+func waitingInRecord() bool {
+	buf := make([]byte, 1<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		if strings.Contains(g, " [sync.Mutex.Lock") && lockedInRecord.MatchString(g) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestRecordWaitsForTheRecordingUnderWay starts a second recording from
+// inside the first's round: it waits for the first to end (a process has
+// one CPU profiler), rather than run beside it and fail.
+func TestRecordWaitsForTheRecordingUnderWay(t *testing.T) {
+	dir, dir2 := t.TempDir(), t.TempDir()
+	second := make(chan error, 1)
+	_, err := profiling.Record(t.Context(), dir, profiling.Job{Procs: 1, Round: func(ctx context.Context) error {
+		go func() {
+			_, err := profiling.Record(ctx, dir2, profiling.Job{Procs: 1, Round: func(context.Context) error { return nil }})
+			second <- err
+		}()
+		for !waitingInRecord() {
+			select {
+			case err := <-second:
+				return fmt.Errorf("a second recording ran beside this one: %v", err)
+			default:
+				runtime.Gosched()
+			}
+		}
+		return nil
+	}})
+	require.NoError(t, err, "the first recording")
+	assert.NoError(t, <-second, "the second recording, once the first was done")
 }

@@ -142,3 +142,29 @@ func TestWriteFileIsAtomic(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "the new report", string(b))
 }
+
+// TestWatchPeakStopsItsWatcher: watchPeak returns its round's error once
+// the round is over, its watcher stopped; a watcher never told to stop
+// fails here, after a few seconds, not at the test binary's timeout.
+func TestWatchPeakStopsItsWatcher(t *testing.T) {
+	boom := errors.New("boom")
+	var (
+		peak int
+		prof []byte
+		err  error
+	)
+	returned := make(chan struct{})
+	go func() {
+		defer close(returned)
+		peak, prof, err = watchPeak(t.Context(), func(context.Context) error { return boom })
+	}()
+	const limit = 10 * time.Second // a round that returns at once: watchPeak takes a millisecond
+	select {
+	case <-returned:
+	case <-time.After(limit):
+		t.Fatalf("watchPeak has not returned %v after its round did: its watcher was never stopped", limit)
+	}
+	assert.ErrorIs(t, err, boom)
+	assert.GreaterOrEqual(t, peak, 2, "at least the caller and the watcher")
+	assert.NotEmpty(t, prof, "the goroutine profile at the peak")
+}

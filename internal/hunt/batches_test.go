@@ -1,0 +1,177 @@
+package hunt
+
+// The scheduler's tests: a hunter whose children are fakes, so that they
+// run in seconds (in a synctest bubble where time matters) and come before
+// corpus_test.go's real hunts, which take a minute.
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// fakeHunter returns a hunter of the tests named, whose batches run child
+// in place of a test binary.
+func fakeHunter(cfg Config, child func(context.Context, *batch) batchResult, names ...string) *hunter {
+	cfg.defaults()
+	h := &hunter{cfg: &cfg, procs: []int{1}, run: child}
+	tg := &target{pkg: &listedPackage{ImportPath: "example.com/p"}}
+	for i, name := range names {
+		h.tests = append(h.tests, &testState{target: tg, name: name, base: uint64(i) << 20, stall: cfg.Stall})
+	}
+	return h
+}
+
+// clean is a child whose every iteration passes.
+func clean(_ context.Context, b *batch) batchResult { return batchResult{completed: b.count} }
+
+// TestHuntWaitsForEveryBatch holds every child until hunt has had every
+// chance to return: it must not, and once they are let go, each test runs
+// its budget except the one that stops at its finding, which is reported
+// once.
+func TestHuntWaitsForEveryBatch(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		release := make(chan struct{})
+		var found []Finding // Found is called from one goroutine at a time
+		child := func(ctx context.Context, b *batch) batchResult {
+			<-release
+			if b.t.name == "TestRacy" && b.first == 0 {
+				return batchResult{ev: &event{kind: KindRace, message: "data race", iter: 0}}
+			}
+			return clean(ctx, b)
+		}
+		h := fakeHunter(Config{Runs: 3, Count: 1, Parallel: 2, Found: func(f Finding) { found = append(found, f) }},
+			child, "TestA", "TestRacy", "TestB")
+
+		done := make(chan *Summary, 1)
+		go func() { done <- h.hunt(t.Context()) }()
+		synctest.Wait()
+		var sum *Summary
+		select {
+		case sum = <-done:
+			t.Error("hunt returned while its batches were still running")
+		default:
+		}
+		close(release)
+		if sum == nil {
+			sum = <-done
+		}
+
+		require.Len(t, sum.Tests, 3)
+		runs := map[string]int{}
+		for _, r := range sum.Tests {
+			runs[r.Test] = r.Runs
+		}
+		assert.Equal(t, map[string]int{"TestA": 3, "TestRacy": 1, "TestB": 3}, runs, "runs per test")
+		assert.Equal(t, 1, sum.Findings)
+		assert.False(t, sum.Interrupted)
+		if assert.Len(t, found, 1, "Found is called once per finding") {
+			assert.Equal(t, "TestRacy", found[0].Test)
+			assert.Equal(t, KindRace, found[0].Kind)
+		}
+	})
+}
+
+// TestHuntStopsItsProgressLine hunts for 24 s of fake time with a progress
+// line every 5 s: hunt returns when the last batch does, the progress
+// goroutine with it.
+func TestHuntStopsItsProgressLine(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var progress bytes.Buffer
+		child := func(ctx context.Context, b *batch) batchResult {
+			time.Sleep(12 * time.Second)
+			return clean(ctx, b)
+		}
+		h := fakeHunter(Config{Runs: 1, Parallel: 1, Progress: &progress}, child, "TestA", "TestB")
+
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+		start := time.Now()
+		done := make(chan *Summary, 1)
+		go func() { done <- h.hunt(ctx) }()
+		var sum *Summary
+		select {
+		case sum = <-done:
+		case <-time.After(time.Hour):
+			t.Error("hunt did not return within an hour of its last batch: its progress line runs on")
+			cancel() // as Ctrl-C would
+			select {
+			case sum = <-done:
+			case <-time.After(time.Hour):
+				t.Fatal("hunt did not return even once cancelled: it waits for a progress goroutine that never says it is done")
+			}
+		}
+		assert.Equal(t, 24*time.Second, time.Since(start), "hunt returns with its last batch")
+		assert.Equal(t, 2, sum.Runs)
+		assert.Equal(t, []string{
+			"hunt: 0/2 tests done, 0 runs, 0 findings, 5s",
+			"hunt: 0/2 tests done, 0 runs, 0 findings, 10s",
+			"hunt: 1/2 tests done, 1 runs, 0 findings, 15s",
+			"hunt: 1/2 tests done, 1 runs, 0 findings, 20s",
+		}, strings.Split(strings.TrimSpace(progress.String()), "\n"))
+	})
+}
+
+// afterFuncCtx is a caller's context of its own kind, which counts the
+// contexts derived from it that have not been released (context.WithCancel
+// registers each through AfterFunc and stops it when cancelled).
+type afterFuncCtx struct {
+	context.Context // never done
+	done            chan struct{}
+
+	mu   sync.Mutex
+	live int
+}
+
+func (c *afterFuncCtx) Done() <-chan struct{} { return c.done }
+
+func (c *afterFuncCtx) AfterFunc(func()) (stop func() bool) {
+	c.mu.Lock()
+	c.live++
+	c.mu.Unlock()
+	var once sync.Once
+	return func() (stopped bool) {
+		once.Do(func() {
+			c.mu.Lock()
+			c.live--
+			c.mu.Unlock()
+			stopped = true
+		})
+		return stopped
+	}
+}
+
+func (c *afterFuncCtx) unreleased() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.live
+}
+
+// TestHuntReleasesTheCallersContext: a hunt, with a time budget or
+// without, leaves nothing registered on its caller's context when it
+// returns (a long-lived caller would otherwise hold each hunt's contexts,
+// and a budget's timer, until the budget ran out).
+func TestHuntReleasesTheCallersContext(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		budget time.Duration
+	}{
+		{"no budget", 0},
+		{"budget", time.Hour},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := &afterFuncCtx{Context: context.Background(), done: make(chan struct{})}
+			h := fakeHunter(Config{Runs: 2, Parallel: 2, Time: tc.budget}, clean, "TestA", "TestB")
+			sum := h.hunt(ctx)
+			require.Equal(t, 4, sum.Runs)
+			assert.Zero(t, ctx.unreleased(), "contexts derived from the caller's and not released")
+		})
+	}
+}
