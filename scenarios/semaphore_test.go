@@ -38,6 +38,31 @@ func TestSemaphoreTimingIsExact(t *testing.T) {
 	}
 }
 
+// handOver is a one-permit Limiter whose Release returns only once the
+// permit's next holder is inside, waiting out its latency: the schedule in
+// which a holder that counts itself out after releasing is still counted
+// when the next one comes in.
+type handOver struct{ scenarios.ChanSemaphore }
+
+func (h handOver) Release() {
+	h.ChanSemaphore.Release()
+	synctest.Wait()
+}
+
+// The gauge must count a holder out before its permit goes back; otherwise
+// the peak shows one holder more than there are permits. Only one holder
+// at a time releases (one permit), so synctest.Wait is never called twice
+// at once.
+func TestUseLimitedLeavesTheGaugeBeforeReleasing(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		sem := handOver{scenarios.NewChanSemaphore(1)}
+		done, peak, err := scenarios.UseLimited(t.Context(), sem, scenarios.Config{Items: 3, Limit: 1, Latency: time.Second})
+		require.NoError(t, err)
+		assert.Equal(t, 3, done)
+		assert.Equal(t, 1, peak, "one permit, one holder at a time")
+	})
+}
+
 func TestSemaphoreSerialTakesEveryWaitInTurn(t *testing.T) {
 	s, err := scenarios.Lookup("semaphore")
 	require.NoError(t, err)
