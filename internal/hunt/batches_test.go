@@ -86,7 +86,7 @@ func TestHuntStopsItsProgressLine(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var progress bytes.Buffer
 		child := func(ctx context.Context, b *batch) batchResult {
-			time.Sleep(12 * time.Second)
+			time.Sleep(12 * time.Second) // fake time in the bubble: a child that runs 12 s
 			return clean(ctx, b)
 		}
 		h := fakeHunter(Config{Runs: 1, Parallel: 1, Progress: &progress}, child, "TestA", "TestB")
