@@ -113,8 +113,8 @@ func TestHuntStopsItsProgressLine(t *testing.T) {
 		assert.Equal(t, []string{
 			"hunt: 0/2 tests done, 0 runs, 0 findings, 5s",
 			"hunt: 0/2 tests done, 0 runs, 0 findings, 10s",
-			"hunt: 1/2 tests done, 1 runs, 0 findings, 15s",
-			"hunt: 1/2 tests done, 1 runs, 0 findings, 20s",
+			"hunt: 1/2 tests done, 1 run, 0 findings, 15s",
+			"hunt: 1/2 tests done, 1 run, 0 findings, 20s",
 		}, strings.Split(strings.TrimSpace(progress.String()), "\n"))
 	})
 }

@@ -39,7 +39,7 @@ func buildAll(ctx context.Context, cfg *Config, work string, pkgs []*listedPacka
 			defer func() { <-sem }()
 			targets[i], errs[i] = build(ctx, cfg, filepath.Join(work, fmt.Sprintf("pkg%d", i)), p)
 			if errs[i] == nil && cfg.Progress != nil {
-				fmt.Fprintf(cfg.Progress, "hunt: built %s (%d tests)\n", p.ImportPath, len(targets[i].tests))
+				fmt.Fprintf(cfg.Progress, "hunt: built %s (%d test%s)\n", p.ImportPath, len(targets[i].tests), plural(len(targets[i].tests)))
 			}
 		})
 	}

@@ -29,7 +29,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 		if t.Slow {
 			note = " (stopped: a run outlived the hard timeout with goroutines still running; try a larger -stall)"
 		}
-		fmt.Fprintf(&b, "ok    %-*s  clean in %d runs%s\n", width, name, t.Runs, note)
+		fmt.Fprintf(&b, "ok    %-*s  clean in %d run%s%s\n", width, name, t.Runs, plural(t.Runs), note)
 	}
 	for _, t := range s.Tests {
 		if f := t.Finding; f != nil {
@@ -44,7 +44,8 @@ func (s *Summary) WriteText(w io.Writer) error {
 	if s.Interrupted {
 		status += " (stopped early: not every run was done)"
 	}
-	fmt.Fprintf(&b, "\nhunt: %d tests in %d packages, %d runs, %.1fs: %s\n", len(s.Tests), len(pkgs), s.Runs, s.Seconds, status)
+	fmt.Fprintf(&b, "\nhunt: %d test%s in %d package%s, %d run%s, %.1fs: %s\n",
+		len(s.Tests), plural(len(s.Tests)), len(pkgs), plural(len(pkgs)), s.Runs, plural(s.Runs), s.Seconds, status)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -96,7 +97,7 @@ func (s *Summary) WriteReport(path string) error {
 // then each finding.
 func (s *Summary) WriteMarkdown(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "## Hunt\n\n%d tests, %d runs, %.1f s, %d finding%s", len(s.Tests), s.Runs, s.Seconds, s.Findings, plural(s.Findings))
+	fmt.Fprintf(&b, "## Hunt\n\n%d test%s, %d run%s, %.1f s, %d finding%s", len(s.Tests), plural(len(s.Tests)), s.Runs, plural(s.Runs), s.Seconds, s.Findings, plural(s.Findings))
 	if s.Interrupted {
 		b.WriteString(" (stopped early)")
 	}

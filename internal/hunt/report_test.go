@@ -29,7 +29,7 @@ func TestWriteText(t *testing.T) {
 	assert.Contains(t, out, "FOUND example.com/p TestHang  deadlock in run 3 (seed 42, GOMAXPROCS 2)")
 	assert.Contains(t, out, "ok    example.com/p TestOK    clean in 20 runs")
 	assert.Contains(t, out, "replay: conclab hunt -run '^TestHang$' -seed 42 -cpu 2 ./p")
-	assert.Contains(t, out, "hunt: 2 tests in 1 packages, 23 runs, 0.0s: 1 finding")
+	assert.Contains(t, out, "hunt: 2 tests in 1 package, 23 runs, 0.0s: 1 finding")
 }
 
 func TestWriteReport(t *testing.T) {

@@ -321,8 +321,8 @@ func (h *hunter) progress(ctx context.Context) (stop func()) {
 						finished++
 					}
 				}
-				fmt.Fprintf(h.cfg.Progress, "hunt: %d/%d tests done, %d runs, %d findings, %s\n",
-					finished, len(h.tests), h.runs, found, time.Since(h.start).Round(time.Second))
+				fmt.Fprintf(h.cfg.Progress, "hunt: %d/%d tests done, %d run%s, %d finding%s, %s\n",
+					finished, len(h.tests), h.runs, plural(h.runs), found, plural(found), time.Since(h.start).Round(time.Second))
 				h.mu.Unlock()
 			}
 		}
