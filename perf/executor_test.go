@@ -21,8 +21,7 @@ import (
 //     throughput when the workers are kept busy. Python's
 //     ThreadPoolExecutor.map costs about 12 µs a task.
 //
-// The executor is kept in errgroup's size. A task that never asks for Done
-// costs two allocations, its Future (with its context) and the Future's
+// A task that never asks for Done costs two allocations, its Future (with its context) and the Future's
 // channel; MapTasks adds a closure an item. The version before the rewrite
 // (commit 39e1126, 697 lines) also queued a whole MapTasks batch under one
 // lock with one Broadcast and no Future per item: the per-item hand-off is
