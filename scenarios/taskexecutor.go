@@ -64,10 +64,10 @@ func (f *Future[T]) run(fn func() (T, error)) {
 	normal = true
 }
 
-// runner is a queued task: its context, for a Shutdown to cancel, and its call.
+// runner is a queued task: run calls it, fail ends it uncalled.
 type runner interface {
-	taskContext() *taskContext
 	run()
+	fail(err error)
 }
 
 // TaskExecutor runs submitted tasks on a fixed pool of goroutines, like
@@ -81,47 +81,42 @@ type TaskExecutor struct {
 	ready   sync.Cond // signalled when queue grows or closed is set
 	queue   []runner  // queue[head:] are the tasks not yet started, oldest first
 	head    int
-	running []*taskContext // worker i's task's context
-	closed  bool           // Shutdown began: Submit refuses new tasks
-	killed  bool           // a Shutdown gave up: tasks are cancelled
+	closed  bool // Shutdown began: Submit refuses new tasks
 	workers sync.WaitGroup
 }
 
 // NewTaskExecutor starts an executor with the given number of worker
 // goroutines, at least one. The caller must call Shutdown.
 func NewTaskExecutor(workers int) *TaskExecutor {
-	e := &TaskExecutor{running: make([]*taskContext, max(workers, 1))}
+	e := new(TaskExecutor)
 	e.ready.L = &e.mu
-	for i := range e.running {
-		e.workers.Go(func() { e.work(i) })
+	for range max(workers, 1) {
+		e.workers.Go(e.work)
 	}
 	return e
 }
 
-// work is worker i: it runs queued tasks until the queue is empty and
+// work is a worker: it runs queued tasks until the queue is empty and
 // Shutdown has begun. A task that calls runtime.Goexit ends the goroutine:
 // a replacement then takes its place, so the pool keeps its size (its Add
 // comes before this goroutine's Done, so Shutdown's Wait sees it).
-func (e *TaskExecutor) work(i int) {
-	running := false
+func (e *TaskExecutor) work() {
+	var task runner // not nil while one runs
 	defer func() {
-		if running {
-			e.workers.Go(func() { e.work(i) })
+		if task != nil {
+			e.workers.Go(e.work)
 		}
 	}()
-	for task := e.next(i); task != nil; task = e.next(i) {
-		running = true
+	for task = e.next(); task != nil; task = e.next() {
 		task.run()
-		running = false
 	}
 }
 
-// next waits for a queued task and takes it as worker i's, killed at once if
-// a Shutdown gave up. It returns nil once Shutdown began and nothing is queued.
-func (e *TaskExecutor) next(i int) runner {
+// next waits for a queued task and takes it. It returns nil once Shutdown
+// began and nothing is queued.
+func (e *TaskExecutor) next() runner {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.running[i] = nil
 	for e.head == len(e.queue) && !e.closed {
 		e.ready.Wait()
 	}
@@ -136,49 +131,47 @@ func (e *TaskExecutor) next(i int) runner {
 		clear(e.queue[n:])
 		e.queue, e.head = e.queue[:n], 0
 	}
-	if e.running[i] = task.taskContext(); e.killed {
-		e.running[i].kill()
-	}
 	return task
 }
 
 // Submit queues f to run on one of e's workers and returns its [Future] at
-// once. f gets a context derived from ctx, cancelled when f returns or (cause
-// [ErrShutdown]) when a Shutdown gives up; a task whose context is done before
-// it starts does not run. A panic in f comes back from Get as a *[PanicError].
-// After Shutdown has begun, Submit returns a Future failed with ErrShutdown,
-// as Python's submit raises RuntimeError.
+// once. f gets ctx; a task whose ctx is done before it starts does not run.
+// To stop a running task, cancel ctx: neither Get nor Shutdown does. A panic
+// in f comes back from Get as a *[PanicError]. After Shutdown has begun,
+// Submit returns a Future failed with ErrShutdown, as Python's submit raises
+// RuntimeError.
 func Submit[T any](ctx context.Context, e *TaskExecutor, f func(context.Context) (T, error)) *Future[T] {
-	t := &task[T]{Future: Future[T]{done: make(chan struct{})}, ctx: taskContext{Context: ctx}, f: f}
+	t := &task[T]{Future: Future[T]{done: make(chan struct{})}, ctx: ctx, f: f}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.closed {
-		t.err = ErrShutdown
-		close(t.done)
-		return &t.Future
+		t.fail(ErrShutdown)
+	} else {
+		e.queue = append(e.queue, t)
+		e.ready.Signal()
 	}
-	e.queue = append(e.queue, t)
-	e.ready.Signal()
 	return &t.Future
 }
 
-// task is a Submit's task, its context and its Future, in one allocation.
+// task is a Submit's call, with its context and its Future, in one allocation.
 type task[T any] struct {
 	Future[T]
-	ctx taskContext
+	ctx context.Context
 	f   func(context.Context) (T, error)
 }
 
-func (t *task[T]) taskContext() *taskContext { return &t.ctx }
+func (t *task[T]) fail(err error) {
+	t.err = err
+	close(t.done)
+}
 
-// run runs f unless its context is already done.
+// run calls f unless its context is already done.
 func (t *task[T]) run() {
-	defer t.ctx.end()
 	t.Future.run(func() (T, error) {
 		if t.ctx.Err() != nil {
-			return *new(T), context.Cause(&t.ctx)
+			return *new(T), context.Cause(t.ctx)
 		}
-		return t.f(&t.ctx)
+		return t.f(t.ctx)
 	})
 }
 
@@ -216,28 +209,27 @@ func MapTasks[In, Out any](ctx context.Context, e *TaskExecutor, inputs []In, f 
 
 // Shutdown stops e from accepting tasks, waits for every task submitted
 // before it (queued ones included) to finish and for the workers to return,
-// like Python's shutdown(wait=True). If ctx is done first, it cancels the
-// contexts of the tasks running or queued (cause [ErrShutdown]), waits all
-// the same, and returns ctx.Err(): it never leaves a goroutine behind, but a
-// task that ignores its context keeps it waiting. Each call waits.
+// like Python's shutdown(wait=True). If ctx is done first, the tasks still
+// queued never run: their Futures fail with [ErrShutdown], as Python's
+// shutdown(cancel_futures=True) cancels its pending futures. Shutdown then
+// waits for the running tasks all the same and returns ctx.Err(): it never
+// leaves a goroutine behind, so cancel the contexts given to [Submit] to
+// stop the running tasks sooner. Each call waits.
 func (e *TaskExecutor) Shutdown(ctx context.Context) error {
 	e.mu.Lock()
 	e.closed = true
 	e.ready.Broadcast()
 	e.mu.Unlock()
 
-	// If ctx is done first, cancel every task; the workers return once the
-	// queue is empty, every task finished.
 	gaveUp := make(chan struct{})
 	stop := context.AfterFunc(ctx, func() {
 		defer close(gaveUp)
 		e.mu.Lock()
-		defer e.mu.Unlock()
-		e.killed = true
-		for _, task := range e.running {
-			if task != nil {
-				task.kill()
-			}
+		queued := e.queue[e.head:]
+		e.queue, e.head = nil, 0
+		e.mu.Unlock()
+		for _, task := range queued {
+			task.fail(ErrShutdown)
 		}
 	})
 	e.workers.Wait()

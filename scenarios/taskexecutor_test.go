@@ -86,28 +86,54 @@ func TestShutdownWaitsForEverySubmittedTask(t *testing.T) {
 	})
 }
 
+// A Shutdown that gives up fails the queued tasks at once, without running
+// them, and still waits for the running one, which it leaves to its own
+// context: cancelling that is how a caller stops it.
 func TestShutdownGivesUpOnItsDeadline(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		e := scenarios.NewTaskExecutor(1)
-		running := scenarios.Submit(t.Context(), e, func(ctx context.Context) (int, error) {
-			if err := scenarios.Sleep(ctx, time.Hour); err != nil {
-				return 0, context.Cause(ctx)
-			}
-			return 0, nil
+		taskCtx, stopTask := context.WithCancel(t.Context())
+		running := scenarios.Submit(taskCtx, e, func(ctx context.Context) (int, error) {
+			<-ctx.Done()
+			return 0, ctx.Err()
 		})
+		var ran atomic.Bool
 		queued := scenarios.Submit(t.Context(), e, func(ctx context.Context) (int, error) {
+			ran.Store(true)
 			return 1, nil
 		})
 		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
 		defer cancel()
 		start := time.Now()
-		err := e.Shutdown(ctx)
-		assert.ErrorIs(t, err, context.DeadlineExceeded)
-		assert.Equal(t, time.Second, time.Since(start), "Shutdown waits until its deadline, then cancels")
+		var shutdown error
+		returned := make(chan struct{})
+		go func() {
+			defer close(returned)
+			shutdown = e.Shutdown(ctx)
+		}()
+
+		time.Sleep(time.Second) // the bubble's fake time: to the deadline
+		synctest.Wait()
+		select {
+		case <-queued.Done():
+		default:
+			t.Fatal("the queued task's Future is not done once Shutdown gave up")
+		}
+		_, err := queued.Get(t.Context())
+		assert.ErrorIs(t, err, scenarios.ErrShutdown, "the queued task fails with ErrShutdown")
+		assert.False(t, ran.Load(), "the queued task never runs")
+		select {
+		case <-returned:
+			t.Fatal("Shutdown returned while a task was still running")
+		default:
+		}
+
+		stopTask()
+		<-returned
+		assert.ErrorIs(t, shutdown, context.DeadlineExceeded)
+		assert.Equal(t, time.Second, time.Since(start), "Shutdown returns once the running task does")
 		_, err = running.Get(t.Context())
-		assert.ErrorIs(t, err, scenarios.ErrShutdown, "the running task's context is cancelled with cause ErrShutdown")
-		_, err = queued.Get(t.Context())
-		assert.ErrorIs(t, err, scenarios.ErrShutdown, "the queued task never runs")
+		assert.ErrorIs(t, err, context.Canceled, "the running task ends by its own context")
 	})
 }
 
