@@ -137,6 +137,19 @@ func TestShutdownGivesUpOnItsDeadline(t *testing.T) {
 	})
 }
 
+// A Shutdown whose context is done already gives up at once, and still
+// waits for its workers. They wake to it and look at the queue while it
+// empties the queue: the race detector sees the two meet unless both hold
+// the executor's lock.
+func TestShutdownWithADoneContext(t *testing.T) {
+	e := scenarios.NewTaskExecutor(2)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	assert.ErrorIs(t, e.Shutdown(ctx), context.Canceled)
+	_, err := scenarios.Submit(t.Context(), e, func(context.Context) (int, error) { return 1, nil }).Get(t.Context())
+	assert.ErrorIs(t, err, scenarios.ErrShutdown)
+}
+
 func TestSubmitAfterShutdownFails(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		e := scenarios.NewTaskExecutor(2)
