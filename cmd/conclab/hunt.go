@@ -22,7 +22,9 @@ inside any Go module: build each package's test binary once under -race,
 instrumented through 'go test -overlay' (the package's files are never
 written), then run every test alone, -runs times, in child processes with
 seeded schedule perturbation and GOMAXPROCS cycling through 2, 1, NumCPU, 4.
-Each test stops at its first finding:
+A test stops at its first race, deadlock, lock-order or panic. A leak or a
+failure, often what such a bug leaves behind under another schedule, is
+reported at once and the test's remaining runs look on for the other kinds:
 
 	race        a WARNING: DATA RACE report, both stacks
 	leak        a goroutine the test started still alive after it ended

@@ -7,6 +7,7 @@ package hunt
 import (
 	"bytes"
 	"context"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -76,6 +77,56 @@ func TestHuntWaitsForEveryBatch(t *testing.T) {
 			assert.Equal(t, "TestRacy", found[0].Test)
 			assert.Equal(t, KindRace, found[0].Kind)
 		}
+	})
+}
+
+// A leak or a failure does not end a test's hunt: its later runs look for
+// the other kinds only, and a race ends it. A test that only leaks runs its
+// whole budget, its leak reported once.
+func TestHuntLooksOnAfterASymptom(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var found []Finding
+		var ignored [][]string // what each batch of TestLeakyRace was told to ignore
+		child := func(ctx context.Context, b *batch) batchResult {
+			if b.t.name == "TestLeakyRace" {
+				ignored = append(ignored, b.ignore)
+			}
+			switch {
+			case b.t.name == "TestFails" && !slices.Contains(b.ignore, KindFailure):
+				return batchResult{ev: &event{kind: KindFailure, message: "want 1, got 2"}}
+			case !slices.Contains(b.ignore, KindLeak):
+				return batchResult{ev: &event{kind: KindLeak, message: "1 goroutine(s) still running"}}
+			case b.t.name == "TestLeakyRace" && b.first == 3:
+				return batchResult{ev: &event{kind: KindRace, message: "data race"}}
+			}
+			return clean(ctx, b)
+		}
+		h := fakeHunter(Config{Runs: 6, Count: 1, Parallel: 1, Found: func(f Finding) { found = append(found, f) }},
+			child, "TestLeakyRace", "TestLeaks", "TestFails")
+		sum := h.hunt(t.Context())
+
+		byTest := map[string]TestResult{}
+		for _, r := range sum.Tests {
+			byTest[r.Test] = r
+		}
+		kinds := func(r TestResult) (k []string) {
+			for _, f := range r.All() {
+				k = append(k, f.Kind)
+			}
+			return k
+		}
+		assert.Equal(t, []string{KindLeak, KindRace}, kinds(byTest["TestLeakyRace"]), "the leak, then the race the later runs found")
+		assert.Equal(t, 4, byTest["TestLeakyRace"].Runs, "the race in run 4 ends the hunt")
+		assert.Equal(t, []string{KindLeak}, kinds(byTest["TestLeaks"]))
+		assert.Equal(t, 6, byTest["TestLeaks"].Runs, "a test that only leaks runs its whole budget")
+		assert.Equal(t, []string{KindFailure, KindLeak}, kinds(byTest["TestFails"]), "a leak after a failure is another kind")
+		assert.Equal(t, 6, byTest["TestFails"].Runs)
+		assert.Equal(t, 5, sum.Findings)
+		assert.Len(t, found, 5, "Found is called once per finding")
+		assert.False(t, sum.Interrupted)
+		require.NotEmpty(t, ignored)
+		assert.Empty(t, ignored[0], "the first batch looks for everything")
+		assert.Equal(t, []string{KindLeak}, ignored[len(ignored)-1], "later batches leave the leak found")
 	})
 }
 

@@ -2,9 +2,10 @@
 // builds each package's test binary once under -race (instrumented through
 // `go test -overlay` by package instrument, never touching the package's
 // files), runs every test alone and repeatedly in child processes under
-// seeded schedule perturbation and varying GOMAXPROCS, and reports the first
-// data race, leaked goroutine, deadlock, lock-order cycle, panic or failure
-// of each test with the seed that replays it.
+// seeded schedule perturbation and varying GOMAXPROCS, and reports each
+// test's data race, leaked goroutine, deadlock, lock-order cycle, panic or
+// failure with the seed that replays it: the first of each kind, until a
+// race, a deadlock, a lock-order cycle or a panic ends the test's hunt.
 package hunt
 
 import (
@@ -53,7 +54,7 @@ type Config struct {
 	Found    func(Finding)
 }
 
-// A Finding is the first bug hunt saw in one test.
+// A Finding is the first bug of one kind hunt saw in one test.
 type Finding struct {
 	Type       string   `json:"type"` // "finding"
 	Kind       string   `json:"kind"`
@@ -73,10 +74,14 @@ type Finding struct {
 type TestResult struct {
 	Package string   `json:"package"`
 	Test    string   `json:"test"`
-	Runs    int      `json:"runs"` // runs completed (up to and including the finding's)
-	Finding *Finding `json:"finding,omitempty"`
-	Slow    bool     `json:"slow,omitempty"` // some run outlived the hard timeout without being deadlocked
-	Seconds float64  `json:"seconds"`        // wall time from the start of the runs to the test's last run
+	Runs    int      `json:"runs"`              // runs completed (up to and including the decisive finding's)
+	Finding *Finding `json:"finding,omitempty"` // the first finding
+	// Also holds the findings of other kinds that the runs after a leak or
+	// a failure found, in the order found: a race, a deadlock or a panic
+	// ends the test's hunt; another leak or failure does not.
+	Also    []*Finding `json:"also,omitempty"`
+	Slow    bool       `json:"slow,omitempty"` // some run outlived the hard timeout without being deadlocked
+	Seconds float64    `json:"seconds"`        // wall time from the start of the runs to the test's last run
 }
 
 // A Summary is the outcome of a hunt.
@@ -87,6 +92,14 @@ type Summary struct {
 	Runs        int          `json:"runs"`
 	Seconds     float64      `json:"seconds"`
 	Interrupted bool         `json:"interrupted,omitempty"` // Ctrl-C or -time stopped it before every run was done
+}
+
+// All returns the test's findings in the order found.
+func (r TestResult) All() []*Finding {
+	if r.Finding == nil {
+		return nil
+	}
+	return append([]*Finding{r.Finding}, r.Also...)
 }
 
 // Clean reports whether the hunt found nothing.

@@ -21,8 +21,10 @@ func (s *Summary) WriteText(w io.Writer) error {
 	var b strings.Builder
 	for _, t := range s.Tests {
 		name := t.Package + " " + t.Test
-		if f := t.Finding; f != nil {
+		for _, f := range t.All() {
 			fmt.Fprintf(&b, "FOUND %-*s  %s in run %d (seed %d, GOMAXPROCS %d)\n", width, name, f.Kind, f.Run, f.Seed, f.GOMAXPROCS)
+		}
+		if t.Finding != nil {
 			continue
 		}
 		note := ""
@@ -32,7 +34,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "ok    %-*s  clean in %d run%s%s\n", width, name, t.Runs, plural(t.Runs), note)
 	}
 	for _, t := range s.Tests {
-		if f := t.Finding; f != nil {
+		for _, f := range t.All() {
 			b.WriteString("\n")
 			writeFinding(&b, f)
 		}
@@ -103,18 +105,17 @@ func (s *Summary) WriteMarkdown(w io.Writer) error {
 	}
 	b.WriteString(".\n\n| package | test | result | runs | seed | GOMAXPROCS |\n|---|---|---|---:|---:|---:|\n")
 	for _, t := range s.Tests {
-		if f := t.Finding; f != nil {
+		for _, f := range t.All() {
 			fmt.Fprintf(&b, "| %s | %s | **%s** | %d | %d | %d |\n", t.Package, t.Test, f.Kind, f.Run, f.Seed, f.GOMAXPROCS)
-		} else {
+		}
+		if t.Finding == nil {
 			fmt.Fprintf(&b, "| %s | %s | clean | %d | | |\n", t.Package, t.Test, t.Runs)
 		}
 	}
 	for _, t := range s.Tests {
-		f := t.Finding
-		if f == nil {
-			continue
+		for _, f := range t.All() {
+			fmt.Fprintf(&b, "\n### %s: %s\n\n%s\n\n```\n%s\n```\n\nReplay: `%s`\n", f.Kind, f.Test, f.Message, strings.Join(f.Stacks, "\n\n"), f.Replay)
 		}
-		fmt.Fprintf(&b, "\n### %s: %s\n\n%s\n\n```\n%s\n```\n\nReplay: `%s`\n", f.Kind, f.Test, f.Message, strings.Join(f.Stacks, "\n\n"), f.Replay)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -127,9 +128,10 @@ var htmlReport = template.Must(template.New("hunt").Parse(`<!DOCTYPE html>
 <h2>Hunt</h2>
 <p>{{len .Tests}} tests, {{.Runs}} runs, {{printf "%.1f" .Seconds}} s, {{.Findings}} findings{{if .Interrupted}} (stopped early){{end}}.</p>
 <table><tr><th>package</th><th>test</th><th>result</th><th>runs</th><th>seed</th><th>GOMAXPROCS</th></tr>
-{{range .Tests}}<tr><td>{{.Package}}</td><td>{{.Test}}</td>{{with .Finding}}<td class="found">{{.Kind}}</td><td>{{.Run}}</td><td>{{.Seed}}</td><td>{{.GOMAXPROCS}}</td>{{else}}<td>clean</td><td>{{.Runs}}</td><td></td><td></td>{{end}}</tr>
-{{end}}</table>
-{{range .Tests}}{{with .Finding}}<h3>{{.Kind}}: {{.Test}}</h3><p>{{.Message}}</p>{{range .Stacks}}<pre>{{.}}</pre>{{end}}<p>Replay: <code>{{.Replay}}</code></p>
+{{range .Tests}}{{$t := .}}{{range .All}}<tr><td>{{$t.Package}}</td><td>{{$t.Test}}</td><td class="found">{{.Kind}}</td><td>{{.Run}}</td><td>{{.Seed}}</td><td>{{.GOMAXPROCS}}</td></tr>
+{{else}}<tr><td>{{.Package}}</td><td>{{.Test}}</td><td>clean</td><td>{{.Runs}}</td><td></td><td></td></tr>
+{{end}}{{end}}</table>
+{{range .Tests}}{{range .All}}<h3>{{.Kind}}: {{.Test}}</h3><p>{{.Message}}</p>{{range .Stacks}}<pre>{{.}}</pre>{{end}}<p>Replay: <code>{{.Replay}}</code></p>
 {{end}}{{end}}</body></html>
 `))
 

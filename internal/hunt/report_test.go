@@ -16,8 +16,11 @@ func sampleSummary() *Summary {
 		Seed: 42, GOMAXPROCS: 2, Run: 3, Stacks: []string{"goroutine 7 [chan send]:\nexample.com/p.send(...)\n\t/p/p.go:9"},
 		Replay: "conclab hunt -run '^TestHang$' -seed 42 -cpu 2 ./p",
 	}
-	return &Summary{Type: "summary", Findings: 1, Runs: 23, Tests: []TestResult{
+	leak := &Finding{Type: "finding", Kind: KindLeak, Package: "example.com/p", Test: "TestLeaky", Message: "1 goroutine(s) started by TestLeaky still running", Seed: 7, GOMAXPROCS: 1, Run: 1}
+	race := &Finding{Type: "finding", Kind: KindRace, Package: "example.com/p", Test: "TestLeaky", Message: "data race: write at p.go:12 vs read at p.go:20", Seed: 10, GOMAXPROCS: 4, Run: 4}
+	return &Summary{Type: "summary", Findings: 3, Runs: 27, Tests: []TestResult{
 		{Package: "example.com/p", Test: "TestHang", Runs: 3, Finding: f},
+		{Package: "example.com/p", Test: "TestLeaky", Runs: 4, Finding: leak, Also: []*Finding{race}},
 		{Package: "example.com/p", Test: "TestOK", Runs: 20},
 	}}
 }
@@ -26,17 +29,22 @@ func TestWriteText(t *testing.T) {
 	var b bytes.Buffer
 	require.NoError(t, sampleSummary().WriteText(&b))
 	out := b.String()
-	assert.Contains(t, out, "FOUND example.com/p TestHang  deadlock in run 3 (seed 42, GOMAXPROCS 2)")
-	assert.Contains(t, out, "ok    example.com/p TestOK    clean in 20 runs")
+	assert.Contains(t, out, "FOUND example.com/p TestHang   deadlock in run 3 (seed 42, GOMAXPROCS 2)")
+	assert.Contains(t, out, "FOUND example.com/p TestLeaky  leak in run 1 (seed 7, GOMAXPROCS 1)")
+	assert.Contains(t, out, "FOUND example.com/p TestLeaky  race in run 4 (seed 10, GOMAXPROCS 4)")
+	assert.Contains(t, out, "ok    example.com/p TestOK     clean in 20 runs")
 	assert.Contains(t, out, "replay: conclab hunt -run '^TestHang$' -seed 42 -cpu 2 ./p")
-	assert.Contains(t, out, "hunt: 2 tests in 1 package, 23 runs, 0.0s: 1 finding")
+	assert.Contains(t, out, "--- race: example.com/p TestLeaky (run 4")
+	assert.Contains(t, out, "hunt: 3 tests in 1 package, 27 runs, 0.0s: 3 findings")
 }
 
 func TestWriteReport(t *testing.T) {
 	dir := t.TempDir()
 	for _, tc := range []struct{ file, want string }{
 		{"hunt.md", "| example.com/p | TestHang | **deadlock** | 3 | 42 | 2 |"},
+		{"hunt.md", "| example.com/p | TestLeaky | **race** | 4 | 10 | 4 |"},
 		{"hunt.html", "&lt;chan send&gt;"},
+		{"hunt.html", "<h3>race: TestLeaky</h3>"},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			path := filepath.Join(dir, tc.file)

@@ -30,11 +30,33 @@ type testState struct {
 	scheduled int
 	completed int
 	batches   int
-	finding   *Finding
+	findings  []*Finding // in the order found; only the last can be decisive
 	slow      bool
 	last      time.Duration
 	cancel    context.CancelFunc
 	stall     time.Duration
+}
+
+// symptom reports whether a finding of kind leaves its test worth hunting
+// on. A leaked goroutine or a failed test is often what a data race, a
+// deadlock or a panic under another schedule leaves behind, and a test may
+// hold both kinds of bug: its remaining runs go on looking for the other
+// kinds, without the ones already found. A finding of any other kind ends
+// the test's hunt.
+func symptom(kind string) bool { return kind == KindLeak || kind == KindFailure }
+
+// done reports whether the test's hunt ended on a decisive finding.
+func (t *testState) done() bool {
+	return len(t.findings) > 0 && !symptom(t.findings[len(t.findings)-1].Kind)
+}
+
+// found returns the kinds found so far.
+func (t *testState) found() []string {
+	kinds := make([]string, len(t.findings))
+	for i, f := range t.findings {
+		kinds[i] = f.Kind
+	}
+	return kinds
 }
 
 // timeout is the parent's hard timeout of one run: a backstop behind the
@@ -187,7 +209,7 @@ func (h *hunter) next() *batch {
 	defer h.mu.Unlock()
 	var pick *testState
 	for _, t := range h.tests {
-		if t.finding != nil || t.slow || t.scheduled >= h.cfg.Runs {
+		if t.done() || t.slow || t.scheduled >= h.cfg.Runs {
 			continue
 		}
 		if pick == nil || t.scheduled < pick.scheduled {
@@ -201,6 +223,7 @@ func (h *hunter) next() *batch {
 	b := &batch{
 		t: pick, first: pick.scheduled, count: n, procs: h.procs[pick.batches%len(h.procs)],
 		yield: h.yield(pick.batches), seed: pick.base + uint64(pick.scheduled), index: h.batches,
+		ignore: pick.found(),
 	}
 	pick.scheduled += n
 	pick.batches++
@@ -248,7 +271,7 @@ func (h *hunter) finish(b *batch, r batchResult) {
 	if r.slow {
 		t.slow = true // a run outlived the hard timeout, busy: hunting on would cost that much per run
 	}
-	if t.finding != nil {
+	if t.done() {
 		return
 	}
 	t.completed += r.completed
@@ -259,17 +282,24 @@ func (h *hunter) finish(b *batch, r batchResult) {
 		return
 	}
 	e := r.ev
+	if slices.Contains(t.found(), e.kind) {
+		return // a batch scheduled before that kind was found
+	}
 	run := b.first + e.iter + 1
 	seed := b.seed + uint64(e.iter)
 	h.runs++ // the run that found it
-	t.completed = run
+	if t.completed++; !symptom(e.kind) {
+		t.completed = run
+	}
 	f := &Finding{
 		Type: "finding", Kind: e.kind, Package: t.target.pkg.ImportPath, Test: t.name, Message: e.message,
 		Seed: seed, GOMAXPROCS: b.procs, Run: run, Stacks: e.stacks, Seconds: elapsed.Seconds(),
 		Yield: b.yield, Replay: replayCommand(h.cfg, t, seed, b.procs, b.yield),
 	}
-	t.finding = f
-	t.cancel()
+	t.findings = append(t.findings, f)
+	if !symptom(f.Kind) {
+		t.cancel()
+	}
 	if h.cfg.Found != nil {
 		h.cfg.Found(*f)
 	}
@@ -314,10 +344,8 @@ func (h *hunter) progress(ctx context.Context) (stop func()) {
 				h.mu.Lock()
 				found, finished := 0, 0
 				for _, t := range h.tests {
-					if t.finding != nil {
-						found++
-					}
-					if t.finding != nil || t.completed >= h.cfg.Runs {
+					found += len(t.findings)
+					if t.done() || t.completed >= h.cfg.Runs {
 						finished++
 					}
 				}
@@ -335,11 +363,13 @@ func (h *hunter) summary(interrupted bool) *Summary {
 	defer h.mu.Unlock()
 	s := &Summary{Type: "summary", Runs: h.runs, Seconds: time.Since(h.start).Seconds()}
 	for _, t := range h.tests {
-		r := TestResult{Package: t.target.pkg.ImportPath, Test: t.name, Runs: t.completed, Finding: t.finding, Slow: t.slow}
-		if t.finding != nil {
-			s.Findings++
-			r.Seconds = t.finding.Seconds
-		} else if t.completed < h.cfg.Runs {
+		r := TestResult{Package: t.target.pkg.ImportPath, Test: t.name, Runs: t.completed, Slow: t.slow}
+		if n := len(t.findings); n > 0 {
+			r.Finding, r.Also = t.findings[0], t.findings[1:]
+			r.Seconds = t.findings[n-1].Seconds
+			s.Findings += n
+		}
+		if !t.done() && t.completed < h.cfg.Runs {
 			s.Interrupted = s.Interrupted || interrupted
 		}
 		s.Tests = append(s.Tests, r)

@@ -33,6 +33,7 @@
 //	CONCLAB_HUNT_GRACE   how long a test's goroutines may outlive it (1s)
 //	CONCLAB_HUNT_REPORT  file the findings are appended to as JSON lines
 //	CONCLAB_HUNT_LOCKS   "off" keeps the locks untracked
+//	CONCLAB_HUNT_LEAKS   "off" checks no test for leaked goroutines
 //
 // After a deadlock, or a goroutine waiting for a lock it holds itself, the
 // binary exits with status 3.

@@ -71,6 +71,7 @@ func TestHooks(t *testing.T) {
 		{test: "TestCond"},
 		{test: "TestBubble", env: "CONCLAB_HUNT_YIELD=1"},
 		{test: "TestLeak", kind: "leak", marker: "leak-send"},
+		{test: "TestLeak", env: "CONCLAB_HUNT_LEAKS=off"}, // hunt's runs after a leak was found
 		{test: "TestNoLeak"},
 		{test: "TestLeakViaHelper", kind: "leak", marker: "helper-send"},
 		{test: "TestParallelLeak", kind: "leak", has: "TestParallelLeak"},
