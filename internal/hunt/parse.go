@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // An event is one finding in a child's output, before it becomes a Finding.
@@ -124,18 +125,18 @@ var logLine = regexp.MustCompile(`^\s+\S+\.go:\d+: `)
 // streams them before the "--- FAIL" line; without it they follow.
 func failureText(before, rest string) string {
 	prev := strings.Split(before, "\n")
-	var found string
+	at := -1
 	for i := len(prev) - 1; i >= 0 && i >= len(prev)-200; i-- {
 		l := prev[i]
 		if strings.HasPrefix(l, "=== RUN") || strings.HasPrefix(l, "=== CONT") || strings.HasPrefix(l, "--- ") {
 			break
 		}
 		if logLine.MatchString(l) {
-			found = strings.TrimSpace(l)
+			at = i
 		}
 	}
-	if found != "" {
-		return found
+	if at >= 0 {
+		return logText(prev[at:])
 	}
 	lines := strings.Split(rest, "\n")
 	if len(lines) > 1 {
@@ -145,6 +146,63 @@ func failureText(before, rest string) string {
 		}
 	}
 	return "the test failed"
+}
+
+// maxFailureText bounds what a failure's message keeps of the log.
+const maxFailureText = 240
+
+// logText returns a log line, and when the line says no more than where it
+// was logged (testify's assertions write their message on the lines that
+// follow), what its "Error:" and "Messages:" say, or else its next line,
+// on one line.
+func logText(lines []string) string {
+	head := strings.TrimSpace(lines[0])
+	if !strings.HasSuffix(head, ":") {
+		return head
+	}
+	var parts []string
+	key, last := "", ""
+	for _, raw := range lines[1:] {
+		l := strings.TrimSpace(raw)
+		if logLine.MatchString(raw) {
+			break
+		}
+		if l == "" {
+			continue
+		}
+		if k, v, ok := strings.Cut(l, ":"); ok && testifyKey(k) {
+			key, l = k, strings.TrimSpace(v)
+		}
+		if key == "" {
+			parts = append(parts, l) // not testify: the next line says what failed
+			break
+		}
+		if (key == "Error" || key == "Messages") && l != "" {
+			if key == "Messages" && last == "Error" {
+				parts[len(parts)-1] += ";"
+			}
+			parts = append(parts, l)
+			last = key
+		}
+	}
+	text := strings.Join(strings.Fields(head+" "+strings.Join(parts, " ")), " ")
+	if n := maxFailureText; len(text) > n {
+		for !utf8.RuneStart(text[n]) {
+			n--
+		}
+		text = text[:n] + "…"
+	}
+	return text
+}
+
+// testifyKey reports whether k is one of the keys testify's assertions label
+// the lines of their message with.
+func testifyKey(k string) bool {
+	switch k {
+	case "Error Trace", "Error", "Test", "Messages", "Diff":
+		return true
+	}
+	return false
 }
 
 // raceMessage sums up a race report: the two accesses, each at its first

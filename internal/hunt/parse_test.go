@@ -83,6 +83,8 @@ func TestParsePanicAndFailure(t *testing.T) {
 		{"panic", "=== RUN   TestP\n--- FAIL: TestP (0.00s)\npanic: close of closed channel [recovered]\n\ngoroutine 7 [running]:\nex/p.TestP(0xc0)\n\t/x/p_test.go:9 +0x3a\n", KindPanic, "panic: close of closed channel [recovered]"},
 		{"fatal map writes", "=== RUN   TestP\nfatal error: concurrent map writes\n\ngoroutine 7 [running]:\nex/p.TestP(0xc0)\n\t/x/p_test.go:9 +0x3a\n", KindPanic, "fatal error: concurrent map writes"},
 		{"failure streamed before", "=== RUN   TestP\n    p_test.go:40: boom\n--- FAIL: TestP (0.00s)\nFAIL\n", KindFailure, "TestP failed: p_test.go:40: boom"},
+		{"testify assertion", "=== RUN   TestP\n    p_test.go:65: \n        \tError Trace:\t/x/p_test.go:65\n        \tError:      \tNot equal: \n        \t            \texpected: 1\n        \t            \tactual  : 2\n        \t            \t\n        \t            \tDiff:\n        \t            \t--- Expected\n        \tTest:       \tTestP\n        \tMessages:   \tone goroutine left\n--- FAIL: TestP (0.00s)\n", KindFailure, "TestP failed: p_test.go:65: Not equal: expected: 1 actual : 2; one goroutine left"},
+		{"message on the next line", "=== RUN   TestP\n    p_test.go:9: \n        got 3 items\n--- FAIL: TestP (0.00s)\n", KindFailure, "TestP failed: p_test.go:9: got 3 items"},
 		{"subtest failure", "=== RUN   TestP\n=== RUN   TestP/a\n    p_test.go:7: bad\n--- FAIL: TestP/a (0.00s)\n--- FAIL: TestP (0.00s)\n", KindFailure, "TestP/a failed: p_test.go:7: bad"},
 		{"runtime deadlock", "=== RUN   TestP\nfatal error: all goroutines are asleep - deadlock!\n\ngoroutine 6 [chan receive]:\nex/p.TestP(0xc0)\n\t/x/p_test.go:9 +0x3a\n", KindDeadlock, "all goroutines are asleep: 1 goroutines blocked: goroutine 6 chan receive at x/p_test.go:9 (p.TestP)"},
 	} {
@@ -129,4 +131,14 @@ func TestShardsPartitionTheTests(t *testing.T) {
 		assert.Equal(t, 1, n)
 	}
 	assert.Len(t, seen, 5)
+}
+
+func TestFailureTextIsBounded(t *testing.T) {
+	long := strings.Repeat("goroutine 7 in state running, ", 20)
+	out := "=== RUN   TestP\n    p_test.go:5: \n        \tError:      \tShould be zero, but was 1\n        \tMessages:   \trunning: " + long + "\n--- FAIL: TestP (0.00s)\n"
+	e := first(parseOutput(out, "TestP"))
+	require.NotNil(t, e)
+	assert.True(t, strings.HasPrefix(e.message, "TestP failed: p_test.go:5: Should be zero, but was 1; running: goroutine 7"), e.message)
+	assert.True(t, strings.HasSuffix(e.message, "…"), "a long message is cut: %s", e.message)
+	assert.LessOrEqual(t, len(e.message), len("TestP failed: ")+maxFailureText+len("…"))
 }
