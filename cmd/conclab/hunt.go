@@ -47,7 +47,7 @@ func runHunt(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	seed := fs.String("seed", "", "seed of the first run (replay a finding)")
 	cpu := fs.Int("cpu", 0, "GOMAXPROCS of every run (0: cycle through 2, 1, NumCPU, 4)")
 	yield := fs.Float64("yield", -1, "yield probability at concurrency operations, 0..1 (0: no perturbation; default: 0.15, 0.8 and 0.4 in turn)")
-	count := fs.Int("count", 0, "iterations per child process (0: chosen per test)")
+	count := fs.Int("count", 0, "iterations per child process (0: one, so that no run sees what an earlier one left behind)")
 	shard := fs.String("shard", "", "hunt slice i of n of the tests (i/n, 0-based)")
 	asJSON := fs.Bool("json", false, "print one JSON object per finding and a summary object")
 	merge := fs.Bool("merge", false, "join the -json outputs named as arguments instead of hunting")

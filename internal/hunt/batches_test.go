@@ -7,6 +7,7 @@ package hunt
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -128,6 +129,30 @@ func TestHuntLooksOnAfterASymptom(t *testing.T) {
 		assert.Empty(t, ignored[0], "the first batch looks for everything")
 		assert.Equal(t, []string{KindLeak}, ignored[len(ignored)-1], "later batches leave the leak found")
 	})
+}
+
+// Each run has a process of its own unless -count says otherwise: a
+// second iteration in one process would share it with what the first left
+// behind.
+func TestEachRunHasItsOwnProcess(t *testing.T) {
+	for _, tc := range []struct {
+		count int
+		want  []int
+	}{
+		{0, []int{1, 1, 1, 1, 1}},
+		{3, []int{3, 2}},
+	} {
+		t.Run(fmt.Sprintf("count=%d", tc.count), func(t *testing.T) {
+			var sizes []int
+			child := func(ctx context.Context, b *batch) batchResult {
+				sizes = append(sizes, b.count)
+				return clean(ctx, b)
+			}
+			sum := fakeHunter(Config{Runs: 5, Count: tc.count, Parallel: 1}, child, "TestA").hunt(t.Context())
+			assert.Equal(t, tc.want, sizes, "iterations per child")
+			assert.Equal(t, 5, sum.Runs)
+		})
+	}
 }
 
 // TestHuntStopsItsProgressLine hunts for 24 s of fake time with a progress

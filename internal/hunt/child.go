@@ -34,7 +34,6 @@ type batchResult struct {
 	completed int  // iterations that finished cleanly before the finding or the end
 	slow      bool // the hard timeout fired on a run that was not deadlocked
 	cancelled bool
-	perRun    time.Duration // wall time per iteration started
 }
 
 // maxOutput bounds what is kept of one child's output.
@@ -109,7 +108,6 @@ func (h *hunter) runBatch(ctx context.Context, b *batch) batchResult {
 		return batchResult{ev: &event{kind: KindFailure, message: "cannot start the test binary: " + err.Error()}}
 	}
 	var quitSent bool
-	started := time.Now()
 	waitErr := make(chan error, 1)
 	go func() { waitErr <- cmd.Wait() }()
 	timeout := t.timeout()
@@ -135,7 +133,6 @@ wait:
 	}
 	out := w.String()
 	res := batchResult{completed: strings.Count(out, "--- PASS: "+t.name+" (") + strings.Count(out, "--- SKIP: "+t.name+" (")}
-	res.perRun = time.Since(started) / time.Duration(max(len(runPositions(out, t.name)), 1))
 	if ctx.Err() != nil {
 		res.cancelled = true
 		return res

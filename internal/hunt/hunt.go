@@ -40,7 +40,7 @@ type Config struct {
 	Yield    float64       // yield probability at concurrency operations; 0 means DefaultYield, negative none
 	Shard    int           // hunt the tests whose hash is Shard mod Shards
 	Shards   int           // 0 or 1: no sharding
-	Count    int           // iterations per child process (-test.count); 0 chooses
+	Count    int           // iterations per child process (-test.count); 0 means one
 	Plain    bool          // build without instrumentation (-race only)
 	Grace    time.Duration // leak grace period; 0 leaves the runtime's default
 
