@@ -145,6 +145,10 @@ wait:
 			i = 0
 		}
 		deadlocked, msg, stacks := classifyDump(out[i:])
+		if !deadlocked && partialDeadlock(out[i:]) {
+			deadlocked = true
+			msg = "a partial deadlock, the other goroutines only sleep or wait for timers or I/O: " + msg
+		}
 		if !deadlocked {
 			res.slow = true
 			events = dropAfter(events, i)

@@ -104,7 +104,7 @@ func classifyDump(dump string) (deadlocked bool, message string, stacks []string
 // into the build.
 var infraPrefixes = []string{
 	"runtime.", "runtime/", "panic", "testing.", "internal/", "sync.", "sync/atomic.", "os/signal.", "syscall.",
-	"reflect.", "main.main", "github.com/conclab/conclab/internal/hunt/instrument", "conclabhuntrt",
+	"reflect.", "time.", "main.main", "github.com/conclab/conclab/internal/hunt/instrument", "conclabhuntrt",
 }
 
 func isInfra(fn string) bool {
@@ -134,6 +134,34 @@ func funcName(line string) string {
 		return ""
 	}
 	return t
+}
+
+// partialDeadlock reads the goroutine dump of a run that outlived the hard
+// timeout without every goroutine blocked, and says whether it hangs all the
+// same: the test's goroutine waits, another goroutine of the user's code
+// waits on a channel, a lock, a WaitGroup or a Cond (which only another
+// goroutine can end, unlike a select, which may hold a timer's case), and
+// none runs. The goroutines that kept the watchdog from calling it a
+// deadlock sleep in a loop, or wait for a ticker or for I/O.
+func partialDeadlock(dump string) bool {
+	testWaits, otherWaits := false, false
+	for _, g := range splitGoroutines(dump) {
+		if !hasUserFrame(g.text) {
+			continue
+		}
+		if g.state == "running" || g.state == "runnable" {
+			return false
+		}
+		_, blocked := blockedStates[g.state]
+		switch {
+		case !blocked:
+		case strings.Contains(g.text, "testing.tRunner("):
+			testWaits = true
+		case !strings.HasPrefix(g.state, "select"):
+			otherWaits = true
+		}
+	}
+	return testWaits && otherWaits
 }
 
 var (

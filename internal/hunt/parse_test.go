@@ -118,6 +118,31 @@ func TestClassifyDump(t *testing.T) {
 	assert.False(t, deadlocked, "a sleeping goroutine wakes up: not a deadlock")
 }
 
+// A run that outlived the hard timeout while a poller slept: a partial
+// deadlock when the test and another goroutine wait on what only a
+// goroutine can give, slow otherwise.
+func TestPartialDeadlock(t *testing.T) {
+	const sleeper = "\ngoroutine 7 gp=0xc0001181e2 m=nil [sleep]:\ntime.Sleep(0x989680)\n\t/usr/local/go/src/runtime/time.go:363 +0x165\nex/p.janitor()\n\t/tmp/hx/p/p.go:14 +0x2d\ncreated by ex/p.TestHang in goroutine 5\n\t/tmp/hx/p/p_test.go:20 +0x2d\n"
+	withSleeper := dumpOutput + sleeper
+	deadlocked, _, _ := classifyDump(withSleeper)
+	require.False(t, deadlocked, "a sleeping goroutine may still act: not every goroutine is blocked")
+	for _, tc := range []struct {
+		name string
+		dump string
+		want bool
+	}{
+		{"test and sender wait, a poller sleeps", withSleeper, true},
+		{"the other waits in a select, which may hold a timer", strings.Replace(withSleeper, "[chan send, 2 minutes]", "[select]", 1), false},
+		{"a goroutine runs", strings.Replace(withSleeper, "[sleep]", "[runnable]", 1), false},
+		{"the test itself sleeps", strings.Replace(withSleeper, "[sync.Mutex.Lock]", "[sleep]", 1), false},
+		{"the test waits on a ticker's select", strings.Replace(withSleeper, "[sync.Mutex.Lock]", "[select]", 1), true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, partialDeadlock(tc.dump))
+		})
+	}
+}
+
 func TestShardsPartitionTheTests(t *testing.T) {
 	seen := map[string]int{}
 	for i := range 3 {
