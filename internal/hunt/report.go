@@ -27,11 +27,11 @@ func (s *Summary) WriteText(w io.Writer) error {
 		if t.Finding != nil {
 			continue
 		}
-		note := ""
 		if t.Slow {
-			note = " (stopped: a run outlived the hard timeout with goroutines still running; try a larger -stall)"
+			fmt.Fprintf(&b, "slow  %-*s  clean in %d run%s, then a run outlived the hard timeout with goroutines still running (a livelock, or a test slower than that: try a larger -stall)\n", width, name, t.Runs, plural(t.Runs))
+			continue
 		}
-		fmt.Fprintf(&b, "ok    %-*s  clean in %d run%s%s\n", width, name, t.Runs, plural(t.Runs), note)
+		fmt.Fprintf(&b, "ok    %-*s  clean in %d run%s\n", width, name, t.Runs, plural(t.Runs))
 	}
 	for _, t := range s.Tests {
 		for _, f := range t.All() {
@@ -42,6 +42,9 @@ func (s *Summary) WriteText(w io.Writer) error {
 	status := "clean"
 	if s.Findings > 0 {
 		status = fmt.Sprintf("%d finding%s", s.Findings, plural(s.Findings))
+	}
+	if n := s.slow(); n > 0 {
+		status += fmt.Sprintf(", %d test%s stopped as slow", n, plural(n))
 	}
 	if s.Interrupted {
 		status += " (stopped early: not every run was done)"
@@ -61,6 +64,17 @@ func writeFinding(b *strings.Builder, f *Finding) {
 		}
 	}
 	fmt.Fprintf(b, "replay: %s\n", f.Replay)
+}
+
+// slow counts the tests stopped as slow without a finding.
+func (s *Summary) slow() int {
+	n := 0
+	for _, t := range s.Tests {
+		if t.Slow && t.Finding == nil {
+			n++
+		}
+	}
+	return n
 }
 
 func plural(n int) string {
@@ -108,7 +122,11 @@ func (s *Summary) WriteMarkdown(w io.Writer) error {
 		for _, f := range t.All() {
 			fmt.Fprintf(&b, "| %s | %s | **%s** | %d | %d | %d |\n", t.Package, t.Test, f.Kind, f.Run, f.Seed, f.GOMAXPROCS)
 		}
-		if t.Finding == nil {
+		switch {
+		case t.Finding != nil:
+		case t.Slow:
+			fmt.Fprintf(&b, "| %s | %s | slow (clean, then a run outlived the hard timeout) | %d | | |\n", t.Package, t.Test, t.Runs)
+		default:
 			fmt.Fprintf(&b, "| %s | %s | clean | %d | | |\n", t.Package, t.Test, t.Runs)
 		}
 	}
@@ -129,7 +147,7 @@ var htmlReport = template.Must(template.New("hunt").Parse(`<!DOCTYPE html>
 <p>{{len .Tests}} tests, {{.Runs}} runs, {{printf "%.1f" .Seconds}} s, {{.Findings}} findings{{if .Interrupted}} (stopped early){{end}}.</p>
 <table><tr><th>package</th><th>test</th><th>result</th><th>runs</th><th>seed</th><th>GOMAXPROCS</th></tr>
 {{range .Tests}}{{$t := .}}{{range .All}}<tr><td>{{$t.Package}}</td><td>{{$t.Test}}</td><td class="found">{{.Kind}}</td><td>{{.Run}}</td><td>{{.Seed}}</td><td>{{.GOMAXPROCS}}</td></tr>
-{{else}}<tr><td>{{.Package}}</td><td>{{.Test}}</td><td>clean</td><td>{{.Runs}}</td><td></td><td></td></tr>
+{{else}}<tr><td>{{.Package}}</td><td>{{.Test}}</td><td>{{if .Slow}}slow (clean, then a run outlived the hard timeout){{else}}clean{{end}}</td><td>{{.Runs}}</td><td></td><td></td></tr>
 {{end}}{{end}}</table>
 {{range .Tests}}{{range .All}}<h3>{{.Kind}}: {{.Test}}</h3><p>{{.Message}}</p>{{range .Stacks}}<pre>{{.}}</pre>{{end}}<p>Replay: <code>{{.Replay}}</code></p>
 {{end}}{{end}}</body></html>

@@ -22,6 +22,7 @@ func sampleSummary() *Summary {
 		{Package: "example.com/p", Test: "TestHang", Runs: 3, Finding: f},
 		{Package: "example.com/p", Test: "TestLeaky", Runs: 4, Finding: leak, Also: []*Finding{race}},
 		{Package: "example.com/p", Test: "TestOK", Runs: 20},
+		{Package: "example.com/p", Test: "TestSpin", Runs: 2, Slow: true},
 	}}
 }
 
@@ -35,7 +36,9 @@ func TestWriteText(t *testing.T) {
 	assert.Contains(t, out, "ok    example.com/p TestOK     clean in 20 runs")
 	assert.Contains(t, out, "replay: conclab hunt -run '^TestHang$' -seed 42 -cpu 2 ./p")
 	assert.Contains(t, out, "--- race: example.com/p TestLeaky (run 4")
-	assert.Contains(t, out, "hunt: 3 tests in 1 package, 27 runs, 0.0s: 3 findings")
+	assert.Contains(t, out, "slow  example.com/p TestSpin   clean in 2 runs, then a run outlived the hard timeout")
+	assert.NotContains(t, out, "ok    example.com/p TestSpin", "a test stopped as slow is not called clean")
+	assert.Contains(t, out, "hunt: 4 tests in 1 package, 27 runs, 0.0s: 3 findings, 1 test stopped as slow")
 }
 
 func TestWriteReport(t *testing.T) {
@@ -45,6 +48,8 @@ func TestWriteReport(t *testing.T) {
 		{"hunt.md", "| example.com/p | TestLeaky | **race** | 4 | 10 | 4 |"},
 		{"hunt.html", "&lt;chan send&gt;"},
 		{"hunt.html", "<h3>race: TestLeaky</h3>"},
+		{"hunt.md", "| example.com/p | TestSpin | slow (clean, then a run outlived the hard timeout) | 2 | | |"},
+		{"hunt.html", "<td>TestSpin</td><td>slow"},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			path := filepath.Join(dir, tc.file)
