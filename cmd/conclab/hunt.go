@@ -22,9 +22,10 @@ inside any Go module: build each package's test binary once under -race,
 instrumented through 'go test -overlay' (the package's files are never
 written), then run every test alone, -runs times, in child processes with
 seeded schedule perturbation and GOMAXPROCS cycling through 2, 1, NumCPU, 4.
-A test stops at its first race, deadlock, lock-order or panic. A leak or a
-failure, often what such a bug leaves behind under another schedule, is
-reported at once and the test's remaining runs look on for the other kinds:
+A test stops at its first deadlock, lock-order or panic. A race, a leak or a
+failure is reported at once and the test's remaining runs look on for the
+other kinds (a leak is often what a race or a hang leaves behind under
+another schedule, and a race may hide the deadlock it leads to):
 
 	race        a WARNING: DATA RACE report, both stacks
 	leak        a goroutine the test started still alive after it ended
@@ -46,7 +47,7 @@ func runHunt(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	stall := fs.Duration("stall", hunt.DefaultStall, "no progress for this long is a deadlock")
 	seed := fs.String("seed", "", "seed of the first run (replay a finding)")
 	cpu := fs.Int("cpu", 0, "GOMAXPROCS of every run (0: cycle through 2, 1, NumCPU, 4)")
-	yield := fs.Float64("yield", -1, "yield probability at concurrency operations, 0..1 (0: no perturbation; default: 0.15, 0.8 and 0.4 in turn)")
+	yield := fs.Float64("yield", -1, "yield probability at concurrency operations, 0..1 (0: no perturbation; default: 0.15, 0.8, 0.4 and 0 in turn)")
 	count := fs.Int("count", 0, "iterations per child process (0: one, so that no run sees what an earlier one left behind)")
 	shard := fs.String("shard", "", "hunt slice i of n of the tests (i/n, 0-based)")
 	asJSON := fs.Bool("json", false, "print one JSON object per finding and a summary object")

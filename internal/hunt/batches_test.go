@@ -44,13 +44,13 @@ func TestHuntWaitsForEveryBatch(t *testing.T) {
 		var found []Finding // Found is called from one goroutine at a time
 		child := func(ctx context.Context, b *batch) batchResult {
 			<-release
-			if b.t.name == "TestRacy" && b.first == 0 {
-				return batchResult{ev: &event{kind: KindRace, message: "data race", iter: 0}}
+			if b.t.name == "TestHangs" && b.first == 0 {
+				return batchResult{ev: &event{kind: KindDeadlock, message: "no progress for 3s", iter: 0}}
 			}
 			return clean(ctx, b)
 		}
 		h := fakeHunter(Config{Runs: 3, Count: 1, Parallel: 2, Found: func(f Finding) { found = append(found, f) }},
-			child, "TestA", "TestRacy", "TestB")
+			child, "TestA", "TestHangs", "TestB")
 
 		done := make(chan *Summary, 1)
 		go func() { done <- h.hunt(t.Context()) }()
@@ -71,19 +71,19 @@ func TestHuntWaitsForEveryBatch(t *testing.T) {
 		for _, r := range sum.Tests {
 			runs[r.Test] = r.Runs
 		}
-		assert.Equal(t, map[string]int{"TestA": 3, "TestRacy": 1, "TestB": 3}, runs, "runs per test")
+		assert.Equal(t, map[string]int{"TestA": 3, "TestHangs": 1, "TestB": 3}, runs, "runs per test")
 		assert.Equal(t, 1, sum.Findings)
 		assert.False(t, sum.Interrupted)
 		if assert.Len(t, found, 1, "Found is called once per finding") {
-			assert.Equal(t, "TestRacy", found[0].Test)
-			assert.Equal(t, KindRace, found[0].Kind)
+			assert.Equal(t, "TestHangs", found[0].Test)
+			assert.Equal(t, KindDeadlock, found[0].Kind)
 		}
 	})
 }
 
-// A leak or a failure does not end a test's hunt: its later runs look for
-// the other kinds only, and a race ends it. A test that only leaks runs its
-// whole budget, its leak reported once.
+// A leak, a failure or a race does not end a test's hunt: its later runs
+// look for the other kinds only, and a deadlock ends it. A test that only
+// leaks runs its whole budget, its leak reported once.
 func TestHuntLooksOnAfterASymptom(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var found []Finding
@@ -99,10 +99,12 @@ func TestHuntLooksOnAfterASymptom(t *testing.T) {
 				return batchResult{ev: &event{kind: KindLeak, message: "1 goroutine(s) still running"}}
 			case b.t.name == "TestLeakyRace" && b.first == 3:
 				return batchResult{ev: &event{kind: KindRace, message: "data race"}}
+			case b.t.name == "TestLeakyRace" && b.first == 5 && slices.Contains(b.ignore, KindRace):
+				return batchResult{ev: &event{kind: KindDeadlock, message: "no progress for 3s"}}
 			}
 			return clean(ctx, b)
 		}
-		h := fakeHunter(Config{Runs: 6, Count: 1, Parallel: 1, Found: func(f Finding) { found = append(found, f) }},
+		h := fakeHunter(Config{Runs: 8, Count: 1, Parallel: 1, Found: func(f Finding) { found = append(found, f) }},
 			child, "TestLeakyRace", "TestLeaks", "TestFails")
 		sum := h.hunt(t.Context())
 
@@ -116,18 +118,18 @@ func TestHuntLooksOnAfterASymptom(t *testing.T) {
 			}
 			return k
 		}
-		assert.Equal(t, []string{KindLeak, KindRace}, kinds(byTest["TestLeakyRace"]), "the leak, then the race the later runs found")
-		assert.Equal(t, 4, byTest["TestLeakyRace"].Runs, "the race in run 4 ends the hunt")
+		assert.Equal(t, []string{KindLeak, KindRace, KindDeadlock}, kinds(byTest["TestLeakyRace"]), "the leak, the race, then the deadlock the later runs found")
+		assert.Equal(t, 6, byTest["TestLeakyRace"].Runs, "the deadlock in run 6 ends the hunt")
 		assert.Equal(t, []string{KindLeak}, kinds(byTest["TestLeaks"]))
-		assert.Equal(t, 6, byTest["TestLeaks"].Runs, "a test that only leaks runs its whole budget")
+		assert.Equal(t, 8, byTest["TestLeaks"].Runs, "a test that only leaks runs its whole budget")
 		assert.Equal(t, []string{KindFailure, KindLeak}, kinds(byTest["TestFails"]), "a leak after a failure is another kind")
-		assert.Equal(t, 6, byTest["TestFails"].Runs)
-		assert.Equal(t, 5, sum.Findings)
-		assert.Len(t, found, 5, "Found is called once per finding")
+		assert.Equal(t, 8, byTest["TestFails"].Runs)
+		assert.Equal(t, 6, sum.Findings)
+		assert.Len(t, found, 6, "Found is called once per finding")
 		assert.False(t, sum.Interrupted)
 		require.NotEmpty(t, ignored)
 		assert.Empty(t, ignored[0], "the first batch looks for everything")
-		assert.Equal(t, []string{KindLeak}, ignored[len(ignored)-1], "later batches leave the leak found")
+		assert.Equal(t, []string{KindLeak, KindRace}, ignored[len(ignored)-1], "later batches leave the kinds found")
 	})
 }
 

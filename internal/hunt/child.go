@@ -159,21 +159,17 @@ wait:
 			})
 		}
 	}
+	var exit *exec.ExitError
+	if len(events) == 0 && !quitSent && errors.As(err, &exit) {
+		events = append(events, event{
+			kind: KindFailure, message: fmt.Sprintf("the test binary exited with %v: %s", exit, lastLine(out)),
+			iter: max(len(runPositions(out, t.name))-1, 0),
+		})
+	}
 	events = slices.DeleteFunc(events, func(e event) bool { return slices.Contains(b.ignore, e.kind) })
 	if e := first(events); e != nil {
 		res.ev = e
 		res.completed = e.iter
-		return res
-	}
-	if err != nil && !quitSent && !slices.Contains(b.ignore, KindFailure) {
-		var exit *exec.ExitError
-		if errors.As(err, &exit) {
-			res.ev = &event{
-				kind: KindFailure, message: fmt.Sprintf("the test binary exited with %v: %s", exit, lastLine(out)),
-				iter: max(len(runPositions(out, t.name))-1, 0),
-			}
-			res.completed = res.ev.iter
-		}
 	}
 	return res
 }

@@ -5,7 +5,7 @@
 // seeded schedule perturbation and varying GOMAXPROCS, and reports each
 // test's data race, leaked goroutine, deadlock, lock-order cycle, panic or
 // failure with the seed that replays it: the first of each kind, until a
-// race, a deadlock, a lock-order cycle or a panic ends the test's hunt.
+// deadlock, a lock-order cycle or a panic ends the test's hunt.
 package hunt
 
 import (
@@ -76,9 +76,9 @@ type TestResult struct {
 	Test    string   `json:"test"`
 	Runs    int      `json:"runs"`              // runs completed (up to and including the decisive finding's)
 	Finding *Finding `json:"finding,omitempty"` // the first finding
-	// Also holds the findings of other kinds that the runs after a leak or
-	// a failure found, in the order found: a race, a deadlock or a panic
-	// ends the test's hunt; another leak or failure does not.
+	// Also holds the findings of other kinds that the runs after a race, a
+	// leak or a failure found, in the order found: a deadlock, a lock-order
+	// finding or a panic ends the test's hunt.
 	Also    []*Finding `json:"also,omitempty"`
 	Slow    bool       `json:"slow,omitempty"` // some run outlived the hard timeout without being deadlocked
 	Seconds float64    `json:"seconds"`        // wall time from the start of the runs to the test's last run

@@ -37,6 +37,10 @@ func first(events []event) *event {
 
 const raceSep = "=================="
 
+// raceEcho is what the testing package logs when it fails a test for a race
+// the race detector reported.
+const raceEcho = "race detected during execution of test"
+
 var (
 	failLine   = regexp.MustCompile(`(?m)^\s*--- FAIL: (\S+)`)
 	panicLine  = regexp.MustCompile(`(?m)^panic: (.*)$`)
@@ -94,8 +98,12 @@ func parseOutput(out, test string) []event {
 		if name != test && !strings.HasPrefix(name, test+"/") {
 			continue
 		}
+		text := failureText(out[:m[0]], out[m[1]:])
+		if strings.Contains(text, raceEcho) {
+			continue // the race's own report is the finding
+		}
 		events = append(events, event{
-			kind: KindFailure, message: name + " failed: " + failureText(out[:m[0]], out[m[1]:]),
+			kind: KindFailure, message: name + " failed: " + text,
 			iter: iter(m[0]), pos: m[0],
 		})
 	}
@@ -205,6 +213,28 @@ func testifyKey(k string) bool {
 	return false
 }
 
+// runtimeAccess names the operation behind a race report's access when the
+// access is the runtime's own, made on the user's behalf: a send racing a
+// close shows as a read racing a write, both at the runtime's functions.
+func runtimeAccess(fn string) string {
+	for _, op := range []struct{ prefix, name string }{
+		{"runtime.closechan", "close of channel"},
+		{"runtime.chansend", "send on channel"},
+		{"runtime.chanrecv", "receive from channel"},
+		{"runtime.chanlen", "len of channel"},
+		{"runtime.mapaccess", "map read"},
+		{"runtime.mapassign", "map write"},
+		{"runtime.mapdelete", "map delete"},
+		{"runtime.mapiterinit", "map range"},
+		{"runtime.mapclear", "map clear"},
+	} {
+		if strings.HasPrefix(fn, op.prefix) {
+			return op.name
+		}
+	}
+	return ""
+}
+
 // raceMessage sums up a race report: the two accesses, each at its first
 // user frame.
 func raceMessage(block string) string {
@@ -215,8 +245,14 @@ func raceMessage(block string) string {
 		if !strings.Contains(t, " at 0x") || !strings.Contains(t, " by ") {
 			continue
 		}
-		access := t[:strings.Index(t, " at 0x")]
-		parts = append(parts, fmt.Sprintf("%s at %s", strings.ToLower(access), firstUserLocation(lines[i+1:])))
+		access := strings.ToLower(t[:strings.Index(t, " at 0x")])
+		if i+1 < len(lines) {
+			if op := runtimeAccess(funcName(lines[i+1])); op != "" {
+				prev, _ := strings.CutSuffix(access, strings.TrimPrefix(access, "previous "))
+				access = prev + op
+			}
+		}
+		parts = append(parts, fmt.Sprintf("%s at %s", access, firstUserLocation(lines[i+1:])))
 		if len(parts) == 2 {
 			break
 		}

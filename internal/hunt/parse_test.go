@@ -76,6 +76,34 @@ func TestParseRace(t *testing.T) {
 	assert.Contains(t, e.stacks[0], "ex/p.TestRace()\n      /tmp/hx/p/p_test.go:14")
 }
 
+// A send racing a close is named as such, not as a read racing a write at
+// the runtime's functions; the test's failure that echoes the race is no
+// finding of its own.
+func TestParseChannelRace(t *testing.T) {
+	out := `=== RUN   TestSendClose
+==================
+WARNING: DATA RACE
+Read at 0x00c0000c2290 by goroutine 8:
+  runtime.chansend()
+      /usr/local/go/src/runtime/chan.go:176 +0x0
+  ex/p.TestSendClose.func1()
+      /tmp/hx/p/p_test.go:8 +0x89
+
+Previous write at 0x00c0000c2290 by goroutine 7:
+  runtime.closechan()
+      /usr/local/go/src/runtime/chan.go:397 +0x0
+  ex/p.TestSendClose()
+      /tmp/hx/p/p_test.go:9 +0x10c
+==================
+    testing.go:1712: race detected during execution of test
+--- FAIL: TestSendClose (0.00s)
+`
+	events := parseOutput(out, "TestSendClose")
+	require.Len(t, events, 1, "the race alone: %+v", events)
+	assert.Equal(t, KindRace, events[0].kind)
+	assert.Equal(t, "data race: send on channel at p/p_test.go:8 (p.TestSendClose.func1) vs previous close of channel at p/p_test.go:9 (p.TestSendClose)", events[0].message)
+}
+
 func TestParsePanicAndFailure(t *testing.T) {
 	for _, tc := range []struct {
 		name, out, kind, message string
