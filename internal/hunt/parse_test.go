@@ -150,7 +150,7 @@ func TestClassifyDump(t *testing.T) {
 // deadlock when the test and another goroutine wait on what only a
 // goroutine can give, slow otherwise.
 func TestPartialDeadlock(t *testing.T) {
-	const sleeper = "\ngoroutine 7 gp=0xc0001181e2 m=nil [sleep]:\ntime.Sleep(0x989680)\n\t/usr/local/go/src/runtime/time.go:363 +0x165\nex/p.janitor()\n\t/tmp/hx/p/p.go:14 +0x2d\ncreated by ex/p.TestHang in goroutine 5\n\t/tmp/hx/p/p_test.go:20 +0x2d\n"
+	const sleeper = "\ngoroutine 7 gp=0xc0001181e2 m=nil [sleep]:\ntime.Sleep(0x989680)\n\t/usr/local/go/src/runtime/time.go:363 +0x165\nex/p.janitor()\n\t/tmp/hx/p/p.go:14 +0x2d\ncreated by ex/p.TestHang in goroutine 5\n\t/tmp/hx/p/p_test.go:20 +0x2d\n" // a dump's text: nothing sleeps here, in real or bubble time
 	withSleeper := dumpOutput + sleeper
 	deadlocked, _, _ := classifyDump(withSleeper)
 	require.False(t, deadlocked, "a sleeping goroutine may still act: not every goroutine is blocked")
