@@ -50,6 +50,11 @@ const (
 	// BusyParallelism is the fraction of n busy cores above which idle
 	// cores cannot explain the loss.
 	BusyParallelism = 0.75
+	// OneCore is the parallelism under which, with little mutex wait, a
+	// benchmark runs one goroutine at a time: its shares of CPU describe
+	// that goroutine's work (a channel's own locks, say), not what keeps
+	// the other cores idle.
+	OneCore = 1.25
 )
 
 // Verdict is the diagnosis of one benchmark at one core count.
@@ -92,6 +97,10 @@ func diagnose(b *Benchmark, p *Point, cores int) Verdict {
 			return v
 		}
 		// The mutex profile alone names the cause; the CPU shares say nothing.
+		o = profilingOverheadsNone
+	}
+	oneCore := p.Parallelism > 0 && p.Parallelism < OneCore && mutexFrac < CauseShare
+	if oneCore {
 		o = profilingOverheadsNone
 	}
 	contention := max(o.Lock, mutexFrac)
@@ -146,6 +155,12 @@ func diagnose(b *Benchmark, p *Point, cores int) Verdict {
 			v.Text += "each op takes more CPU than at n = 1 "
 		}
 		v.Text += fmt.Sprintf("(shared cache lines, memory bandwidth, or work that grows with n); top: %s %s", shortFunc(p.Top), pct(p.TopShare))
+	case oneCore:
+		v.Category = Serial
+		v.Text = fmt.Sprintf("one core busy (%.2f of %d) and no lock wait: the benchmark runs one goroutine at a time (a b.N loop without b.RunParallel or goroutines of its own?) or through one serial section", p.Parallelism, n)
+		if p.BlockSite != nil && p.BlockPerOp != nil {
+			v.Text += fmt.Sprintf("; blocked %s per op, %s of it at %s", seconds(*p.BlockPerOp), pct(p.BlockSite.Share), p.BlockSite)
+		}
 	default:
 		v.Category = Serial
 		v.Text = fmt.Sprintf("cores idle: %.2f of %d busy, with no GC, lock or scheduler cost: a serial section or waiting", p.Parallelism, n)

@@ -156,6 +156,16 @@ func TestDiagnose(t *testing.T) {
 		assert.Contains(t, v.Text, "100 % of it at cache.Merge at merge.go:40")
 	})
 
+	t.Run("one-goroutine", func(t *testing.T) {
+		// A b.N loop on one goroutine through a channel: a quarter of its
+		// CPU in the channel's lock, which no other goroutine contends.
+		p := measured(t, dir, 2, 1000, cpuProfile(time.Second).cpu(lockSpin, 30).cpu(user, 70), waitProfile(), waitProfile())
+		require.InDelta(t, 0.3, p.Overheads.Lock, 1e-9)
+		v := diagnose(&Benchmark{Points: []*Point{base, p}}, p, 4)
+		assert.Equal(t, Serial, v.Category, "one core busy: the lock's share is the one goroutine's, not contention")
+		assert.Contains(t, v.Text, "one core busy (1.00 of 2) and no lock wait: the benchmark runs one goroutine at a time")
+	})
+
 	t.Run("scales", func(t *testing.T) {
 		p := measured(t, dir, 2, 510, cpuProfile(time.Second).cpu(user, 198), nil, nil)
 		v := diagnose(&Benchmark{Points: []*Point{base, p}}, p, 4)
