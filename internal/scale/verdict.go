@@ -50,11 +50,14 @@ const (
 	// BusyParallelism is the fraction of n busy cores above which idle
 	// cores cannot explain the loss.
 	BusyParallelism = 0.75
-	// OneCore is the parallelism under which, with little mutex wait, a
-	// benchmark runs one goroutine at a time: its shares of CPU describe
-	// that goroutine's work (a channel's own locks, say), not what keeps
-	// the other cores idle.
+	// OneCore is the parallelism under which, with little mutex wait and a
+	// share of CPU in locking no larger than at n = 1, a benchmark runs one
+	// goroutine at a time: its shares of CPU describe that goroutine's work
+	// (a channel's own locks, say), not what keeps the other cores idle.
 	OneCore = 1.25
+	// LockGrowth is how much larger than at n = 1 the share of CPU in
+	// locking must be to count as contention when one core is busy.
+	LockGrowth = 0.1
 )
 
 // Verdict is the diagnosis of one benchmark at one core count.
@@ -99,7 +102,8 @@ func diagnose(b *Benchmark, p *Point, cores int) Verdict {
 		// The mutex profile alone names the cause; the CPU shares say nothing.
 		o = profilingOverheadsNone
 	}
-	oneCore := p.Parallelism > 0 && p.Parallelism < OneCore && mutexFrac < CauseShare
+	oneCore := p.Parallelism > 0 && p.Parallelism < OneCore && mutexFrac < CauseShare &&
+		o.Lock < baselineLock(b)+LockGrowth
 	if oneCore {
 		o = profilingOverheadsNone
 	}
@@ -169,6 +173,14 @@ func diagnose(b *Benchmark, p *Point, cores int) Verdict {
 		}
 	}
 	return v
+}
+
+// baselineLock is the share of CPU in locking at n = 1, or 0 when unknown.
+func baselineLock(b *Benchmark) float64 {
+	if one := b.point(1); one != nil && one.Overheads.Samples >= MinSamples {
+		return one.Overheads.Lock
+	}
+	return 0
 }
 
 // profilingOverheadsNone stands for CPU shares too thin to quote.

@@ -158,12 +158,19 @@ func TestDiagnose(t *testing.T) {
 
 	t.Run("one-goroutine", func(t *testing.T) {
 		// A b.N loop on one goroutine through a channel: a quarter of its
-		// CPU in the channel's lock, which no other goroutine contends.
+		// CPU in the channel's lock at every n, which nothing contends.
+		chanBase := measured(t, dir, 1, 1000, cpuProfile(time.Second).cpu(lockSpin, 30).cpu(user, 70), nil, nil)
 		p := measured(t, dir, 2, 1000, cpuProfile(time.Second).cpu(lockSpin, 30).cpu(user, 70), waitProfile(), waitProfile())
 		require.InDelta(t, 0.3, p.Overheads.Lock, 1e-9)
-		v := diagnose(&Benchmark{Points: []*Point{base, p}}, p, 4)
-		assert.Equal(t, Serial, v.Category, "one core busy: the lock's share is the one goroutine's, not contention")
+		v := diagnose(&Benchmark{Points: []*Point{chanBase, p}}, p, 4)
+		assert.Equal(t, Serial, v.Category, "one core busy: the lock's share is the one goroutine's, as at n = 1")
 		assert.Contains(t, v.Text, "one core busy (1.00 of 2) and no lock wait: the benchmark runs one goroutine at a time")
+
+		// The same at n = 2 after a lock-free n = 1: goroutines that
+		// queue for one lock keep about one core busy too, and the lock's
+		// share grew with n.
+		v = diagnose(&Benchmark{Points: []*Point{base, p}}, p, 4)
+		assert.Equal(t, Contention, v.Category, "one core busy, but locking grew from 0 to 30 % of CPU")
 	})
 
 	t.Run("scales", func(t *testing.T) {
