@@ -142,7 +142,7 @@ func diagnose(b *Benchmark, p *Point, cores int) Verdict {
 		v.Text = fmt.Sprintf("scheduler: %s of CPU at n = %d finding, parking and waking goroutines (work per goroutine too small?)", pct(o.Sched), n)
 	case v.Efficiency >= ScalesEfficiency:
 		v.Category = Scales
-		v.Text = fmt.Sprintf("scales: %.2f× at n = %d (efficiency %s), %.2f cores busy", v.Speedup, n, pct(v.Efficiency), p.Parallelism)
+		v.Text = fmt.Sprintf("%.2f× at n = %d (efficiency %s), %.2f cores busy", v.Speedup, n, pct(v.Efficiency), p.Parallelism)
 		if v.Efficiency > 1.1 {
 			v.Text += "; a speed-up above n says the n = 1 run was slowed, by other load or a cold start"
 		}

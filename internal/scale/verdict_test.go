@@ -177,6 +177,7 @@ func TestDiagnose(t *testing.T) {
 		p := measured(t, dir, 2, 510, cpuProfile(time.Second).cpu(user, 198), nil, nil)
 		v := diagnose(&Benchmark{Points: []*Point{base, p}}, p, 4)
 		assert.Equal(t, Scales, v.Category)
+		assert.Equal(t, "1.96× at n = 2 (efficiency 98 %), 1.98 cores busy", v.Text, "the report prints the category before the text: not twice")
 	})
 
 	t.Run("busy", func(t *testing.T) {
