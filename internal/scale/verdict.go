@@ -50,13 +50,17 @@ const (
 	// BusyParallelism is the fraction of n busy cores above which idle
 	// cores cannot explain the loss.
 	BusyParallelism = 0.75
-	// OneCore is the parallelism under which, with little mutex wait and a
-	// share of CPU in locking no larger than at n = 1, a benchmark runs one
-	// goroutine at a time: its shares of CPU describe that goroutine's work
-	// (a channel's own locks, say), not what keeps the other cores idle.
+	// OneCore is the parallelism around which (1 ± 0.25), with little mutex
+	// wait, no blocking and a share of CPU in locking no larger than at
+	// n = 1, a benchmark runs one goroutine at a time: its shares of CPU
+	// describe that goroutine's work (a channel's own locks, say), not what
+	// keeps the other cores idle. Goroutines that queue for a lock keep
+	// about one core busy too, but they block, or their locking grows.
+	// Well under one core busy, a benchmark mostly waits.
 	OneCore = 1.25
 	// LockGrowth is how much larger than at n = 1 the share of CPU in
-	// locking must be to count as contention when one core is busy.
+	// locking must be for one busy core to be contention rather than one
+	// goroutine's work: a channel's own locks take a share at every n.
 	LockGrowth = 0.1
 )
 
@@ -102,8 +106,8 @@ func diagnose(b *Benchmark, p *Point, cores int) Verdict {
 		// The mutex profile alone names the cause; the CPU shares say nothing.
 		o = profilingOverheadsNone
 	}
-	oneCore := p.Parallelism > 0 && p.Parallelism < OneCore && mutexFrac < CauseShare &&
-		o.Lock < baselineLock(b)+LockGrowth
+	oneCore := p.Parallelism > 2-OneCore && p.Parallelism < OneCore && mutexFrac < CauseShare &&
+		p.BlockSite == nil && o.Lock < baselineLock(b)+LockGrowth
 	if oneCore {
 		o = profilingOverheadsNone
 	}
@@ -161,10 +165,7 @@ func diagnose(b *Benchmark, p *Point, cores int) Verdict {
 		v.Text += fmt.Sprintf("(shared cache lines, memory bandwidth, or work that grows with n); top: %s %s", shortFunc(p.Top), pct(p.TopShare))
 	case oneCore:
 		v.Category = Serial
-		v.Text = fmt.Sprintf("one core busy (%.2f of %d) and no lock wait: the benchmark runs one goroutine at a time (a b.N loop without b.RunParallel or goroutines of its own?) or through one serial section", p.Parallelism, n)
-		if p.BlockSite != nil && p.BlockPerOp != nil {
-			v.Text += fmt.Sprintf("; blocked %s per op, %s of it at %s", seconds(*p.BlockPerOp), pct(p.BlockSite.Share), p.BlockSite)
-		}
+		v.Text = fmt.Sprintf("one core busy (%.2f of %d), no lock wait, no blocking: the benchmark runs one goroutine at a time (a b.N loop without b.RunParallel or goroutines of its own?) or through one serial section", p.Parallelism, n)
 	default:
 		v.Category = Serial
 		v.Text = fmt.Sprintf("cores idle: %.2f of %d busy, with no GC, lock or scheduler cost: a serial section or waiting", p.Parallelism, n)

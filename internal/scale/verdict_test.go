@@ -164,13 +164,25 @@ func TestDiagnose(t *testing.T) {
 		require.InDelta(t, 0.3, p.Overheads.Lock, 1e-9)
 		v := diagnose(&Benchmark{Points: []*Point{chanBase, p}}, p, 4)
 		assert.Equal(t, Serial, v.Category, "one core busy: the lock's share is the one goroutine's, as at n = 1")
-		assert.Contains(t, v.Text, "one core busy (1.00 of 2) and no lock wait: the benchmark runs one goroutine at a time")
+		assert.Contains(t, v.Text, "one core busy (1.00 of 2), no lock wait, no blocking: the benchmark runs one goroutine at a time")
 
 		// The same at n = 2 after a lock-free n = 1: goroutines that
 		// queue for one lock keep about one core busy too, and the lock's
 		// share grew with n.
 		v = diagnose(&Benchmark{Points: []*Point{base, p}}, p, 4)
 		assert.Equal(t, Contention, v.Category, "one core busy, but locking grew from 0 to 30 % of CPU")
+
+		// Goroutines that block at a lock as busy as at n = 1: contention.
+		queued := measured(t, dir, 2, 1000, cpuProfile(time.Second).cpu(lockSpin, 30).cpu(user, 70), waitProfile(),
+			waitProfile().add(frames{"sync.(*RWMutex).Lock", "example.com/m/cache.(*Cache).Put@/src/m/cache/cache.go:120"}, 50, 2e8))
+		v = diagnose(&Benchmark{Points: []*Point{chanBase, queued}}, queued, 4)
+		assert.Equal(t, Contention, v.Category, "one core busy, but the others block")
+
+		// Well under one core busy, it mostly waits: the plain serial text.
+		waits := measured(t, dir, 2, 1000, cpuProfile(2*time.Second).cpu(user, 80), waitProfile(), waitProfile())
+		v = diagnose(&Benchmark{Points: []*Point{base, waits}}, waits, 4)
+		assert.Equal(t, Serial, v.Category)
+		assert.Contains(t, v.Text, "cores idle: 0.40 of 2 busy")
 	})
 
 	t.Run("scales", func(t *testing.T) {
