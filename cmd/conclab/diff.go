@@ -12,7 +12,7 @@ import (
 
 	"github.com/google/pprof/profile"
 
-	"github.com/conclab/conclab/internal/profiling"
+	"github.com/conclab/conclab/internal/pprofkit"
 )
 
 const diffDoc = `Compare two CPU profiles (pprof files, gzipped or not): write a
@@ -55,24 +55,24 @@ func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	case *out == "":
 		return usageErrorf("-o: empty file name")
 	}
-	if err := profiling.CheckWritable(filepath.Dir(*out)); err != nil {
+	if err := pprofkit.CheckWritable(filepath.Dir(*out)); err != nil {
 		return usageErrorf("%v", err)
 	}
 	var profiles [2]*profile.Profile
 	for i, f := range files {
-		if profiles[i], err = profiling.ReadProfile(f); err != nil {
+		if profiles[i], err = pprofkit.ReadProfile(f); err != nil {
 			return err
 		}
 	}
-	deltas, err := profiling.DiffFrames(profiles[0], profiles[1])
+	deltas, err := pprofkit.DiffFrames(profiles[0], profiles[1])
 	if err != nil {
 		return fmt.Errorf("%s → %s: %w", files[0], files[1], err)
 	}
 	t := cmp.Or(*title, files[0]+" → "+files[1])
-	if err := profiling.WriteDiffFlameGraphFile(*out, profiles[0], profiles[1], t); err != nil {
+	if err := pprofkit.WriteDiffFlameGraphFile(*out, profiles[0], profiles[1], t); err != nil {
 		return err
 	}
-	if nb, nh := profiling.SampleCount(profiles[0]), profiling.SampleCount(profiles[1]); nb < profiling.MinSamples || nh < profiling.MinSamples {
+	if nb, nh := pprofkit.SampleCount(profiles[0]), pprofkit.SampleCount(profiles[1]); nb < pprofkit.MinSamples || nh < pprofkit.MinSamples {
 		fmt.Fprintf(stdout, "too few samples (old %d, new %d): the shares below are noise\n", nb, nh)
 	}
 	if err := printDeltas(stdout, deltas, *top); err != nil {
@@ -87,9 +87,9 @@ func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer) error
 // printDeltas prints the top functions that grew and shrank, one a line:
 // the change in percentage points, the old and new own share, the old and
 // new share with callees, the name.
-func printDeltas(w io.Writer, deltas []profiling.FrameDelta, top int) error {
+func printDeltas(w io.Writer, deltas []pprofkit.FrameDelta, top int) error {
 	var b strings.Builder
-	list := func(head string, at func(i int) profiling.FrameDelta, keep func(d profiling.FrameDelta) bool) {
+	list := func(head string, at func(i int) pprofkit.FrameDelta, keep func(d pprofkit.FrameDelta) bool) {
 		b.WriteString(head + "\n")
 		n := 0
 		for i := 0; i < len(deltas) && n < top; i++ {
@@ -98,7 +98,7 @@ func printDeltas(w io.Writer, deltas []profiling.FrameDelta, top int) error {
 				break
 			}
 			fmt.Fprintf(&b, "  %+7.2f pp  %6.2f%% → %6.2f%%  (with callees %6.2f%% → %6.2f%%)  %s\n",
-				100*d.Delta, 100*d.Base, 100*d.Head, 100*d.BaseCum, 100*d.HeadCum, profiling.ShortName(d.Name))
+				100*d.Delta, 100*d.Base, 100*d.Head, 100*d.BaseCum, 100*d.HeadCum, pprofkit.ShortName(d.Name))
 			n++
 		}
 		if n == 0 {
@@ -106,16 +106,16 @@ func printDeltas(w io.Writer, deltas []profiling.FrameDelta, top int) error {
 		}
 	}
 	list("grew (own share of the CPU, old → new):",
-		func(i int) profiling.FrameDelta { return deltas[i] },
-		func(d profiling.FrameDelta) bool { return d.Delta > 0 })
+		func(i int) pprofkit.FrameDelta { return deltas[i] },
+		func(d pprofkit.FrameDelta) bool { return d.Delta > 0 })
 	shrank := slices.Clone(deltas)
 	// Most shrunk first; equal changes stay in DiffFrames' name order.
-	slices.SortStableFunc(shrank, func(a, b profiling.FrameDelta) int {
+	slices.SortStableFunc(shrank, func(a, b pprofkit.FrameDelta) int {
 		return cmp.Compare(math.Round(a.Delta*1e9), math.Round(b.Delta*1e9))
 	})
 	list("shrank:",
-		func(i int) profiling.FrameDelta { return shrank[i] },
-		func(d profiling.FrameDelta) bool { return d.Delta < 0 })
+		func(i int) pprofkit.FrameDelta { return shrank[i] },
+		func(d pprofkit.FrameDelta) bool { return d.Delta < 0 })
 	_, err := io.WriteString(w, b.String())
 	return err
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/conclab/conclab/internal/pprofkit"
 	"github.com/conclab/conclab/internal/profiling"
 	"github.com/conclab/conclab/scenarios"
 )
@@ -65,7 +66,7 @@ func runProfile(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if math.IsNaN(*work) || *work <= 0 || *work > maxWork {
 		return usageErrorf("-work %v: must be greater than 0 and at most %d", *work, maxWork)
 	}
-	if err := profiling.CheckWritable(*out); err != nil {
+	if err := pprofkit.CheckWritable(*out); err != nil {
 		return usageErrorf("-out: %v", err)
 	}
 
@@ -81,7 +82,7 @@ func runProfile(ctx context.Context, args []string, stdout, stderr io.Writer) er
 				fmt.Fprintf(stderr, "%s …\n", current)
 			}
 		},
-		Recorded: func(run *profiling.Run, dir string, cpu profiling.CPUStats) {
+		Recorded: func(run *profiling.Run, dir string, cpu pprofkit.CPUStats) {
 			if *quiet {
 				return
 			}

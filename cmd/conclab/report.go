@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"syscall"
 
+	"github.com/conclab/conclab/internal/pprofkit"
 	"github.com/conclab/conclab/internal/profiling"
 )
 
@@ -45,7 +46,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return usageErrorf("%v", err)
 		}
 	}
-	if err := profiling.CheckWritable(*out); err != nil {
+	if err := pprofkit.CheckWritable(*out); err != nil {
 		return usageErrorf("%v", err)
 	}
 	d, err := profiling.Report(*out, dirs...)

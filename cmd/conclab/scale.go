@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/conclab/conclab/internal/profiling"
+	"github.com/conclab/conclab/internal/pprofkit"
 	"github.com/conclab/conclab/internal/scale"
 )
 
@@ -63,7 +63,7 @@ func runScale(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	if *merge {
-		if err := profiling.CheckWritable(*out); err != nil {
+		if err := pprofkit.CheckWritable(*out); err != nil {
 			return usageErrorf("-out: %v", err)
 		}
 		if len(rest) == 0 {
@@ -89,7 +89,7 @@ func runScale(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usageErrorf("-bench %q: %v", *bench, err)
 	}
 	_, statErr := os.Stat(*out)
-	if err := profiling.CheckWritable(*out); err != nil {
+	if err := pprofkit.CheckWritable(*out); err != nil {
 		return usageErrorf("-out: %v", err)
 	}
 	if errors.Is(statErr, os.ErrNotExist) {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/conclab/conclab/internal/pprofkit"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -177,7 +178,7 @@ func Record(ctx context.Context, dir string, job Job) (Recording, error) {
 	n := job.Procs
 	p.Comments = append(p.Comments, fmt.Sprintf("conclab: %d rounds at GOMAXPROCS=%d in %v", rec.Rounds, n, rec.Wall))
 	rec.Files.CPU = fmt.Sprintf("cpu-%d.pb.gz", n)
-	if err := WriteFile(filepath.Join(dir, rec.Files.CPU), p.Write); err != nil {
+	if err := pprofkit.WriteFile(filepath.Join(dir, rec.Files.CPU), p.Write); err != nil {
 		return Recording{}, err
 	}
 	if job.Extra == 0 {
@@ -249,13 +250,13 @@ func recordExtra(ctx context.Context, dir string, job Job, rec *Recording) error
 			return fmt.Errorf("%s profile: %w", d.name, err)
 		}
 		*d.file = fmt.Sprintf("%s-%d.pb.gz", d.name, n)
-		if err := WriteFile(filepath.Join(dir, *d.file), p.Write); err != nil {
+		if err := pprofkit.WriteFile(filepath.Join(dir, *d.file), p.Write); err != nil {
 			return err
 		}
 	}
 	if peak != nil {
 		rec.Files.Goroutine = fmt.Sprintf("goroutine-%d.pb.gz", n)
-		if err := writeBytes(filepath.Join(dir, rec.Files.Goroutine), peak); err != nil {
+		if err := pprofkit.WriteBytes(filepath.Join(dir, rec.Files.Goroutine), peak); err != nil {
 			return err
 		}
 	}

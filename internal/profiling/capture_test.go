@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/conclab/conclab/internal/pprofkit"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -20,6 +21,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/conclab/conclab/internal/pprofkit/pproftest"
 	"github.com/conclab/conclab/internal/profiling"
 )
 
@@ -73,9 +75,9 @@ func TestRecordBusyLoop(t *testing.T) {
 			assert.Equal(t, 1, rec.Rounds, "MinWall 0: one round")
 			assert.Equal(t, profiling.Files{CPU: fmt.Sprintf("cpu-%d.pb.gz", n)}, rec.Files)
 
-			p, err := profiling.ReadProfile(filepath.Join(dir, rec.Files.CPU))
+			p, err := pprofkit.ReadProfile(filepath.Join(dir, rec.Files.CPU))
 			require.NoError(t, err, "the CPU profile parses")
-			st, err := profiling.AnalyzeCPU(p, 3)
+			st, err := pprofkit.AnalyzeCPU(p, 3)
 			require.NoError(t, err)
 			require.NotEmpty(t, st.Top, "the profile has samples")
 			assert.Equal(t, "github.com/conclab/conclab/internal/profiling_test.spin", st.Top[0].Name, "the hot function is on top: %v", st.Top)
@@ -84,11 +86,11 @@ func TestRecordBusyLoop(t *testing.T) {
 
 			svg, err := os.Create(filepath.Join(dir, "cpu.svg"))
 			require.NoError(t, err)
-			require.NoError(t, profiling.WriteFlameGraph(svg, p, "busy loop"))
+			require.NoError(t, pprofkit.WriteFlameGraph(svg, p, "busy loop"))
 			require.NoError(t, svg.Close())
 			data, err := os.ReadFile(svg.Name())
 			require.NoError(t, err)
-			_, ok := frameNamed(parseFlameGraph(t, data), "github.com/conclab/conclab/internal/profiling_test.spin")
+			_, ok := pproftest.FrameNamed(pproftest.ParseFlameGraph(t, data), "github.com/conclab/conclab/internal/profiling_test.spin")
 			assert.True(t, ok, "the flame graph has a frame for the hot function")
 		})
 	}
@@ -123,15 +125,15 @@ func TestRecordContentionAndGoroutines(t *testing.T) {
 	assert.Equal(t, profiling.Files{CPU: "cpu-2.pb.gz", Mutex: "mutex-2.pb.gz", Block: "block-2.pb.gz", Goroutine: "goroutine-2.pb.gz"}, rec.Files)
 	assert.GreaterOrEqual(t, rec.PeakGoroutines, 2, "at least the test and the watcher")
 	for _, f := range []string{rec.Files.Mutex, rec.Files.Block} {
-		p, err := profiling.ReadProfile(filepath.Join(dir, f))
+		p, err := pprofkit.ReadProfile(filepath.Join(dir, f))
 		require.NoError(t, err, f)
-		st, err := profiling.AnalyzeWait(p)
+		st, err := pprofkit.AnalyzeWait(p)
 		require.NoError(t, err, f)
 		assert.GreaterOrEqual(t, st.Seconds, 0.0, "%s: the difference of two snapshots is never negative", f)
 	}
-	p, err := profiling.ReadProfile(filepath.Join(dir, rec.Files.Goroutine))
+	p, err := pprofkit.ReadProfile(filepath.Join(dir, rec.Files.Goroutine))
 	require.NoError(t, err)
-	g, err := profiling.CountGoroutines(p)
+	g, err := pprofkit.CountGoroutines(p)
 	require.NoError(t, err)
 	assert.GreaterOrEqual(t, g, int64(2))
 }

@@ -4,21 +4,10 @@ import (
 	"fmt"
 	"html"
 	"math"
-	"slices"
 	"strings"
-)
 
-// Chart geometry, in SVG pixels.
-const (
-	chartW, chartH = 520.0, 340.0
-	padL, padR     = 50.0, 20.0
-	padT, padB     = 34.0, 64.0
-	plotW, plotH   = chartW - padL - padR, chartH - padT - padB
+	"github.com/conclab/conclab/internal/pprofkit"
 )
-
-// seriesColors are distinguishable on white and for most colour-blind
-// readers (Okabe–Ito).
-var seriesColors = []string{"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"}
 
 // A chartSpec says what a scenario's chart plots against GOMAXPROCS.
 type chartSpec struct {
@@ -76,26 +65,26 @@ func speedupChart(sr *ScenarioReport, sets []*Set) string {
 		maxY = max(maxY, spec.value(r))
 	}
 	maxY = math.Ceil(max(maxY, spec.ideal(maxN), 2) * 1.05)
-	x, y := scales(maxN, maxY)
+	x, y := pprofkit.ChartScales(maxN, maxY)
 
-	height := chartH + 16*float64(len(sets))
+	height := pprofkit.ChartH + 16*float64(len(sets))
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" viewBox="0 0 %.0f %.0f" font-family="Helvetica, Arial, sans-serif" font-size="11">
 <rect x="0" y="0" width="100%%" height="100%%" fill="#ffffff"/>
 <text x="%.0f" y="18" font-size="14" text-anchor="middle">%s: %s</text>
-`, chartW, height, chartW, height, chartW/2, html.EscapeString(sr.Name), spec.title)
-	axes(&b, maxN, maxY)
+`, pprofkit.ChartW, height, pprofkit.ChartW, height, pprofkit.ChartW/2, html.EscapeString(sr.Name), spec.title)
+	pprofkit.ChartAxes(&b, maxN, maxY)
 	fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#888" stroke-dasharray="5,4"><title>%s</title></line>
 `, x(0), y(spec.ideal(0)), x(maxN), y(spec.ideal(maxN)), spec.idealLabel)
-	legendY := padT + plotH + 48
+	legendY := pprofkit.PadT + pprofkit.PlotH + 48
 	fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#888" stroke-dasharray="5,4"/><text x="%.1f" y="%.1f">%s</text>
-`, padL, legendY, padL+24, legendY, padL+30, legendY+4, spec.idealLabel)
+`, pprofkit.PadL, legendY, pprofkit.PadL+24, legendY, pprofkit.PadL+30, legendY+4, spec.idealLabel)
 	// One line per set.
 	drawn := 0
 	for _, set := range sets {
 		var pts []string
 		var dots strings.Builder
-		color := seriesColors[drawn%len(seriesColors)]
+		color := pprofkit.SeriesColors[drawn%len(pprofkit.SeriesColors)]
 		for _, r := range sr.Rows {
 			v := spec.value(r)
 			if r.Set != set || v == 0 {
@@ -113,49 +102,13 @@ func speedupChart(sr *ScenarioReport, sets []*Set) string {
 %s`, strings.Join(pts, " "), color, dots.String())
 		ly := legendY + 16*float64(drawn+1)
 		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="2"/><text x="%.1f" y="%.1f">%s</text>
-`, padL, ly, padL+24, ly, color, padL+30, ly+4, html.EscapeString(set.Label))
+`, pprofkit.PadL, ly, pprofkit.PadL+24, ly, color, pprofkit.PadL+30, ly+4, html.EscapeString(set.Label))
 		drawn++
 	}
 	if drawn == 0 {
 		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle" fill="#a00">%s</text>
-`, padL+plotW/2, padT+plotH/2, spec.empty)
+`, pprofkit.PadL+pprofkit.PlotW/2, pprofkit.PadT+pprofkit.PlotH/2, spec.empty)
 	}
 	b.WriteString("</svg>\n")
 	return b.String()
-}
-
-// ticks returns up to about 8 round tick values from 0 to hi.
-func ticks(hi float64) []float64 {
-	step := 1.0
-	for hi/step > 8 {
-		step *= 2
-	}
-	var t []float64
-	for v := 0.0; v <= hi+1e-9; v += step {
-		t = append(t, v)
-	}
-	return slices.Clip(t)
-}
-
-// scales maps a core count and a speed-up to the plot's x and y.
-func scales(maxN, maxY float64) (x, y func(float64) float64) {
-	return func(n float64) float64 { return padL + plotW*n/maxN },
-		func(s float64) float64 { return padT + plotH*(1-s/maxY) }
-}
-
-// axes draws the grid, the axes and the x axis's label of a speed-up
-// chart whose axes end at maxN cores and a speed-up of maxY.
-func axes(b *strings.Builder, maxN, maxY float64) {
-	x, y := scales(maxN, maxY)
-	for _, t := range ticks(maxN) {
-		fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#eee"/><text x="%.1f" y="%.1f" text-anchor="middle">%g</text>
-`, x(t), padT, x(t), padT+plotH, x(t), padT+plotH+14, t)
-	}
-	for _, t := range ticks(maxY) {
-		fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#eee"/><text x="%.1f" y="%.1f" text-anchor="end">%g×</text>
-`, padL, y(t), padL+plotW, y(t), padL-4, y(t)+4, t)
-	}
-	fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#333"/><line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#333"/>
-<text x="%.1f" y="%.1f" text-anchor="middle">GOMAXPROCS (n)</text>
-`, padL, padT+plotH, padL+plotW, padT+plotH, padL, padT, padL, padT+plotH, padL+plotW/2, padT+plotH+30)
 }

@@ -3,9 +3,7 @@ package profiling
 import (
 	"context"
 	"errors"
-	"io"
-	"os"
-	"path/filepath"
+	"github.com/conclab/conclab/internal/pprofkit"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -19,9 +17,9 @@ import (
 // TestJudge: each row is judged by the claim its scenario declares, by
 // name; the section plays no part.
 func TestJudge(t *testing.T) {
-	twoCores := Machine{Cores: 2}
+	twoCores := pprofkit.Machine{Cores: 2}
 	cpu := func(name string, n int, p float64) Row {
-		return Row{Run: &Run{Scenario: name, Procs: n, Machine: twoCores, WallSeconds: 1, Rounds: 1}, CPU: CPUStats{Parallelism: p}}
+		return Row{Run: &Run{Scenario: name, Procs: n, Machine: twoCores, WallSeconds: 1, Rounds: 1}, CPU: pprofkit.CPUStats{Parallelism: p}}
 	}
 	loaded := cpu("cpu-bound", 2, 0.97)
 	loaded.Run.LoadAverage = 3.5
@@ -43,8 +41,8 @@ func TestJudge(t *testing.T) {
 		return r
 	}
 	noSample := onPath(1.02)
-	noSample.CPU = CPUStats{WallSeconds: 0.5} // waited the whole recording: not one CPU sample
-	sync := func(name string, mutex, block *WaitStats, peak, limit int) Row {
+	noSample.CPU = pprofkit.CPUStats{WallSeconds: 0.5} // waited the whole recording: not one CPU sample
+	sync := func(name string, mutex, block *pprofkit.WaitStats, peak, limit int) Row {
 		r := Row{Run: &Run{Scenario: name, Procs: 2, Machine: twoCores, WallSeconds: 1, Rounds: 10, MaxConcurrent: peak}, Mutex: mutex, Block: block}
 		r.Run.Config.Limit = limit
 		return r
@@ -75,15 +73,15 @@ func TestJudge(t *testing.T) {
 		{"io/no-cpu-sample", noSample, "yes", []string{"0.02 cores busy (one measurement) ≤ 0.2"}},
 		{"io/serial", io(0.01, 1.1), "no", []string{"refuted: Go did not show that the waits overlap", "1.1× over serial (one measurement) ≥ 1.5"}},
 		{"io/busy", io(0.5, 9), "no", []string{"refuted: Go did not show that waiting costs almost no CPU"}},
-		{"sync/lock/noise", sync("counter-mutex", &WaitStats{Events: 1, Seconds: 5e-9}, &WaitStats{}, 0, 0), "inconclusive",
+		{"sync/lock/noise", sync("counter-mutex", &pprofkit.WaitStats{Events: 1, Seconds: 5e-9}, &pprofkit.WaitStats{}, 0, 0), "inconclusive",
 			[]string{"do not show it, and cannot refute it"}},
-		{"sync/lock/contended", sync("counter-mutex", &WaitStats{Events: 40, Seconds: 0.02}, &WaitStats{}, 0, 0), "yes",
+		{"sync/lock/contended", sync("counter-mutex", &pprofkit.WaitStats{Events: 40, Seconds: 0.02}, &pprofkit.WaitStats{}, 0, 0), "yes",
 			[]string{"Go: sync.Mutex serialises the increments"}},
-		{"sync/atomic/checked", sync("counter-atomic", &WaitStats{}, &WaitStats{}, 0, 0), "yes", []string{"needs no lock"}},
+		{"sync/atomic/checked", sync("counter-atomic", &pprofkit.WaitStats{}, &pprofkit.WaitStats{}, 0, 0), "yes", []string{"needs no lock"}},
 		{"sync/semaphore", sync("semaphore", nil, nil, 3, 3), "yes", []string{"3 holders (one measurement) ≤ 3"}},
 		{"sync/semaphore/broken", sync("semaphore", nil, nil, 5, 3), "no", []string{"5 holders (one measurement) ≤ 3"}},
 		{"sync/semaphore/broken-on-a-loaded-machine", brokenLoaded, "no", []string{"5 holders", "load average was 5.0"}},
-		{"sync/condition", sync("condition", &WaitStats{}, &WaitStats{Events: 1, Seconds: 0.5}, 0, 0), "yes", []string{"Go: sync.Cond waits"}},
+		{"sync/condition", sync("condition", &pprofkit.WaitStats{}, &pprofkit.WaitStats{Events: 1, Seconds: 0.5}, 0, 0), "yes", []string{"Go: sync.Cond waits"}},
 		{"unregistered", cpu("no-such-scenario", 2, 1.9), "inconclusive", []string{"not in this build"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -115,32 +113,6 @@ func TestTimeSerialLeavesTheCheckOut(t *testing.T) {
 		assert.Equal(t, 0.010, round, "one round of the baseline, the check left out")
 		assert.Equal(t, 1, checks, "the first round is checked")
 	})
-}
-
-func TestWriteFileIsAtomic(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "report.md")
-	require.NoError(t, os.WriteFile(path, []byte("the old report"), 0o644))
-
-	err := WriteFile(path, func(w io.Writer) error {
-		io.WriteString(w, "half a new rep")
-		return errors.New("interrupted")
-	})
-	require.ErrorContains(t, err, "interrupted")
-	b, err := os.ReadFile(path)
-	require.NoError(t, err)
-	assert.Equal(t, "the old report", string(b), "a failed write leaves the old file whole")
-	entries, err := os.ReadDir(dir)
-	require.NoError(t, err)
-	assert.Len(t, entries, 1, "and no temporary file behind")
-
-	require.NoError(t, WriteFile(path, func(w io.Writer) error {
-		_, err := io.WriteString(w, "the new report")
-		return err
-	}))
-	b, err = os.ReadFile(path)
-	require.NoError(t, err)
-	assert.Equal(t, "the new report", string(b))
 }
 
 // TestWatchPeakStopsItsWatcher: watchPeak returns its round's error once

@@ -3,6 +3,7 @@ package profiling
 import (
 	"cmp"
 	"fmt"
+	"github.com/conclab/conclab/internal/pprofkit"
 	"html/template"
 	"io"
 	"slices"
@@ -59,7 +60,8 @@ type rowView struct {
 func (d *Data) view() view {
 	v := view{Generated: time.Now().UTC().Format("2006-01-02 15:04 MST"), Multi: len(d.Sets) > 1, By: cmp.Or(d.By, "conclab report")}
 	for _, err := range d.Skipped {
-		v.Skipped = append(v.Skipped, oneLine(err))
+		first, _, _ := strings.Cut(strings.TrimSpace(err.Error()), "\n")
+		v.Skipped = append(v.Skipped, first)
 	}
 	for _, s := range d.Sets {
 		rec := s.From.Format("2006-01-02 15:04 MST")
@@ -87,15 +89,15 @@ func (d *Data) view() view {
 			if len(d.Sets) > 1 {
 				sv.TopAt += " on " + last.Set.Label
 			}
-			if last.CPU.Samples < MinSamples {
+			if last.CPU.Samples < pprofkit.MinSamples {
 				sv.Top = []string{fmt.Sprintf("too few samples (%d) to rank functions", last.CPU.Samples)}
 			}
 			for _, f := range last.CPU.Top {
-				if last.CPU.Samples < MinSamples {
+				if last.CPU.Samples < pprofkit.MinSamples {
 					break
 				}
 				sv.Top = append(sv.Top, fmt.Sprintf("%s: %.0f%% flat, %.0f%% cum (%s)",
-					ShortName(f.Name), 100*f.Flat/last.CPU.CPUSeconds, 100*f.Cum/last.CPU.CPUSeconds, fmtSeconds(f.Flat)))
+					pprofkit.ShortName(f.Name), 100*f.Flat/last.CPU.CPUSeconds, 100*f.Cum/last.CPU.CPUSeconds, fmtSeconds(f.Flat)))
 			}
 		}
 		for _, r := range sr.Rows {
@@ -304,8 +306,8 @@ func md(s string) string {
 }
 
 var htmlReport = template.Must(template.New("report").Funcs(template.FuncMap{
-	"markdown": MarkdownHTML,
-	"baseCSS":  func() template.CSS { return BaseCSS },
+	"markdown": pprofkit.MarkdownHTML,
+	"baseCSS":  func() template.CSS { return pprofkit.BaseCSS },
 }).Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>

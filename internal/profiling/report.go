@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"github.com/conclab/conclab/internal/pprofkit"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -25,13 +26,13 @@ type Row struct {
 	// Set is the run set the recording belongs to.
 	Set *Set
 	// CPU is read from the CPU profile.
-	CPU CPUStats
+	CPU pprofkit.CPUStats
 	// ChildParallelism is the average number of cores busy in child
 	// processes (Run.ChildCPUSeconds ÷ wall), which the profile cannot see.
 	ChildParallelism float64
 	// Mutex and Block are read from the contention profiles, per round
 	// (like the wall time); nil where none was recorded.
-	Mutex, Block *WaitStats
+	Mutex, Block *pprofkit.WaitStats
 	// SpeedupN1 is the wall time of one round at n = 1 divided by this
 	// row's, within the same run set; 0 when there is no n = 1 recording.
 	SpeedupN1 float64
@@ -65,7 +66,7 @@ type Set struct {
 	// directory when several sets are merged.
 	Label string
 	// Machine is where the set was recorded; From and To bound its dates.
-	Machine  Machine
+	Machine  pprofkit.Machine
 	From, To time.Time
 }
 
@@ -205,26 +206,26 @@ func loadRow(runPath string) (*Row, error) {
 		return nil, err
 	}
 	row := &Row{Run: run, Dir: filepath.Dir(runPath), ChildParallelism: run.ChildParallelism()}
-	p, err := ReadProfile(filepath.Join(row.Dir, run.Files.CPU))
+	p, err := pprofkit.ReadProfile(filepath.Join(row.Dir, run.Files.CPU))
 	if err != nil {
 		return nil, err
 	}
-	if row.CPU, err = AnalyzeCPU(p, 5); err != nil {
+	if row.CPU, err = pprofkit.AnalyzeCPU(p, 5); err != nil {
 		return nil, fmt.Errorf("%s: %w", filepath.Join(row.Dir, run.Files.CPU), err)
 	}
 	for _, w := range []struct {
 		file string
-		dst  **WaitStats
+		dst  **pprofkit.WaitStats
 	}{{run.Files.Mutex, &row.Mutex}, {run.Files.Block, &row.Block}} {
 		if w.file == "" {
 			continue
 		}
 		path := filepath.Join(row.Dir, w.file)
-		p, err := ReadProfile(path)
+		p, err := pprofkit.ReadProfile(path)
 		if err != nil {
 			return nil, err
 		}
-		st, err := AnalyzeWait(p)
+		st, err := pprofkit.AnalyzeWait(p)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
@@ -236,11 +237,11 @@ func loadRow(runPath string) (*Row, error) {
 	}
 	if run.Files.Goroutine != "" {
 		path := filepath.Join(row.Dir, run.Files.Goroutine)
-		p, err := ReadProfile(path)
+		p, err := pprofkit.ReadProfile(path)
 		if err != nil {
 			return nil, err
 		}
-		if _, err := CountGoroutines(p); err != nil {
+		if _, err := pprofkit.CountGoroutines(p); err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/conclab/conclab/internal/pprofkit"
 	"io"
 	"io/fs"
 	"os"
@@ -18,6 +19,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/conclab/conclab/internal/pprofkit/pproftest"
 	"github.com/conclab/conclab/internal/profiling"
 	"github.com/conclab/conclab/scenarios"
 )
@@ -34,8 +36,8 @@ type fixtureRun struct {
 	rounds   int
 	serial   time.Duration // one round of the baseline
 	cpu      int64         // CPU samples, one stack
-	mutex    *wait
-	block    *wait
+	mutex    *pproftest.Wait
+	block    *pproftest.Wait
 	peak     int           // goroutines, IO only
 	children time.Duration // CPU of child processes
 	other    float64       // cores other programs kept busy
@@ -43,7 +45,7 @@ type fixtureRun struct {
 	session  string
 }
 
-var fixtureMachines = map[string]profiling.Machine{
+var fixtureMachines = map[string]pprofkit.Machine{
 	"laptop": {CPU: "Example Laptop CPU", Cores: 2, Go: "go1.26.0", OS: "linux", Arch: "amd64"},
 	"ci":     {CPU: "Example CI Runner CPU", Cores: 4, Go: "go1.26.0", OS: "linux", Arch: "arm64"},
 }
@@ -65,10 +67,10 @@ var fixture = []fixtureRun{
 	{set: "laptop", scenario: "download", n: 1, wall: 500 * time.Millisecond, rounds: 2, serial: 2 * time.Second, cpu: 2, peak: 12, path: 200 * time.Millisecond},
 	{set: "laptop", scenario: "download", n: 2, wall: 480 * time.Millisecond, rounds: 2, serial: 2 * time.Second, cpu: 3, peak: 12, other: 0.9, path: 200 * time.Millisecond},
 	{set: "laptop", scenario: "counter-mutex", n: 1, wall: 400 * time.Millisecond, rounds: 100, serial: 3200 * time.Microsecond, cpu: 40,
-		mutex: &wait{}, block: &wait{[]string{"sync.(*WaitGroup).Wait"}, 100, 200 * time.Millisecond}},
+		mutex: &pproftest.Wait{}, block: &pproftest.Wait{Frames: []string{"sync.(*WaitGroup).Wait"}, Events: 100, Delay: 200 * time.Millisecond}},
 	{set: "laptop", scenario: "counter-mutex", n: 2, wall: 400 * time.Millisecond, rounds: 50, serial: 3200 * time.Microsecond, cpu: 60,
-		mutex: &wait{[]string{"sync.(*Mutex).Unlock", "github.com/conclab/conclab/scenarios.(*MutexCounter).Inc"}, 500, 50 * time.Millisecond},
-		block: &wait{[]string{"sync.(*WaitGroup).Wait"}, 100, 100 * time.Millisecond}},
+		mutex: &pproftest.Wait{Frames: []string{"sync.(*Mutex).Unlock", "github.com/conclab/conclab/scenarios.(*MutexCounter).Inc"}, Events: 500, Delay: 50 * time.Millisecond},
+		block: &pproftest.Wait{Frames: []string{"sync.(*WaitGroup).Wait"}, Events: 100, Delay: 100 * time.Millisecond}},
 	{set: "laptop", scenario: "process-pool", n: 1, wall: time.Second, rounds: 1, serial: time.Second, cpu: 1, children: 970 * time.Millisecond},
 	{set: "laptop", scenario: "process-pool", n: 2, wall: 550 * time.Millisecond, rounds: 1, serial: time.Second, cpu: 2, children: time.Second},
 	{set: "ci", scenario: "cpu-bound", n: 1, wall: time.Second, rounds: 1, serial: time.Second, cpu: 100},
@@ -100,26 +102,26 @@ func writeFixture(t *testing.T, dir string) {
 			run.OtherCores = &f.other
 		}
 		run.Files.CPU = filepathf("cpu-%d.pb.gz", f.n)
-		write(filepath.Join(sdir, run.Files.CPU), fakeCPU(f.wall, stack{sc.stack, f.cpu}))
+		write(filepath.Join(sdir, run.Files.CPU), pproftest.CPU(f.wall, pproftest.Stack{Frames: sc.stack, Count: f.cpu}))
 		if f.mutex != nil {
 			run.ExtraRounds = f.rounds
 			run.Files.Mutex = filepathf("mutex-%d.pb.gz", f.n)
 			run.Files.Block = filepathf("block-%d.pb.gz", f.n)
-			var ws []wait
-			if f.mutex.events > 0 {
+			var ws []pproftest.Wait
+			if f.mutex.Events > 0 {
 				ws = append(ws, *f.mutex)
 			}
-			write(filepath.Join(sdir, run.Files.Mutex), fakeWait(f.wall, ws...))
-			write(filepath.Join(sdir, run.Files.Block), fakeWait(f.wall, *f.block))
+			write(filepath.Join(sdir, run.Files.Mutex), pproftest.Waits(f.wall, ws...))
+			write(filepath.Join(sdir, run.Files.Block), pproftest.Waits(f.wall, *f.block))
 		}
 		if f.peak > 0 {
 			run.ExtraRounds = 1
 			run.PeakGoroutines = f.peak
 			run.Files.Goroutine = filepathf("goroutine-%d.pb.gz", f.n)
-			b := newBuilder(&profile.ValueType{Type: "goroutine", Unit: "count"})
-			b.sample([]string{"time.Sleep", "github.com/conclab/conclab/scenarios.fetch"}, int64(f.peak-1))
-			b.sample([]string{"runtime/pprof.writeGoroutine"}, 1)
-			write(filepath.Join(sdir, run.Files.Goroutine), b.p)
+			b := pproftest.NewBuilder(&profile.ValueType{Type: "goroutine", Unit: "count"})
+			b.Sample([]string{"time.Sleep", "github.com/conclab/conclab/scenarios.fetch"}, int64(f.peak-1))
+			b.Sample([]string{"runtime/pprof.writeGoroutine"}, 1)
+			write(filepath.Join(sdir, run.Files.Goroutine), b.P)
 		}
 		require.NoError(t, profiling.WriteRun(sdir, run))
 	}
@@ -233,7 +235,7 @@ func TestReport(t *testing.T) {
 	assert.NotContains(t, io, "speed-up = n")
 	for _, f := range []string{"cpu-bound/cpu-1.svg", "cpu-bound/cpu-2.svg", "counter-mutex/cpu-2.svg"} {
 		path := filepath.Join(laptop, f)
-		frames := parseFlameGraph(t, []byte(readString(t, path)))
+		frames := pproftest.ParseFlameGraph(t, []byte(readString(t, path)))
 		assert.NotEmpty(t, frames, "%s: the report renders a flame graph for every CPU profile", f)
 	}
 	assert.Contains(t, readString(t, filepath.Join(laptop, "download/cpu-2.svg")), "too few samples (3)", "3 samples draw no flame graph")

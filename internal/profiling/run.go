@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/conclab/conclab/internal/pprofkit"
 	"math"
 	"os"
 	"path/filepath"
@@ -74,8 +75,8 @@ type Run struct {
 	// speed-ups compare recordings of one session only.
 	Session string `json:"session,omitempty"`
 	// Machine and Date say where and when the recording was made.
-	Machine Machine   `json:"machine"`
-	Date    time.Time `json:"date"`
+	Machine pprofkit.Machine `json:"machine"`
+	Date    time.Time        `json:"date"`
 }
 
 // ChildParallelism is the average number of cores busy in child
@@ -100,7 +101,7 @@ func WriteRun(dir string, run *Run) error {
 	if err != nil {
 		return err
 	}
-	return writeBytes(filepath.Join(dir, fmt.Sprintf("run-%d.json", run.Procs)), append(b, '\n'))
+	return pprofkit.WriteBytes(filepath.Join(dir, fmt.Sprintf("run-%d.json", run.Procs)), append(b, '\n'))
 }
 
 // ReadRun reads a run-N.json and checks that it names a scenario, a

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/conclab/conclab/internal/pprofkit"
 	"io"
 	"math"
 	"os"
@@ -39,7 +40,7 @@ type Options struct {
 	// Recorded, if not nil, is called after each recording with its
 	// metadata, the directory it will be in once its scenario is complete,
 	// and what its CPU profile says.
-	Recorded func(run *Run, dir string, cpu CPUStats)
+	Recorded func(run *Run, dir string, cpu pprofkit.CPUStats)
 	// Fresh removes every recording, chart and report in Dir before
 	// recording, so that the report holds this session only.
 	Fresh bool
@@ -94,7 +95,7 @@ func ProfileAll(ctx context.Context, opts Options) ([]Run, error) {
 	if minWall == 0 {
 		minWall = time.Duration(float64(DefaultMinWall) * opts.Work)
 	}
-	if err := CheckWritable(opts.Dir); err != nil {
+	if err := pprofkit.CheckWritable(opts.Dir); err != nil {
 		return nil, err
 	}
 	for _, name := range []string{"report.md", "report.html"} {
@@ -159,9 +160,9 @@ func ProfileAll(ctx context.Context, opts Options) ([]Run, error) {
 				return runs, err
 			}
 			if opts.Recorded != nil {
-				var st CPUStats
-				if p, err := ReadProfile(filepath.Join(staging, run.Files.CPU)); err == nil {
-					st, _ = AnalyzeCPU(p, 1)
+				var st pprofkit.CPUStats
+				if p, err := pprofkit.ReadProfile(filepath.Join(staging, run.Files.CPU)); err == nil {
+					st, _ = pprofkit.AnalyzeCPU(p, 1)
 				}
 				opts.Recorded(&run, dir, st)
 			}
@@ -203,7 +204,7 @@ func timeSerial(ctx context.Context, s *scenarios.Scenario, cfg scenarios.Config
 // graph of its CPU profile.
 func recordScenario(ctx context.Context, dir string, s *scenarios.Scenario, cfg scenarios.Config, n int, minWall time.Duration) (Run, error) {
 	var first *scenarios.Result
-	load := loadAverage()
+	load := pprofkit.LoadAverage()
 	rec, err := Record(ctx, dir, Job{
 		Procs:   n,
 		Extra:   ExtraFor(s.Kind),
@@ -241,7 +242,7 @@ func recordScenario(ctx context.Context, dir string, s *scenarios.Scenario, cfg 
 		Summary:             first.Summary,
 		Files:               rec.Files,
 		LoadAverage:         load,
-		Machine:             ThisMachine(),
+		Machine:             pprofkit.ThisMachine(),
 		Date:                time.Now().UTC().Truncate(time.Second),
 	}
 	if run.Files.Flame, err = renderFlame(dir, &run); err != nil {
@@ -262,7 +263,7 @@ func criticalPath(s *scenarios.Scenario, cfg scenarios.Config) float64 {
 // renderFlame writes the flame graph of run's CPU profile beside it and
 // returns its file name.
 func renderFlame(dir string, run *Run) (string, error) {
-	p, err := ReadProfile(filepath.Join(dir, run.Files.CPU))
+	p, err := pprofkit.ReadProfile(filepath.Join(dir, run.Files.CPU))
 	if err != nil {
 		return "", err
 	}
@@ -271,6 +272,6 @@ func renderFlame(dir string, run *Run) (string, error) {
 	if run.Machine.Cores == 0 {
 		title = fmt.Sprintf("%s at GOMAXPROCS=%d", run.Scenario, run.Procs)
 	}
-	err = WriteFile(filepath.Join(dir, name), func(w io.Writer) error { return WriteFlameGraph(w, p, title) })
+	err = pprofkit.WriteFile(filepath.Join(dir, name), func(w io.Writer) error { return pprofkit.WriteFlameGraph(w, p, title) })
 	return name, err
 }

@@ -2,6 +2,7 @@ package profiling
 
 import (
 	"fmt"
+	"github.com/conclab/conclab/internal/pprofkit"
 	"io"
 	"text/tabwriter"
 )
@@ -38,44 +39,22 @@ func fmtParallelism(r *Row) string {
 	return fmt.Sprintf("%.2f", r.CPU.Parallelism)
 }
 
-// MinSamples is the fewest CPU samples from which the report names a top
-// function or draws a flame graph: below it, one sample would read as
-// "100 %" or as a full-width tower.
-const MinSamples = 10
-
 // topFunc names r's hottest function and its share of the CPU.
 func topFunc(r *Row) string {
-	if r.CPU.Samples < MinSamples {
+	if r.CPU.Samples < pprofkit.MinSamples {
 		return fmt.Sprintf("too few samples (%d)", r.CPU.Samples)
 	}
 	if len(r.CPU.Top) == 0 || r.CPU.CPUSeconds == 0 {
 		return "-"
 	}
 	f := r.CPU.Top[0]
-	return fmt.Sprintf("%s %.0f%%", ShortName(f.Name), 100*f.Flat/r.CPU.CPUSeconds)
+	return fmt.Sprintf("%s %.0f%%", pprofkit.ShortName(f.Name), 100*f.Flat/r.CPU.CPUSeconds)
 }
 
 // fmtSeconds prints a duration in seconds with three significant digits.
 func fmtSeconds(s float64) string {
-	v, unit := SecondsIn(s)
+	v, unit := pprofkit.SecondsIn(s)
 	return fmt.Sprintf("%.3g%s", v, unit)
-}
-
-// SecondsIn expresses s seconds in the largest unit of s, ms, µs and ns
-// that keeps the value at 1 or more (ns for anything smaller, s for 0):
-// 0.0042 is 4.2 ms. The reports of profile and scale print with it.
-func SecondsIn(s float64) (float64, string) {
-	switch {
-	case s == 0:
-		return 0, "s"
-	case s >= 1:
-		return s, "s"
-	case s >= 1e-3:
-		return s * 1e3, "ms"
-	case s >= 1e-6:
-		return s * 1e6, "µs"
-	}
-	return s * 1e9, "ns"
 }
 
 func fmtX(x float64) string {
@@ -92,7 +71,7 @@ func fmtPct(x float64) string {
 	return fmt.Sprintf("%.0f%%", 100*x)
 }
 
-func fmtWait(w *WaitStats) string {
+func fmtWait(w *pprofkit.WaitStats) string {
 	if w == nil {
 		return "-"
 	}

@@ -1,6 +1,7 @@
 package profiling
 
 import (
+	"github.com/conclab/conclab/internal/pprofkit"
 	"io"
 	"os"
 	"path/filepath"
@@ -23,7 +24,7 @@ func Report(out string, dirs ...string) (*Data, error) {
 // each atomically, rendering the flame graphs that are missing.
 func (d *Data) Write() error {
 	out := d.Out
-	if err := CheckWritable(out); err != nil {
+	if err := pprofkit.CheckWritable(out); err != nil {
 		return err
 	}
 	var err error
@@ -38,7 +39,7 @@ func (d *Data) Write() error {
 				return err
 			}
 		}
-		if err := WriteFile(filepath.Join(out, sr.Chart), func(w io.Writer) error {
+		if err := pprofkit.WriteFile(filepath.Join(out, sr.Chart), func(w io.Writer) error {
 			_, err := io.WriteString(w, sr.chart)
 			return err
 		}); err != nil {
@@ -48,10 +49,10 @@ func (d *Data) Write() error {
 	if err := d.removeStaleCharts(); err != nil {
 		return err
 	}
-	if err := WriteFile(filepath.Join(out, "report.md"), d.WriteMarkdown); err != nil {
+	if err := pprofkit.WriteFile(filepath.Join(out, "report.md"), d.WriteMarkdown); err != nil {
 		return err
 	}
-	return WriteFile(filepath.Join(out, "report.html"), d.WriteHTML)
+	return pprofkit.WriteFile(filepath.Join(out, "report.html"), d.WriteHTML)
 }
 
 // chartFile matches the speed-up charts a report writes.

@@ -5,7 +5,7 @@ import (
 	"io"
 	"path/filepath"
 
-	"github.com/conclab/conclab/internal/profiling"
+	"github.com/conclab/conclab/internal/pprofkit"
 )
 
 // frameworkPackages are the packages whose waits are the benchmark
@@ -19,11 +19,11 @@ var frameworkPackages = []string{"testing", "runtime/pprof"}
 // the CPU profile's flame graph beside it.
 func analyze(dir string, p *Point, title string, flame bool) error {
 	cpuPath := filepath.Join(dir, p.CPUFile)
-	prof, err := profiling.ReadProfile(cpuPath)
+	prof, err := pprofkit.ReadProfile(cpuPath)
 	if err != nil {
 		return err
 	}
-	st, err := profiling.AnalyzeCPU(prof, 1)
+	st, err := pprofkit.AnalyzeCPU(prof, 1)
 	if err != nil {
 		return fmt.Errorf("%s: %w", cpuPath, err)
 	}
@@ -31,7 +31,7 @@ func analyze(dir string, p *Point, title string, flame bool) error {
 	if len(st.Top) > 0 && st.CPUSeconds > 0 {
 		p.Top, p.TopShare = st.Top[0].Name, st.Top[0].Flat/st.CPUSeconds
 	}
-	if p.Overheads, err = profiling.AnalyzeOverheads(prof); err != nil {
+	if p.Overheads, err = pprofkit.AnalyzeOverheads(prof); err != nil {
 		return fmt.Errorf("%s: %w", cpuPath, err)
 	}
 	// Operations run while profiled, estimated from the profile's wall time.
@@ -42,17 +42,17 @@ func analyze(dir string, p *Point, title string, flame bool) error {
 	for _, w := range []struct {
 		file  string
 		perOp **float64
-		site  **profiling.WaitSite
+		site  **pprofkit.WaitSite
 	}{{p.MutexFile, &p.MutexPerOp, &p.MutexSite}, {p.BlockFile, &p.BlockPerOp, &p.BlockSite}} {
 		if w.file == "" {
 			continue
 		}
 		path := filepath.Join(dir, w.file)
-		wp, err := profiling.ReadProfile(path)
+		wp, err := pprofkit.ReadProfile(path)
 		if err != nil {
 			return err
 		}
-		ws, sites, err := profiling.AnalyzeWaitSites(wp, frameworkPackages...)
+		ws, sites, err := pprofkit.AnalyzeWaitSites(wp, frameworkPackages...)
 		if err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
@@ -66,8 +66,8 @@ func analyze(dir string, p *Point, title string, flame bool) error {
 	}
 	if flame {
 		p.Flame = fmt.Sprintf("cpu-%d.svg", p.Procs)
-		return profiling.WriteFile(filepath.Join(dir, p.Flame), func(w io.Writer) error {
-			return profiling.WriteFlameGraph(w, prof, fmt.Sprintf("%s at GOMAXPROCS=%d", title, p.Procs))
+		return pprofkit.WriteFile(filepath.Join(dir, p.Flame), func(w io.Writer) error {
+			return pprofkit.WriteFlameGraph(w, prof, fmt.Sprintf("%s at GOMAXPROCS=%d", title, p.Procs))
 		})
 	}
 	return nil

@@ -4,12 +4,12 @@ import (
 	"fmt"
 	"path/filepath"
 
-	"github.com/conclab/conclab/internal/profiling"
+	"github.com/conclab/conclab/internal/pprofkit"
 )
 
 // writeDiffFlames renders, for every benchmark measured at both base and
 // head and every n where both succeeded, the differential flame graph of
-// their CPU profiles (profiling.WriteDiffFlameGraph) beside head's
+// their CPU profiles (pprofkit.WriteDiffFlameGraph) beside head's
 // profiles, as diff-<n>.svg.
 func writeDiffFlames(res *Results, out string) error {
 	for _, hb := range res.Benchmarks {
@@ -27,17 +27,17 @@ func writeDiffFlames(res *Results, out string) error {
 			if bp == nil || bp.Err != "" || hp.Err != "" {
 				continue
 			}
-			base, err := profiling.ReadProfile(filepath.Join(out, filepath.FromSlash(bb.Dir), bp.CPUFile))
+			base, err := pprofkit.ReadProfile(filepath.Join(out, filepath.FromSlash(bb.Dir), bp.CPUFile))
 			if err != nil {
 				return err
 			}
-			head, err := profiling.ReadProfile(filepath.Join(out, filepath.FromSlash(hb.Dir), hp.CPUFile))
+			head, err := pprofkit.ReadProfile(filepath.Join(out, filepath.FromSlash(hb.Dir), hp.CPUFile))
 			if err != nil {
 				return err
 			}
 			hp.DiffFlame = fmt.Sprintf("diff-%d.svg", hp.Procs)
 			title := fmt.Sprintf("%s at GOMAXPROCS=%d: %s → work tree", hb.Name, hp.Procs, res.BaseRef)
-			if err := profiling.WriteDiffFlameGraphFile(filepath.Join(out, filepath.FromSlash(hb.Dir), hp.DiffFlame), base, head, title); err != nil {
+			if err := pprofkit.WriteDiffFlameGraphFile(filepath.Join(out, filepath.FromSlash(hb.Dir), hp.DiffFlame), base, head, title); err != nil {
 				return err
 			}
 		}

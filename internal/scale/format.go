@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/conclab/conclab/internal/profiling"
+	"github.com/conclab/conclab/internal/pprofkit"
 )
 
 // pct prints a fraction as a whole percentage: "41 %".
@@ -35,7 +35,7 @@ func bytesSize(b float64) string {
 
 // seconds prints a duration in seconds with three significant digits.
 func seconds(s float64) string {
-	v, unit := profiling.SecondsIn(s)
+	v, unit := pprofkit.SecondsIn(s)
 	return fmt.Sprintf("%.3g %s", v, unit)
 }
 
@@ -44,5 +44,5 @@ func shortFunc(name string) string {
 	if name == "" {
 		return "-"
 	}
-	return profiling.ShortName(name)
+	return pprofkit.ShortName(name)
 }

@@ -11,7 +11,7 @@ import (
 
 	"golang.org/x/perf/benchmath"
 
-	"github.com/conclab/conclab/internal/profiling"
+	"github.com/conclab/conclab/internal/pprofkit"
 )
 
 // Report is the scaling report of one or more runs: every benchmark, one
@@ -181,10 +181,10 @@ func compare(base, head *Benchmark) []Delta {
 // speedupChart draws the benchmark's speed-up per series, with the ideal
 // line and each series' USL fit, through internal/profiling's chart.
 func (br *BenchReport) speedupChart() string {
-	var series []profiling.ChartSeries
+	var series []pprofkit.ChartSeries
 	maxN := 0.0
 	for _, s := range br.Series {
-		cs := profiling.ChartSeries{Label: s.Label}
+		cs := pprofkit.ChartSeries{Label: s.Label}
 		for i, p := range s.Bench.Points {
 			v := s.Verdicts[i]
 			if v.Speedup == 0 && p.Procs != 1 {
@@ -197,7 +197,7 @@ func (br *BenchReport) speedupChart() string {
 			if p.Err != "" {
 				continue
 			}
-			cs.Points = append(cs.Points, profiling.ChartPoint{N: p.Procs, Speedup: sp,
+			cs.Points = append(cs.Points, pprofkit.ChartPoint{N: p.Procs, Speedup: sp,
 				Note: fmt.Sprintf("(%s/op, parallelism %.2f; %s)", seconds(p.NsOp()*1e-9), p.Parallelism, v.Category)})
 		}
 		if s.Fit != nil {
@@ -210,7 +210,7 @@ func (br *BenchReport) speedupChart() string {
 		}
 		series = append(series, cs)
 	}
-	return profiling.SpeedupChart(br.Name+": speed-up vs GOMAXPROCS", series, maxN)
+	return pprofkit.SpeedupChart(br.Name+": speed-up vs GOMAXPROCS", series, maxN)
 }
 
 func maxProcs(b *Benchmark) int {
@@ -225,17 +225,17 @@ func maxProcs(b *Benchmark) int {
 // through a temporary file.
 func (r *Report) Write() error {
 	for _, br := range r.Benchmarks {
-		if err := profiling.WriteFile(filepath.Join(r.Out, br.Chart), func(w io.Writer) error {
+		if err := pprofkit.WriteFile(filepath.Join(r.Out, br.Chart), func(w io.Writer) error {
 			_, err := io.WriteString(w, br.chart)
 			return err
 		}); err != nil {
 			return err
 		}
 	}
-	if err := profiling.WriteFile(filepath.Join(r.Out, "report.md"), r.WriteMarkdown); err != nil {
+	if err := pprofkit.WriteFile(filepath.Join(r.Out, "report.md"), r.WriteMarkdown); err != nil {
 		return err
 	}
-	return profiling.WriteFile(filepath.Join(r.Out, "report.html"), r.WriteHTML)
+	return pprofkit.WriteFile(filepath.Join(r.Out, "report.html"), r.WriteHTML)
 }
 
 // link is the path of file in s's benchmark directory, relative to the
@@ -279,7 +279,7 @@ func shares(p *Point) (gc, sched, lock string) {
 	return pct(o.GC), pct(o.Sched), pct(o.Lock)
 }
 
-func waitText(v *float64, site *profiling.WaitSite) string {
+func waitText(v *float64, site *pprofkit.WaitSite) string {
 	if v == nil {
 		return "-"
 	}

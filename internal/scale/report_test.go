@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/conclab/conclab/internal/profiling"
+	"github.com/conclab/conclab/internal/pprofkit"
 )
 
 // results is a run on a machine with cores cores whose benchmark follows
@@ -18,9 +18,9 @@ func results(cores int, ns ...int) *Results {
 	b := &Benchmark{Package: "example.com/m", Name: "BenchmarkX", Dir: "m.X"}
 	for _, n := range ns {
 		nsOp := 1000 / uslSpeedup(0.1, 0.01, float64(n))
-		b.Points = append(b.Points, &Point{Procs: n, NsPerOp: []float64{nsOp, nsOp}, Overheads: profiling.Overheads{Samples: 200}, CPUFile: "cpu.pb.gz"})
+		b.Points = append(b.Points, &Point{Procs: n, NsPerOp: []float64{nsOp, nsOp}, Overheads: pprofkit.Overheads{Samples: 200}, CPUFile: "cpu.pb.gz"})
 	}
-	return &Results{Machine: profiling.Machine{Cores: cores, CPU: "Test CPU"}, Benchmarks: []*Benchmark{b}}
+	return &Results{Machine: pprofkit.Machine{Cores: cores, CPU: "Test CPU"}, Benchmarks: []*Benchmark{b}}
 }
 
 func TestReportFitsOnlyWithinTheCores(t *testing.T) {

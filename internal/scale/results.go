@@ -11,7 +11,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/conclab/conclab/internal/profiling"
+	"github.com/conclab/conclab/internal/pprofkit"
 )
 
 // ResultsFile is the name of the results of one run, beside its profiles.
@@ -23,8 +23,8 @@ const ResultsFile = "scale.json"
 // to the profiles and flame graphs beside it), so that runs from several
 // machines can be merged.
 type Results struct {
-	Machine profiling.Machine `json:"machine"`
-	Date    time.Time         `json:"date"`
+	Machine pprofkit.Machine `json:"machine"`
+	Date    time.Time        `json:"date"`
 	// LoadAverage is the one-minute load average when the run started.
 	LoadAverage float64 `json:"load_average"`
 	// Args are the command's arguments, for the report's head.
@@ -59,10 +59,10 @@ type Point struct {
 	BytesPerOp  float64   `json:"bytes_per_op"`
 	AllocsPerOp float64   `json:"allocs_per_op"`
 	// Parallelism is the effective parallelism read from the CPU profile by
-	// profiling.AnalyzeCPU (CPU seconds ÷ the profile's wall seconds).
-	Parallelism float64             `json:"parallelism"`
-	CPUSeconds  float64             `json:"cpu_seconds"`
-	Overheads   profiling.Overheads `json:"overheads"`
+	// pprofkit.AnalyzeCPU (CPU seconds ÷ the profile's wall seconds).
+	Parallelism float64            `json:"parallelism"`
+	CPUSeconds  float64            `json:"cpu_seconds"`
+	Overheads   pprofkit.Overheads `json:"overheads"`
 	// Top is the function with the most flat CPU and its share.
 	Top      string  `json:"top"`
 	TopShare float64 `json:"top_share"`
@@ -70,10 +70,10 @@ type Point struct {
 	// summed over goroutines: the profile's wait ÷ the operations the
 	// benchmark ran while profiled (estimated as the profile's wall time ÷
 	// ns/op). Nil where there was no profile.
-	MutexPerOp *float64            `json:"mutex_per_op,omitempty"`
-	BlockPerOp *float64            `json:"block_per_op,omitempty"`
-	MutexSite  *profiling.WaitSite `json:"mutex_site,omitempty"`
-	BlockSite  *profiling.WaitSite `json:"block_site,omitempty"`
+	MutexPerOp *float64           `json:"mutex_per_op,omitempty"`
+	BlockPerOp *float64           `json:"block_per_op,omitempty"`
+	MutexSite  *pprofkit.WaitSite `json:"mutex_site,omitempty"`
+	BlockSite  *pprofkit.WaitSite `json:"block_site,omitempty"`
 	// Files are relative to the benchmark's directory.
 	CPUFile   string `json:"cpu_file,omitempty"`
 	MutexFile string `json:"mutex_file,omitempty"`
@@ -128,7 +128,7 @@ func (r *Results) Write(dir string) error {
 	if err != nil {
 		return err
 	}
-	return profiling.WriteFile(filepath.Join(dir, ResultsFile), func(w io.Writer) error {
+	return pprofkit.WriteFile(filepath.Join(dir, ResultsFile), func(w io.Writer) error {
 		_, err := w.Write(append(data, '\n'))
 		return err
 	})

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/conclab/conclab/internal/profiling"
+	"github.com/conclab/conclab/internal/pprofkit"
 )
 
 // Profiling rates of the children. Every contended unlock is too costly to
@@ -73,7 +73,7 @@ func Run(ctx context.Context, opts Options) (*Results, error) {
 	}
 	opts.Count = max(opts.Count, 1)
 	res := &Results{
-		Machine: profiling.ThisMachine(), Date: time.Now().UTC(), LoadAverage: loadAverage(), Args: opts.Args,
+		Machine: pprofkit.ThisMachine(), Date: time.Now().UTC(), LoadAverage: loadAverage(), Args: opts.Args,
 		dir: opts.Out,
 	}
 	var wt *worktree

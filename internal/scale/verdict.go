@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/conclab/conclab/internal/profiling"
+	"github.com/conclab/conclab/internal/pprofkit"
 )
 
 // Category is the kind of a verdict: what stops a benchmark scaling.
@@ -185,7 +185,7 @@ func baselineLock(b *Benchmark) float64 {
 }
 
 // profilingOverheadsNone stands for CPU shares too thin to quote.
-var profilingOverheadsNone = profiling.Overheads{}
+var profilingOverheadsNone = pprofkit.Overheads{}
 
 // verdictPoint is the point a benchmark's overall verdict is read at: the
 // largest n whose profiles name a cause (GC, contention, scheduler), else

@@ -11,6 +11,7 @@ import (
 	"github.com/google/pprof/profile"
 	"github.com/stretchr/testify/require"
 
+	"github.com/conclab/conclab/internal/pprofkit"
 	"github.com/conclab/conclab/internal/profiling"
 )
 
@@ -84,7 +85,7 @@ func writeProfile(t *testing.T, path string, p *profile.Profile) {
 func writeReport(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	machine := profiling.Machine{CPU: "Example CPU", Cores: 2, Go: "go1.26.0", OS: "linux", Arch: "amd64"}
+	machine := pprofkit.Machine{CPU: "Example CPU", Cores: 2, Go: "go1.26.0", OS: "linux", Arch: "amd64"}
 	date := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
 	for _, r := range []struct {
 		scenario, section, kind string
@@ -119,8 +120,8 @@ func writeFlameGraphs(t *testing.T) (flame, diff string) {
 	flame, diff = filepath.Join(dir, "cpu.svg"), filepath.Join(dir, "diff.svg")
 	f, err := os.Create(flame)
 	require.NoError(t, err)
-	require.NoError(t, profiling.WriteFlameGraph(f, cpuProfile(cpuBound), "cpu-bound at GOMAXPROCS=2"))
+	require.NoError(t, pprofkit.WriteFlameGraph(f, cpuProfile(cpuBound), "cpu-bound at GOMAXPROCS=2"))
 	require.NoError(t, f.Close())
-	require.NoError(t, profiling.WriteDiffFlameGraphFile(diff, cpuProfile(cpuBound), cpuProfile(cpuBoundSlower), "cpu-bound: before → after"))
+	require.NoError(t, pprofkit.WriteDiffFlameGraphFile(diff, cpuProfile(cpuBound), cpuProfile(cpuBoundSlower), "cpu-bound: before → after"))
 	return flame, diff
 }

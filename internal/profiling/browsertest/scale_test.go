@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/conclab/conclab/internal/profiling"
+	"github.com/conclab/conclab/internal/pprofkit"
 	"github.com/conclab/conclab/internal/scale"
 )
 
@@ -23,23 +23,23 @@ func writeScaleReport(t *testing.T) string {
 	bench := func(dir string, stacks map[string]int64, diff bool) *scale.Benchmark {
 		b := &scale.Benchmark{Package: "example.com/shop", Name: "BenchmarkCart", Dir: dir}
 		for _, n := range []int{1, 2} {
-			p := &scale.Point{Procs: n, NsPerOp: []float64{1000 / float64(n), 1010 / float64(n)}, Overheads: profiling.Overheads{Samples: 100},
+			p := &scale.Point{Procs: n, NsPerOp: []float64{1000 / float64(n), 1010 / float64(n)}, Overheads: pprofkit.Overheads{Samples: 100},
 				CPUFile: fmt.Sprintf("cpu-%d.pb.gz", n), Flame: fmt.Sprintf("cpu-%d.svg", n)}
 			writeProfile(t, filepath.Join(out, dir, p.CPUFile), cpuProfile(stacks))
 			f, err := os.Create(filepath.Join(out, dir, p.Flame))
 			require.NoError(t, err)
-			require.NoError(t, profiling.WriteFlameGraph(f, cpuProfile(stacks), "BenchmarkCart"))
+			require.NoError(t, pprofkit.WriteFlameGraph(f, cpuProfile(stacks), "BenchmarkCart"))
 			require.NoError(t, f.Close())
 			if diff {
 				p.DiffFlame = fmt.Sprintf("diff-%d.svg", n)
-				require.NoError(t, profiling.WriteDiffFlameGraphFile(filepath.Join(out, dir, p.DiffFlame), cpuProfile(cpuBound), cpuProfile(cpuBoundSlower), "BenchmarkCart: base → work tree"))
+				require.NoError(t, pprofkit.WriteDiffFlameGraphFile(filepath.Join(out, dir, p.DiffFlame), cpuProfile(cpuBound), cpuProfile(cpuBoundSlower), "BenchmarkCart: base → work tree"))
 			}
 			b.Points = append(b.Points, p)
 		}
 		return b
 	}
 	res := &scale.Results{
-		Machine:    profiling.Machine{CPU: "Example CPU", Cores: 2, Go: "go1.26.0", OS: "linux", Arch: "amd64"},
+		Machine:    pprofkit.Machine{CPU: "Example CPU", Cores: 2, Go: "go1.26.0", OS: "linux", Arch: "amd64"},
 		Benchmarks: []*scale.Benchmark{bench("shop.Cart", cpuBoundSlower, true)},
 		BaseRef:    "HEAD~1",
 		Base:       []*scale.Benchmark{bench("base/shop.Cart", cpuBound, false)},

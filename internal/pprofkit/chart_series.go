@@ -1,4 +1,4 @@
-package profiling
+package pprofkit
 
 import (
 	"fmt"
@@ -51,7 +51,7 @@ func SpeedupChart(title string, series []ChartSeries, maxN float64) string {
 		}
 	}
 	maxY = math.Ceil(max(maxY, min(maxN, 2*maxY)) * 1.05)
-	x, y := scales(maxN, maxY)
+	x, y := ChartScales(maxN, maxY)
 
 	legends := 1
 	for _, s := range series {
@@ -60,7 +60,7 @@ func SpeedupChart(title string, series []ChartSeries, maxN float64) string {
 			legends++
 		}
 	}
-	height := chartH + 16*float64(legends-1)
+	height := ChartH + 16*float64(legends-1)
 	// Charts inlined in one page need distinct ids.
 	h := fnv.New32a()
 	h.Write([]byte(title))
@@ -70,23 +70,23 @@ func SpeedupChart(title string, series []ChartSeries, maxN float64) string {
 <rect x="0" y="0" width="100%%" height="100%%" fill="#ffffff"/>
 <text x="%.0f" y="18" font-size="13" text-anchor="middle">%s</text>
 <clipPath id="%s"><rect x="%.1f" y="%.1f" width="%.1f" height="%.1f"/></clipPath>
-`, chartW, height, chartW, height, chartW/2, html.EscapeString(title), clipID, padL, padT, plotW, plotH)
-	axes(&b, maxN, maxY)
+`, ChartW, height, ChartW, height, ChartW/2, html.EscapeString(title), clipID, PadL, PadT, PlotW, PlotH)
+	ChartAxes(&b, maxN, maxY)
 	top := min(maxN, maxY)
 	fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#888" stroke-dasharray="5,4"><title>ideal: speed-up = n</title></line>
 `, x(0), y(0), x(top), y(top))
-	legendY := padT + plotH + 48
+	legendY := PadT + PlotH + 48
 	fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#888" stroke-dasharray="5,4"/><text x="%.1f" y="%.1f">ideal (speed-up = n)</text>
-`, padL, legendY, padL+24, legendY, padL+30, legendY+4)
+`, PadL, legendY, PadL+24, legendY, PadL+30, legendY+4)
 	line := 0
 	legend := func(color, dash, label string) {
 		line++
 		ly := legendY + 16*float64(line)
 		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="2"%s/><text x="%.1f" y="%.1f">%s</text>
-`, padL, ly, padL+24, ly, color, dash, padL+30, ly+4, html.EscapeString(label))
+`, PadL, ly, PadL+24, ly, color, dash, PadL+30, ly+4, html.EscapeString(label))
 	}
 	for i, s := range series {
-		color := seriesColors[i%len(seriesColors)]
+		color := SeriesColors[i%len(SeriesColors)]
 		var pts []string
 		for _, p := range s.Points {
 			pts = append(pts, fmt.Sprintf("%.1f,%.1f", x(float64(p.N)), y(p.Speedup)))

@@ -1,4 +1,4 @@
-package profiling_test
+package pprofkit_test
 
 import (
 	"bytes"
@@ -12,7 +12,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/conclab/conclab/internal/profiling"
+	"github.com/conclab/conclab/internal/pprofkit"
+	"github.com/conclab/conclab/internal/pprofkit/pproftest"
 )
 
 // diffPair is the base and head profile of the differential tests: between
@@ -22,22 +23,22 @@ import (
 // widths drawn from the base would be visibly wrong.
 func diffPair() (base, head stacks) {
 	base = stacks{
-		{[]string{"main.hot", "main.worker", "main.main"}, 50},
-		{[]string{"main.cold", "main.worker", "main.main"}, 30},
-		{[]string{"main.leaf", "main.gone", "main.main"}, 20},
+		{Frames: []string{"main.hot", "main.worker", "main.main"}, Count: 50},
+		{Frames: []string{"main.cold", "main.worker", "main.main"}, Count: 30},
+		{Frames: []string{"main.leaf", "main.gone", "main.main"}, Count: 20},
 	}
 	head = stacks{
-		{[]string{"main.hot", "main.worker", "main.main"}, 160},
-		{[]string{"main.cold", "main.worker", "main.main"}, 20},
-		{[]string{"main.fresh", "main.main"}, 20},
+		{Frames: []string{"main.hot", "main.worker", "main.main"}, Count: 160},
+		{Frames: []string{"main.cold", "main.worker", "main.main"}, Count: 20},
+		{Frames: []string{"main.fresh", "main.main"}, Count: 20},
 	}
 	return base, head
 }
 
 // stacks are the stacks of one fake CPU profile.
-type stacks []stack
+type stacks []pproftest.Stack
 
-func (s stacks) profile() *profile.Profile { return fakeCPU(time.Second, s...) }
+func (s stacks) profile() *profile.Profile { return pproftest.CPU(time.Second, s...) }
 
 // rgb parses the "rgb(r,g,b)" fill of a frame.
 func rgb(t *testing.T, fill string) [3]int {
@@ -54,57 +55,57 @@ func rgb(t *testing.T, fill string) [3]int {
 func TestDiffFlameGraph(t *testing.T) {
 	base, head := diffPair()
 	var buf bytes.Buffer
-	require.NoError(t, profiling.WriteDiffFlameGraph(&buf, base.profile(), head.profile(), "hot grew, cold shrank"))
-	frames := parseFlameGraph(t, buf.Bytes())
+	require.NoError(t, pprofkit.WriteDiffFlameGraph(&buf, base.profile(), head.profile(), "hot grew, cold shrank"))
+	frames := pproftest.ParseFlameGraph(t, buf.Bytes())
 
-	named := func(name string, panel int) svgFrame {
+	named := func(name string, panel int) pproftest.SVGFrame {
 		t.Helper()
 		for _, f := range frames {
-			if f.panel == panel && len(f.title) > len(name) && f.title[:len(name)+2] == name+" (" {
+			if f.Panel == panel && len(f.Title) > len(name) && f.Title[:len(name)+2] == name+" (" {
 				return f
 			}
 		}
 		require.Failf(t, "frame missing", "no frame %s in panel %d", name, panel)
-		return svgFrame{}
+		return pproftest.SVGFrame{}
 	}
 	root := named("all", 0)
-	require.InDelta(t, 1180, root.width, 0.01, "the root spans the graph")
+	require.InDelta(t, 1180, root.Width, 0.01, "the root spans the graph")
 
 	t.Run("widths come from the new profile", func(t *testing.T) {
-		assert.InDelta(t, 0.8*root.width, named("main.hot", 0).width, 0.01)
-		assert.InDelta(t, 0.1*root.width, named("main.cold", 0).width, 0.01)
-		assert.InDelta(t, 0.9*root.width, named("main.worker", 0).width, 0.01)
-		assert.InDelta(t, 0.1*root.width, named("main.fresh", 0).width, 0.01)
+		assert.InDelta(t, 0.8*root.Width, named("main.hot", 0).Width, 0.01)
+		assert.InDelta(t, 0.1*root.Width, named("main.cold", 0).Width, 0.01)
+		assert.InDelta(t, 0.9*root.Width, named("main.worker", 0).Width, 0.01)
+		assert.InDelta(t, 0.1*root.Width, named("main.fresh", 0).Width, 0.01)
 	})
 	t.Run("tooltips give the old and new share and the change", func(t *testing.T) {
-		assert.Equal(t, "main.hot (old 50.00%, new 80.00%, Δ +30.00 pp; 0.500 s → 1.600 s)", named("main.hot", 0).title)
-		assert.Equal(t, "main.cold (old 30.00%, new 10.00%, Δ -20.00 pp; 0.300 s → 0.200 s)", named("main.cold", 0).title)
-		assert.Equal(t, "main.fresh (new 10.00%, not on this path in the old profile; 0.200 s)", named("main.fresh", 0).title)
+		assert.Equal(t, "main.hot (old 50.00%, new 80.00%, Δ +30.00 pp; 0.500 s → 1.600 s)", named("main.hot", 0).Title)
+		assert.Equal(t, "main.cold (old 30.00%, new 10.00%, Δ -20.00 pp; 0.300 s → 0.200 s)", named("main.cold", 0).Title)
+		assert.Equal(t, "main.fresh (new 10.00%, not on this path in the old profile; 0.200 s)", named("main.fresh", 0).Title)
 	})
 	t.Run("colours: red grew, blue shrank, neutral held", func(t *testing.T) {
-		assert.Equal(t, "rgb(214,39,40)", named("main.hot", 0).fill, "the largest growth is full red")
-		assert.Equal(t, "rgb(236,234,222)", named("main.main", 0).fill, "100 % of both: neutral")
-		assert.Equal(t, "rgb(236,234,222)", root.fill, "the root never changes")
+		assert.Equal(t, "rgb(214,39,40)", named("main.hot", 0).Fill, "the largest growth is full red")
+		assert.Equal(t, "rgb(236,234,222)", named("main.main", 0).Fill, "100 % of both: neutral")
+		assert.Equal(t, "rgb(236,234,222)", root.Fill, "the root never changes")
 		for _, grew := range []string{"main.worker", "main.fresh"} {
-			c := rgb(t, named(grew, 0).fill)
+			c := rgb(t, named(grew, 0).Fill)
 			assert.Greater(t, c[0], c[2], "%s grew: red", grew)
 		}
-		c := rgb(t, named("main.cold", 0).fill)
+		c := rgb(t, named("main.cold", 0).Fill)
 		assert.Greater(t, c[2], c[0], "main.cold shrank: blue")
 		assert.Equal(t, [3]int{99, 145, 207}, c, "-20 pp on a scale of 30 pp: two thirds of the way to blue")
 	})
 	t.Run("frames only in the old profile are drawn below", func(t *testing.T) {
 		for _, f := range frames {
-			if f.panel == 0 {
-				assert.NotContains(t, f.title, "main.gone", "no width in the new profile, so not in the flame graph")
+			if f.Panel == 0 {
+				assert.NotContains(t, f.Title, "main.gone", "no width in the new profile, so not in the flame graph")
 			}
 		}
 		gone := named("main.gone", 1)
-		assert.InDelta(t, 0.2*root.width, gone.width, 0.01, "as wide as its share of the old profile")
-		assert.Equal(t, "main.gone (old 20.00%, not on this path in the new profile; 0.200 s; called from main.main ← all)", gone.title)
-		assert.Equal(t, "url(#removed-hatch)", gone.fill, "hatched")
+		assert.InDelta(t, 0.2*root.Width, gone.Width, 0.01, "as wide as its share of the old profile")
+		assert.Equal(t, "main.gone (old 20.00%, not on this path in the new profile; 0.200 s; called from main.main ← all)", gone.Title)
+		assert.Equal(t, "url(#removed-hatch)", gone.Fill, "hatched")
 		leaf := named("main.leaf", 1)
-		assert.InDelta(t, gone.width, leaf.width, 0.01, "its callees come with it")
+		assert.InDelta(t, gone.Width, leaf.Width, 0.01, "its callees come with it")
 		assert.Contains(t, buf.String(), "Only in the old profile: 20.00% of its CPU")
 		assert.Contains(t, buf.String(), "only in the old profile (below)", "the legend explains the hatch")
 	})
@@ -118,19 +119,19 @@ func TestDiffFlameGraph(t *testing.T) {
 func TestDiffFlameGraphOfEqualProfilesIsNeutral(t *testing.T) {
 	base, _ := diffPair()
 	var buf bytes.Buffer
-	require.NoError(t, profiling.WriteDiffFlameGraph(&buf, base.profile(), base.profile(), "A/A"))
-	frames := parseFlameGraph(t, buf.Bytes())
+	require.NoError(t, pprofkit.WriteDiffFlameGraph(&buf, base.profile(), base.profile(), "A/A"))
+	frames := pproftest.ParseFlameGraph(t, buf.Bytes())
 	require.Len(t, frames, 7, "all, main, worker, hot, cold, gone, leaf; no old-only strip")
 	for _, f := range frames {
-		assert.Equal(t, "rgb(236,234,222)", f.fill, "%s did not change", f.title)
-		assert.Equal(t, 0, f.panel, "nothing is only in the old profile")
+		assert.Equal(t, "rgb(236,234,222)", f.Fill, "%s did not change", f.Title)
+		assert.Equal(t, 0, f.Panel, "nothing is only in the old profile")
 	}
 	assert.NotContains(t, buf.String(), "Only in the old profile")
 }
 
 func TestDiffFlameGraphOfTooFewSamplesSaysSo(t *testing.T) {
 	base, head := diffPair()
-	few := stacks{{[]string{"main.main"}, 3}}
+	few := stacks{{Frames: []string{"main.main"}, Count: 3}}
 	for _, tc := range []struct {
 		name       string
 		base, head stacks
@@ -142,8 +143,8 @@ func TestDiffFlameGraphOfTooFewSamplesSaysSo(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			require.NoError(t, profiling.WriteDiffFlameGraph(&buf, tc.base.profile(), tc.head.profile(), tc.name))
-			assert.Empty(t, parseFlameGraph(t, buf.Bytes()))
+			require.NoError(t, pprofkit.WriteDiffFlameGraph(&buf, tc.base.profile(), tc.head.profile(), tc.name))
+			assert.Empty(t, pproftest.ParseFlameGraph(t, buf.Bytes()))
 			assert.Contains(t, buf.String(), tc.want)
 		})
 	}
@@ -151,17 +152,17 @@ func TestDiffFlameGraphOfTooFewSamplesSaysSo(t *testing.T) {
 
 func TestDiffFlameGraphRefusesAProfileWithoutCPU(t *testing.T) {
 	base, _ := diffPair()
-	mutex := fakeWait(time.Second, wait{[]string{"sync.(*Mutex).Unlock"}, 1, time.Millisecond})
+	mutex := pproftest.Waits(time.Second, pproftest.Wait{Frames: []string{"sync.(*Mutex).Unlock"}, Events: 1, Delay: time.Millisecond})
 	var buf bytes.Buffer
-	err := profiling.WriteDiffFlameGraph(&buf, base.profile(), mutex, "mutex")
+	err := pprofkit.WriteDiffFlameGraph(&buf, base.profile(), mutex, "mutex")
 	assert.ErrorContains(t, err, "head profile: profile has no cpu/nanoseconds samples")
-	_, err = profiling.DiffFrames(mutex, base.profile())
+	_, err = pprofkit.DiffFrames(mutex, base.profile())
 	assert.ErrorContains(t, err, "base profile: profile has no cpu/nanoseconds samples")
 }
 
 func TestDiffFrames(t *testing.T) {
 	base, head := diffPair()
-	got, err := profiling.DiffFrames(base.profile(), head.profile())
+	got, err := pprofkit.DiffFrames(base.profile(), head.profile())
 	require.NoError(t, err)
 	type row struct {
 		name              string
@@ -200,7 +201,7 @@ func bigProfile(seed int64) *profile.Profile {
 		for d := range frames {
 			frames[d] = fmt.Sprintf("pkg.f%d", (i*7+int64(d)*13+seed*int64(d%3))%400)
 		}
-		s = append(s, stack{frames, 1 + (i+seed)%17})
+		s = append(s, pproftest.Stack{Frames: frames, Count: 1 + (i+seed)%17})
 	}
 	return s.profile()
 }
@@ -210,7 +211,7 @@ func BenchmarkWriteDiffFlameGraph(b *testing.B) {
 	var size int
 	for b.Loop() {
 		var buf bytes.Buffer
-		if err := profiling.WriteDiffFlameGraph(&buf, base, head, "big"); err != nil {
+		if err := pprofkit.WriteDiffFlameGraph(&buf, base, head, "big"); err != nil {
 			b.Fatal(err)
 		}
 		size = buf.Len()
@@ -221,7 +222,7 @@ func BenchmarkWriteDiffFlameGraph(b *testing.B) {
 func BenchmarkDiffFrames(b *testing.B) {
 	base, head := bigProfile(0), bigProfile(1)
 	for b.Loop() {
-		if _, err := profiling.DiffFrames(base, head); err != nil {
+		if _, err := pprofkit.DiffFrames(base, head); err != nil {
 			b.Fatal(err)
 		}
 	}

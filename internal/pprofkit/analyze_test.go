@@ -1,4 +1,4 @@
-package profiling_test
+package pprofkit_test
 
 import (
 	"os"
@@ -9,29 +9,30 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/conclab/conclab/internal/profiling"
+	"github.com/conclab/conclab/internal/pprofkit"
+	"github.com/conclab/conclab/internal/pprofkit/pproftest"
 )
 
 func TestAnalyzeCPU(t *testing.T) {
 	for _, tc := range []struct {
 		name        string
 		wall        time.Duration
-		stacks      []stack
+		stacks      []pproftest.Stack
 		samples     int64
 		cpu         float64
 		parallelism float64
-		top         []profiling.Func
+		top         []pprofkit.Func
 	}{
 		{
 			name: "two-cores-busy/wall=1s",
 			wall: time.Second,
-			stacks: []stack{
-				{[]string{"main.hot", "main.worker"}, 150},
-				{[]string{"main.warm", "main.worker"}, 40},
-				{[]string{"runtime.gcBgMarkWorker"}, 10},
+			stacks: []pproftest.Stack{
+				{Frames: []string{"main.hot", "main.worker"}, Count: 150},
+				{Frames: []string{"main.warm", "main.worker"}, Count: 40},
+				{Frames: []string{"runtime.gcBgMarkWorker"}, Count: 10},
 			},
 			samples: 200, cpu: 2, parallelism: 2,
-			top: []profiling.Func{
+			top: []pprofkit.Func{
 				{Name: "main.hot", Flat: 1.5, Cum: 1.5},
 				{Name: "main.warm", Flat: 0.4, Cum: 0.4},
 				{Name: "runtime.gcBgMarkWorker", Flat: 0.1, Cum: 0.1},
@@ -40,9 +41,9 @@ func TestAnalyzeCPU(t *testing.T) {
 		{
 			name:    "waiting/wall=2s",
 			wall:    2 * time.Second,
-			stacks:  []stack{{[]string{"syscall.Syscall", "net.(*conn).Read"}, 4}},
+			stacks:  []pproftest.Stack{{Frames: []string{"syscall.Syscall", "net.(*conn).Read"}, Count: 4}},
 			samples: 4, cpu: 0.04, parallelism: 0.02,
-			top: []profiling.Func{
+			top: []pprofkit.Func{
 				{Name: "syscall.Syscall", Flat: 0.04, Cum: 0.04},
 				{Name: "net.(*conn).Read", Flat: 0, Cum: 0.04},
 			},
@@ -50,24 +51,24 @@ func TestAnalyzeCPU(t *testing.T) {
 		{
 			name: "inlined-leaf-is-flat/wall=500ms",
 			wall: 500 * time.Millisecond,
-			stacks: []stack{
-				{[]string{"main.mix+main.square", "main.main"}, 30},
-				{[]string{"main.square", "main.main"}, 10},
-				{[]string{"main.main"}, 5},
+			stacks: []pproftest.Stack{
+				{Frames: []string{"main.mix+main.square", "main.main"}, Count: 30},
+				{Frames: []string{"main.square", "main.main"}, Count: 10},
+				{Frames: []string{"main.main"}, Count: 5},
 			},
 			samples: 45, cpu: 0.45, parallelism: 0.9,
-			top: []profiling.Func{
+			top: []pprofkit.Func{
 				{Name: "main.mix", Flat: 0.3, Cum: 0.3},
 				{Name: "main.square", Flat: 0.1, Cum: 0.4},
 			},
 		},
 		{
 			name: "empty/wall=1s", wall: time.Second,
-			top: []profiling.Func{},
+			top: []pprofkit.Func{},
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			st, err := profiling.AnalyzeCPU(fakeCPU(tc.wall, tc.stacks...), 2)
+			st, err := pprofkit.AnalyzeCPU(pproftest.CPU(tc.wall, tc.stacks...), 2)
 			require.NoError(t, err)
 			assert.Equal(t, tc.samples, st.Samples)
 			assert.InDelta(t, tc.cpu, st.CPUSeconds, 1e-9, "CPU seconds")
@@ -84,23 +85,23 @@ func TestAnalyzeCPU(t *testing.T) {
 }
 
 func TestAnalyzeCPURejectsOtherProfiles(t *testing.T) {
-	_, err := profiling.AnalyzeCPU(fakeWait(time.Second), 5)
+	_, err := pprofkit.AnalyzeCPU(pproftest.Waits(time.Second), 5)
 	assert.ErrorContains(t, err, "no cpu/nanoseconds samples")
-	_, err = profiling.AnalyzeCPU(fakeCPU(0), 5)
+	_, err = pprofkit.AnalyzeCPU(pproftest.CPU(0), 5)
 	assert.ErrorContains(t, err, "no duration")
 }
 
 func TestAnalyzeWait(t *testing.T) {
-	p := fakeWait(time.Second,
-		wait{[]string{"sync.(*Mutex).Unlock", "main.inc"}, 300, 250 * time.Millisecond},
-		wait{[]string{"sync.(*Mutex).Unlock", "main.load"}, 20, 50 * time.Millisecond},
+	p := pproftest.Waits(time.Second,
+		pproftest.Wait{Frames: []string{"sync.(*Mutex).Unlock", "main.inc"}, Events: 300, Delay: 250 * time.Millisecond},
+		pproftest.Wait{Frames: []string{"sync.(*Mutex).Unlock", "main.load"}, Events: 20, Delay: 50 * time.Millisecond},
 	)
-	st, err := profiling.AnalyzeWait(p)
+	st, err := pprofkit.AnalyzeWait(p)
 	require.NoError(t, err)
 	assert.Equal(t, int64(320), st.Events)
 	assert.InDelta(t, 0.3, st.Seconds, 1e-9)
 
-	_, err = profiling.AnalyzeWait(fakeCPU(time.Second))
+	_, err = pprofkit.AnalyzeWait(pproftest.CPU(time.Second))
 	assert.ErrorContains(t, err, "no contentions/count samples")
 }
 
@@ -109,12 +110,12 @@ func TestReadProfile(t *testing.T) {
 	good := filepath.Join(dir, "cpu-1.pb.gz")
 	f, err := os.Create(good)
 	require.NoError(t, err)
-	require.NoError(t, fakeCPU(time.Second, stack{[]string{"main.hot"}, 7}).Write(f))
+	require.NoError(t, pproftest.CPU(time.Second, pproftest.Stack{Frames: []string{"main.hot"}, Count: 7}).Write(f))
 	require.NoError(t, f.Close())
 
-	p, err := profiling.ReadProfile(good)
+	p, err := pprofkit.ReadProfile(good)
 	require.NoError(t, err, "a profile survives the round trip")
-	st, err := profiling.AnalyzeCPU(p, 1)
+	st, err := pprofkit.AnalyzeCPU(p, 1)
 	require.NoError(t, err)
 	assert.Equal(t, int64(7), st.Samples)
 
@@ -126,7 +127,7 @@ func TestReadProfile(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			path := filepath.Join(dir, name+".pb.gz")
 			require.NoError(t, os.WriteFile(path, []byte(data), 0o644))
-			_, err := profiling.ReadProfile(path)
+			_, err := pprofkit.ReadProfile(path)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), path, "the error names the file")
 		})
@@ -144,6 +145,6 @@ func TestShortName(t *testing.T) {
 		"main.f[...]":                 "main.f[...]",
 		"github.com/conclab/conclab/scenarios.Split.func1": "scenarios.Split.func1",
 	} {
-		assert.Equal(t, want, profiling.ShortName(in), in)
+		assert.Equal(t, want, pprofkit.ShortName(in), in)
 	}
 }
