@@ -43,6 +43,8 @@ func TestLastLine(t *testing.T) {
 func TestBenchPattern(t *testing.T) {
 	assert.Equal(t, `^BenchmarkGate$/^counter$/^rwmutex-read-mostly$`, gotool.BenchPattern("BenchmarkGate/counter/rwmutex-read-mostly"))
 	assert.Equal(t, `^BenchmarkX$/^a=1\.5$`, gotool.BenchPattern("BenchmarkX/a=1.5"))
+	assert.Equal(t, `^BenchmarkX$`, gotool.BenchPattern("BenchmarkX"))
+	assert.Equal(t, `^BenchmarkX$/^size=8$/^a\.b\(c\)$`, gotool.BenchPattern("BenchmarkX/size=8/a.b(c)"))
 }
 
 func TestParseBenchDropsOnlyTheGOMAXPROCSSuffix(t *testing.T) {

@@ -5,6 +5,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/conclab/conclab/internal/gotool"
 )
 
 const output = `goos: linux
@@ -23,19 +25,17 @@ func TestParseOutput(t *testing.T) {
 	lines, err := parseOutput([]byte(output), 4)
 	require.NoError(t, err)
 	require.Len(t, lines, 3)
-	assert.Equal(t, line{Name: "BenchmarkCache/size-1024", Iters: 500000, NsPerOp: 2400, BytesPerOp: 64, AllocsPerOp: 2, HasMem: true}, lines[0])
+	assert.Equal(t, gotool.BenchResult{Name: "BenchmarkCache/size-1024", Iters: 500000, NsPerOp: 2400, HasTime: true, BytesPerOp: 64, AllocsPerOp: 2, HasMem: true,
+		Line: "BenchmarkCache/size-1024-4         \t  500000\t      2400 ns/op\t      64 B/op\t       2 allocs/op", LineNo: 5}, lines[0])
 	assert.Equal(t, 2600.0, lines[1].NsPerOp)
-	assert.Equal(t, line{Name: "BenchmarkHash", Iters: 1000000, NsPerOp: 1000.5}, lines[2])
+	assert.Equal(t, "BenchmarkHash", lines[2].Name)
+	assert.Equal(t, 1000.5, lines[2].NsPerOp)
+	assert.False(t, lines[2].HasMem)
 
 	// At n = 1 testing adds no suffix: "-1024" is part of the name.
 	lines, err = parseOutput([]byte("BenchmarkCache/size-1024 \t 10 \t 5 ns/op\n"), 1)
 	require.NoError(t, err)
 	assert.Equal(t, "BenchmarkCache/size-1024", lines[0].Name)
-}
-
-func TestExactPattern(t *testing.T) {
-	assert.Equal(t, `^BenchmarkX$`, exactPattern("BenchmarkX"))
-	assert.Equal(t, `^BenchmarkX$/^size=8$/^a\.b\(c\)$`, exactPattern("BenchmarkX/size=8/a.b(c)"))
 }
 
 func TestTopLevel(t *testing.T) {

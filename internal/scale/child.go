@@ -1,15 +1,15 @@
 package scale
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/conclab/conclab/internal/gotool"
 )
 
 // runPoint runs one benchmark at GOMAXPROCS n in its own child, then
@@ -32,7 +32,7 @@ func (m *measurer) runPoint(ctx context.Context, j *job, dir string, n int) (*Po
 		return nil, err
 	}
 	args := []string{
-		"-test.run=^$", "-test.bench=" + exactPattern(j.bench.Name), fmt.Sprintf("-test.cpu=%d", n),
+		"-test.run=^$", "-test.bench=" + gotool.BenchPattern(j.bench.Name), fmt.Sprintf("-test.cpu=%d", n),
 		fmt.Sprintf("-test.count=%d", m.opts.Count), "-test.benchmem",
 		"-test.cpuprofile=" + filepath.Join(abs, p.CPUFile),
 		"-test.mutexprofile=" + filepath.Join(abs, p.MutexFile), fmt.Sprintf("-test.mutexprofilefraction=%d", MutexProfileFraction),
@@ -77,12 +77,7 @@ func (m *measurer) runPoint(ctx context.Context, j *job, dir string, n int) (*Po
 
 // child runs bin with args in dir and returns its stdout and stderr.
 func (m *measurer) child(ctx context.Context, bin, dir string, args ...string) (stdout, stderr []byte, err error) {
-	cmd := exec.CommandContext(ctx, bin, args...)
-	cmd.Dir = dir
-	var o, e bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &o, &e
-	err = cmd.Run()
-	return o.Bytes(), e.Bytes(), err
+	return gotool.Output(gotool.Command(ctx, dir, bin, args...))
 }
 
 // failure is the line that says why a child failed: its panic, its

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/conclab/conclab/internal/gotool"
 	"github.com/conclab/conclab/internal/pprofkit"
 )
 
@@ -76,13 +77,13 @@ func Run(ctx context.Context, opts Options) (*Results, error) {
 		Machine: pprofkit.ThisMachine(), Date: time.Now().UTC(), LoadAverage: loadAverage(), Args: opts.Args,
 		dir: opts.Out,
 	}
-	var wt *worktree
+	var wt *gotool.Worktree
 	if opts.Base != "" {
 		var err error
 		if wt, err = addWorktree(ctx, opts.Dir, opts.Base); err != nil {
 			return nil, err
 		}
-		defer wt.remove()
+		defer wt.Remove()
 		res.BaseRef, res.BaseCommit = opts.Base, wt.Commit
 	}
 	bins, err := os.MkdirTemp("", "conclab-scale-bin-")
@@ -144,7 +145,7 @@ func (m *measurer) prepare(ctx context.Context, cwd, sub string) ([]*job, error)
 	if err != nil {
 		return nil, err
 	}
-	pkgs = slices.DeleteFunc(pkgs, func(p pkg) bool { return len(p.TestGoFiles)+len(p.XTestGoFiles) == 0 })
+	pkgs = slices.DeleteFunc(pkgs, func(p *gotool.Package) bool { return !p.HasTests() })
 	if len(pkgs) == 0 {
 		return nil, usageErrorf("%s: no test files, so no benchmarks", strings.Join(m.opts.Packages, " "))
 	}
