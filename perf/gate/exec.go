@@ -5,12 +5,11 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/exec"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/conclab/conclab/internal/gotool"
 )
 
 // Binary is a test binary built with `go test -c` and how to run it.
@@ -38,17 +37,6 @@ type Exec struct {
 	Record map[Side]io.Writer
 
 	mu sync.Mutex
-}
-
-// Pattern is the -test.bench regexp that matches exactly the benchmark
-// named name ("BenchmarkGate/counter/mutex"): one anchored, quoted element
-// per level.
-func Pattern(name string) string {
-	parts := strings.Split(name, "/")
-	for i, p := range parts {
-		parts[i] = "^" + regexp.QuoteMeta(p) + "$"
-	}
-	return strings.Join(parts, "/")
 }
 
 func (e *Exec) binary(side Side) Binary {
@@ -96,12 +84,12 @@ func (e *Exec) Run(ctx context.Context, side Side, name string) (float64, error)
 
 // Profile runs name once more on side with a CPU profile written to path.
 func (e *Exec) Profile(ctx context.Context, side Side, name, benchtime, path string) error {
-	_, err := e.exec(ctx, side, Pattern(name), benchtime, path, 1)
+	_, err := e.exec(ctx, side, gotool.BenchPattern(name), benchtime, path, 1)
 	return err
 }
 
 func (e *Exec) measure(ctx context.Context, side Side, name, profile string) (float64, error) {
-	out, err := e.exec(ctx, side, Pattern(name), e.Benchtime, profile, max(e.Reps, 1))
+	out, err := e.exec(ctx, side, gotool.BenchPattern(name), e.Benchtime, profile, max(e.Reps, 1))
 	if err != nil {
 		return 0, err
 	}
@@ -136,43 +124,11 @@ func (e *Exec) exec(ctx context.Context, side Side, bench, benchtime, profile st
 		args = append(args, "-test.cpuprofile="+profile)
 	}
 	args = append(args, b.Args...)
-	cmd := exec.CommandContext(ctx, b.Path, args...)
-	cmd.Dir = b.Dir
-	// The same environment for both sides: with Env nil, os/exec would add
-	// PWD=Dir, and the two checkouts' paths differ in length.
-	cmd.Env = os.Environ()
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("%s: %w: %s", b.Path, err, lastLine(stdout.String()+stderr.String()))
+	// The same environment for both sides: gotool.Command adds no PWD=Dir,
+	// and the two checkouts' paths differ in length.
+	stdout, stderr, err := gotool.Output(gotool.Command(ctx, b.Dir, b.Path, args...))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w: %s", b.Path, err, gotool.LastLine(string(stdout)+string(stderr)))
 	}
-	return stdout.Bytes(), nil
-}
-
-// lastLine is the most telling line of a failed run: the first "--- FAIL"
-// or panic line, else the last non-empty line.
-func lastLine(out string) string {
-	var last, fail string
-	for line := range strings.Lines(out) {
-		line = strings.TrimSpace(line)
-		switch {
-		case fail != "" && line != "":
-			return fail + " " + line
-		case strings.HasPrefix(line, "--- FAIL"):
-			fail = line
-			continue
-		case strings.HasPrefix(line, "panic:"):
-			return line
-		}
-		if line != "" && line != "FAIL" && !strings.HasPrefix(line, "exit status") {
-			last = line
-		}
-	}
-	if fail != "" {
-		return fail
-	}
-	if last == "" {
-		return "no output"
-	}
-	return last
+	return stdout, nil
 }

@@ -174,11 +174,6 @@ func TestPairOneSided(t *testing.T) {
 	assert.Equal(t, []string{"Added"}, newOnly)
 }
 
-func TestPattern(t *testing.T) {
-	assert.Equal(t, `^BenchmarkGate$/^counter$/^rwmutex-read-mostly$`, gate.Pattern("BenchmarkGate/counter/rwmutex-read-mostly"))
-	assert.Equal(t, `^BenchmarkX$/^a=1\.5$`, gate.Pattern("BenchmarkX/a=1.5"))
-}
-
 func parseFile(t *testing.T, name string) []gate.Result {
 	t.Helper()
 	f, err := os.Open(filepath.Join("testdata", name+".txt"))
