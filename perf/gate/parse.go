@@ -1,12 +1,10 @@
 package gate
 
 import (
-	"bufio"
 	"fmt"
 	"io"
-	"regexp"
-	"strconv"
-	"strings"
+
+	"github.com/conclab/conclab/internal/gotool"
 )
 
 // Result is one line of `go test -bench` output.
@@ -22,41 +20,26 @@ type Result struct {
 	Line string
 }
 
-var procsSuffix = regexp.MustCompile(`-\d+$`)
-
-// ParseBench reads `go test -bench` output and returns its results, in
-// order. Lines that are not results (configuration, PASS, logs) are
-// skipped; a result line without ns/op is an error.
+// ParseBench reads `go test -bench` output with golang.org/x/perf/benchfmt
+// and returns its results, in order. Lines that are not results
+// (configuration, PASS, logs) are skipped; a result line without ns/op is
+// an error. The runs a gate compares set no -test.cpu, so a name's
+// trailing "-N" is taken for the GOMAXPROCS suffix, as benchstat reads it.
 func ParseBench(r io.Reader) ([]Result, error) {
-	var rs []Result
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
-	for line := 1; sc.Scan(); line++ {
-		text := sc.Text()
-		f := strings.Fields(text)
-		if len(f) < 4 || !strings.HasPrefix(f[0], "Benchmark") {
-			continue
-		}
-		n, err := strconv.Atoi(f[1])
-		if err != nil {
-			continue // "BenchmarkX ... some log", not a result
-		}
-		res := Result{Name: procsSuffix.ReplaceAllString(f[0], ""), Iterations: n, Line: text}
-		for i := 2; i+1 < len(f); i += 2 {
-			if f[i+1] == "ns/op" {
-				if res.NsPerOp, err = strconv.ParseFloat(f[i], 64); err != nil {
-					return nil, fmt.Errorf("line %d: %s: ns/op %q: %w", line, res.Name, f[i], err)
-				}
-				break
-			}
-		}
-		if res.NsPerOp == 0 {
-			return nil, fmt.Errorf("line %d: %s: no ns/op", line, res.Name)
-		}
-		rs = append(rs, res)
-	}
-	if err := sc.Err(); err != nil {
+	out, err := io.ReadAll(r)
+	if err != nil {
 		return nil, err
+	}
+	brs, err := gotool.ParseBench(out, 0)
+	if err != nil {
+		return nil, err
+	}
+	rs := make([]Result, 0, len(brs))
+	for _, br := range brs {
+		if !br.HasTime {
+			return nil, fmt.Errorf("line %d: %s: no ns/op", br.LineNo, br.Name)
+		}
+		rs = append(rs, Result{Name: br.Name, Iterations: br.Iters, NsPerOp: br.NsPerOp, Line: br.Line})
 	}
 	return rs, nil
 }
