@@ -6,13 +6,12 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/exec"
 	"regexp"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/conclab/conclab/internal/gotool"
 )
 
 // An outcome is what one go test run says about a mutation.
@@ -44,14 +43,10 @@ func runTests(ctx context.Context, root string, r testRun, timeout time.Duration
 	args = append(args, r.pkgs...)
 	ctx, cancel := context.WithTimeout(ctx, timeout+30*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", args...)
-	cmd.Dir = root
-	cmd.Env = os.Environ()
+	cmd := gotool.Go(ctx, root, args...)
 	if r.overlay != "" {
 		cmd.Env = append(cmd.Env, "GOFLAGS=-overlay="+r.overlay)
 	}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = 5 * time.Second
 	pr, pw := io.Pipe()
 	cmd.Stdout, cmd.Stderr = pw, pw
@@ -115,7 +110,7 @@ func verdictOf(out []byte, err error, killed bool) outcome {
 		return outcome{status: "SURVIVED"}
 	}
 	if bytes.Contains(out, []byte("[build failed]")) || bytes.Contains(out, []byte("[setup failed]")) {
-		return outcome{status: "no-compile", by: firstLine(out)}
+		return outcome{status: "no-compile", by: truncate(gotool.FirstLine(string(out), nil), 100)}
 	}
 	if timeoutRE.Match(out) {
 		var running []string
@@ -172,15 +167,6 @@ func shorten(names []string) []string {
 		return append(slices.Clone(names[:4]), fmt.Sprintf("+%d more", len(names)-4))
 	}
 	return names
-}
-
-func firstLine(b []byte) string {
-	for _, l := range strings.Split(string(b), "\n") {
-		if l != "" && !strings.HasPrefix(l, "#") {
-			return truncate(l, 100)
-		}
-	}
-	return ""
 }
 
 func lastLines(b []byte, n int) string {

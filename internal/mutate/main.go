@@ -33,7 +33,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"regexp"
@@ -42,6 +41,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/conclab/conclab/internal/gotool"
 )
 
 var (
@@ -221,22 +222,19 @@ func run() error {
 // testedBy returns, for a file of the module, the directories of the
 // packages whose test binaries link the file's package: its own first.
 func testedBy(root string) (func(file string) []string, error) {
-	cmd := exec.Command("go", "list", "-test", "-f", "{{.ImportPath}}|{{.Module.Path}}|{{join .Deps \" \"}}", "./...")
-	cmd.Dir = root
-	out, err := cmd.Output()
+	pkgs, err := gotool.List(context.Background(), root, []string{"-test"}, "./...")
 	if err != nil {
 		return nil, fmt.Errorf("go list: %w", err)
 	}
 	linked := map[string][]string{} // import path → test binaries' packages
 	mod := ""
-	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-		f := strings.SplitN(line, "|", 3)
-		if len(f) < 3 || !strings.HasSuffix(f[0], ".test") {
+	for _, p := range pkgs {
+		if !strings.HasSuffix(p.ImportPath, ".test") || p.Module == nil {
 			continue
 		}
-		mod = f[1]
-		pkg := strings.TrimSuffix(f[0], ".test")
-		for _, d := range strings.Fields(f[2]) {
+		mod = p.Module.Path
+		pkg := strings.TrimSuffix(p.ImportPath, ".test")
+		for _, d := range p.Deps {
 			d, _, _ = strings.Cut(d, " ")
 			linked[d] = append(linked[d], pkg)
 		}
