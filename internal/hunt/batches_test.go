@@ -17,6 +17,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/conclab/conclab/internal/gotool"
 )
 
 // fakeHunter returns a hunter of the tests named, whose batches run child
@@ -24,7 +26,7 @@ import (
 func fakeHunter(cfg Config, child func(context.Context, *batch) batchResult, names ...string) *hunter {
 	cfg.defaults()
 	h := &hunter{cfg: &cfg, procs: []int{1}, run: child}
-	tg := &target{pkg: &listedPackage{ImportPath: "example.com/p"}}
+	tg := &target{pkg: &gotool.Package{ImportPath: "example.com/p"}}
 	for i, name := range names {
 		h.tests = append(h.tests, &testState{target: tg, name: name, base: uint64(i) << 20, stall: cfg.Stall})
 	}

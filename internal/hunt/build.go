@@ -4,18 +4,20 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
+
+	"github.com/conclab/conclab/internal/gotool"
 )
 
 // A target is one built package: its test binary and its tests.
 type target struct {
-	pkg   *listedPackage
+	pkg   *gotool.Package
 	bin   string
 	tests []string
 }
@@ -23,7 +25,7 @@ type target struct {
 // buildAll builds every package's test binary once, at most parallel at a
 // time, and lists its tests. The first failure is returned after the builds
 // under way have finished.
-func buildAll(ctx context.Context, cfg *Config, work string, pkgs []*listedPackage) ([]*target, error) {
+func buildAll(ctx context.Context, cfg *Config, work string, pkgs []*gotool.Package) ([]*target, error) {
 	targets := make([]*target, len(pkgs))
 	errs := make([]error, len(pkgs))
 	sem := make(chan struct{}, cfg.Parallel)
@@ -53,27 +55,26 @@ func buildAll(ctx context.Context, cfg *Config, work string, pkgs []*listedPacka
 }
 
 // build compiles p's test binary into dir and lists its tests.
-func build(ctx context.Context, cfg *Config, dir string, p *listedPackage) (*target, error) {
+func build(ctx context.Context, cfg *Config, dir string, p *gotool.Package) (*target, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
 	bin := filepath.Join(dir, "test.bin")
-	out, err := compile(ctx, cfg, dir, bin, p, false)
+	err := compile(ctx, cfg, dir, bin, p, false)
 	if err != nil && !cfg.Plain && ctx.Err() == nil {
 		// A package whose API hands its locks to another package does not
 		// compile with the instrumented lock: keep sync's, hunt the rest.
-		if out2, err2 := compile(ctx, cfg, filepath.Join(dir, "nolocks"), bin, p, true); err2 == nil {
-			out, err = out2, nil
+		if err2 := compile(ctx, cfg, filepath.Join(dir, "nolocks"), bin, p, true); err2 == nil {
+			err = nil
 		}
 	}
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
-	if err != nil {
-		return nil, &UsageError{
-			Msg:    fmt.Sprintf("%s does not build: %s", p.ImportPath, firstLine(compilerLines(out), err)),
-			Detail: firstLines(out, 10),
-		}
+	if be, ok := errors.AsType[*gotool.BuildError](err); ok {
+		return nil, &UsageError{Msg: fmt.Sprintf("%s does not build: %s", p.ImportPath, be.FirstLine()), Detail: be.Lines(10)}
+	} else if err != nil {
+		return nil, &UsageError{Msg: fmt.Sprintf("%s does not build: %v", p.ImportPath, err)}
 	}
 	if _, err := os.Stat(bin); err != nil {
 		return nil, usagef("%s: no test binary (no tests?)", p.ImportPath)
@@ -86,23 +87,19 @@ func build(ctx context.Context, cfg *Config, dir string, p *listedPackage) (*tar
 }
 
 // compile builds p's test binary, instrumented into dir unless cfg.Plain.
-func compile(ctx context.Context, cfg *Config, dir, bin string, p *listedPackage, noLocks bool) (string, error) {
-	args := []string{"test", "-c", "-race", "-vet=off", "-o", bin}
+func compile(ctx context.Context, cfg *Config, dir, bin string, p *gotool.Package, noLocks bool) error {
+	b := gotool.TestBuild{Package: p.ImportPath, Output: bin, Race: true, NoVet: true}
 	if !cfg.Plain {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return "", err
+			return err
 		}
-		flags, err := instrumentFlags(dir, cfg.goMod, p, noLocks)
+		ib, err := instrumentBuild(dir, cfg.goMod, p, noLocks)
 		if err != nil {
-			return "", fmt.Errorf("instrument %s: %v", p.ImportPath, err)
+			return fmt.Errorf("instrument %s: %v", p.ImportPath, err)
 		}
-		args = append(args, flags...)
+		b.Overlay, b.ModFile = ib.Overlay, ib.ModFile
 	}
-	args = append(args, p.ImportPath)
-	cmd := exec.CommandContext(ctx, "go", args...)
-	cmd.Dir = cfg.Dir
-	out, err := cmd.CombinedOutput()
-	return string(out), err
+	return gotool.BuildTest(ctx, cfg.Dir, b)
 }
 
 var testName = regexp.MustCompile(`^Test[\p{L}\p{N}_]*$`)
@@ -110,14 +107,11 @@ var testName = regexp.MustCompile(`^Test[\p{L}\p{N}_]*$`)
 // listTests asks the test binary for its top-level tests (benchmarks,
 // examples and fuzz targets are not hunted).
 func listTests(ctx context.Context, bin, dir string) ([]string, error) {
-	cmd := exec.CommandContext(ctx, bin, "-test.list", ".")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), goraceEnv())
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+	cmd := gotool.Command(ctx, dir, bin, "-test.list", ".")
+	cmd.Env = append(cmd.Env, goraceEnv())
+	out, stderr, err := gotool.Output(cmd)
 	if err != nil {
-		return nil, fmt.Errorf("%v: %s", err, firstLine(stderr.String(), err))
+		return nil, fmt.Errorf("%v: %s", err, gotool.FirstLine(string(stderr), err))
 	}
 	var tests []string
 	sc := bufio.NewScanner(bytes.NewReader(out))
@@ -127,30 +121,4 @@ func listTests(ctx context.Context, bin, dir string) ([]string, error) {
 		}
 	}
 	return tests, sc.Err()
-}
-
-// compilerLines drops the "# pkg" headers of the go command's build output.
-func compilerLines(out string) string {
-	var keep []string
-	for line := range strings.SplitSeq(out, "\n") {
-		if !strings.HasPrefix(line, "# ") {
-			keep = append(keep, line)
-		}
-	}
-	return strings.Join(keep, "\n")
-}
-
-// firstLines returns up to n non-empty lines of s.
-func firstLines(s string, n int) string {
-	var lines []string
-	for line := range strings.SplitSeq(s, "\n") {
-		if strings.TrimSpace(line) == "" {
-			continue
-		}
-		lines = append(lines, line)
-		if len(lines) == n {
-			break
-		}
-	}
-	return strings.Join(lines, "\n")
 }

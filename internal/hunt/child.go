@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/conclab/conclab/internal/gotool"
 )
 
 // A batch is one child process: iterations first..first+count-1 of a test.
@@ -80,9 +82,8 @@ func (h *hunter) runBatch(ctx context.Context, b *batch) batchResult {
 		"-test.run", "^" + t.name + "$", "-test.count", strconv.Itoa(b.count),
 		"-test.v=true", "-test.timeout=0", "-test.paniconexit0",
 	}
-	cmd := exec.CommandContext(ctx, t.target.bin, args...)
-	cmd.Dir = t.target.pkg.Dir
-	cmd.Env = append(os.Environ(),
+	cmd := gotool.Command(ctx, t.target.pkg.Dir, t.target.bin, args...)
+	cmd.Env = append(cmd.Env,
 		"GOMAXPROCS="+strconv.Itoa(b.procs),
 		"GOTRACEBACK=all",
 		goraceEnv(),
@@ -99,8 +100,6 @@ func (h *hunter) runBatch(ctx context.Context, b *batch) batchResult {
 	}
 	w := &outputWatcher{marker: []byte("=== RUN   " + t.name + "\n"), progress: make(chan struct{}, 1)}
 	cmd.Stdout, cmd.Stderr = w, w
-	setProcessGroup(cmd)
-	cmd.WaitDelay = 2 * time.Second
 	if err := cmd.Start(); err != nil {
 		if ctx.Err() != nil {
 			return batchResult{cancelled: true}
@@ -124,10 +123,10 @@ wait:
 		case <-timer.C:
 			if !quitSent {
 				quitSent = true
-				quit(cmd)
+				gotool.Quit(cmd)
 				timer.Reset(3 * time.Second)
 			} else {
-				killGroup(cmd)
+				gotool.Kill(cmd)
 			}
 		}
 	}
@@ -162,7 +161,7 @@ wait:
 	var exit *exec.ExitError
 	if len(events) == 0 && !quitSent && errors.As(err, &exit) {
 		events = append(events, event{
-			kind: KindFailure, message: fmt.Sprintf("the test binary exited with %v: %s", exit, lastLine(out)),
+			kind: KindFailure, message: fmt.Sprintf("the test binary exited with %v: %s", exit, gotool.LastLine(out)),
 			iter: max(len(runPositions(out, t.name))-1, 0),
 		})
 	}
@@ -236,15 +235,4 @@ func readReport(path, test string, seed uint64, out string) []event {
 		events = append(events, event{kind: l.Kind, message: l.Message, stacks: stacks, iter: iter, pos: -1})
 	}
 	return events
-}
-
-func lastLine(out string) string {
-	lines := strings.Split(strings.TrimSpace(out), "\n")
-	for i := len(lines) - 1; i >= 0; i-- {
-		l := strings.TrimSpace(lines[i])
-		if l != "" && l != "FAIL" && !strings.HasPrefix(l, "exit status") {
-			return l
-		}
-	}
-	return "no output"
 }

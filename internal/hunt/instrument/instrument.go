@@ -2,38 +2,25 @@ package instrument
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/conclab/conclab/internal/gotool"
 )
 
 // RuntimeName is the name of the runtime package the overlay adds to each
 // hunted module, and the name the rewritten files import it under.
 const RuntimeName = "conclabhuntrt"
 
-// Package describes one package to instrument, as `go list -json` reports it.
-type Package struct {
-	ImportPath   string
-	Dir          string // absolute
-	Name         string
-	GoFiles      []string // base names, as go list gives them
-	TestGoFiles  []string
-	XTestGoFiles []string
-	Module       Module
-}
-
-// Module is the module a Package belongs to, as `go list -json` reports it.
-type Module struct {
-	Path      string
-	Dir       string
-	GoVersion string
-	Main      bool
-}
+// Package describes one package to instrument, as `go list -json`
+// reports it ([gotool.List]): its Module must be set.
+type Package = gotool.Package
 
 // Options tune Instrument.
 type Options struct {
@@ -126,11 +113,11 @@ type writer struct {
 type modCopy struct{ path, dir string }
 
 func (w *writer) locateCache(pkgs []Package) error {
-	out, err := exec.Command("go", "env", "GOMODCACHE").Output()
+	cache, err := gotool.Env(context.Background(), "", "GOMODCACHE")
 	if err != nil {
-		return fmt.Errorf("instrument: go env GOMODCACHE: %v", err)
+		return fmt.Errorf("instrument: %v", err)
 	}
-	w.cache = strings.TrimSpace(string(out))
+	w.cache = cache
 	return nil
 }
 
@@ -140,7 +127,7 @@ func (w *writer) inCache(dir string) bool {
 
 // pkg instruments one package: its files, and its module's runtime once.
 func (w *writer) pkg(p *Package) error {
-	if p.Module.Path == "" || p.Module.Dir == "" {
+	if p.Module == nil || p.Module.Path == "" || p.Module.Dir == "" {
 		return fmt.Errorf("instrument: %s is not in a module", p.ImportPath)
 	}
 	dir, modDir, err := w.module(p)
