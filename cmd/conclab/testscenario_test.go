@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -9,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/conclab/conclab/internal/gotool"
 	"github.com/conclab/conclab/internal/testscenario"
 )
 
@@ -36,7 +36,7 @@ func TestANewScenarioIsRunListedAndProfiled(t *testing.T) {
 
 // The throwaway is for tests only: the shipped binary does not import it.
 func TestTheShippedBinaryHasNoTestScenario(t *testing.T) {
-	deps, err := exec.Command("go", "list", "-deps", ".").Output()
+	deps, err := gotool.Go(t.Context(), "", "list", "-deps", ".").Output()
 	require.NoError(t, err)
 	assert.Contains(t, string(deps), "github.com/conclab/conclab/scenarios\n", "precondition: the list holds the catalogue")
 	assert.False(t, strings.Contains(string(deps), "internal/testscenario"), "conclab does not import the throwaway scenario")

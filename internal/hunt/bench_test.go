@@ -2,7 +2,7 @@ package hunt
 
 import (
 	"context"
-	"os/exec"
+	"github.com/conclab/conclab/internal/gotool"
 	"regexp"
 	"slices"
 	"testing"
@@ -54,13 +54,13 @@ func median(xs []float64) float64 {
 // cache: the ratio should stay at most 1.5.
 func BenchmarkCleanPackage(b *testing.B) {
 	const pkg = "github.com/conclab/conclab/internal/profiling"
-	warm := exec.Command("go", "test", "-race", "-count=1", pkg)
+	warm := gotool.Go(b.Context(), "", "test", "-race", "-count=1", pkg)
 	if out, err := warm.CombinedOutput(); err != nil {
 		b.Fatalf("go test -race %s: %v\n%s", pkg, err, out)
 	}
 	for b.Loop() {
 		start := time.Now()
-		if out, err := exec.Command("go", "test", "-race", "-count=1", pkg).CombinedOutput(); err != nil {
+		if out, err := gotool.Go(b.Context(), "", "test", "-race", "-count=1", pkg).CombinedOutput(); err != nil {
 			b.Fatalf("%v\n%s", err, out)
 		}
 		plain := time.Since(start)

@@ -2,8 +2,8 @@ package instrument_test
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,40 +12,35 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/conclab/conclab/internal/gotool"
 	"github.com/conclab/conclab/internal/hunt/instrument"
 )
 
 // goList lists the packages matching pattern from dir.
 func goList(t *testing.T, dir string, patterns ...string) []instrument.Package {
 	t.Helper()
-	cmd := exec.Command("go", append([]string{"list", "-json"}, patterns...)...)
-	cmd.Dir = dir
-	out, err := cmd.Output()
+	listed, err := gotool.List(t.Context(), dir, nil, patterns...)
 	require.NoError(t, err, "go list %v", patterns)
 	var pkgs []instrument.Package
-	dec := json.NewDecoder(bytes.NewReader(out))
-	for dec.More() {
-		var p instrument.Package
-		require.NoError(t, dec.Decode(&p))
-		pkgs = append(pkgs, p)
+	for _, p := range listed {
+		pkgs = append(pkgs, *p)
 	}
 	return pkgs
 }
 
 // buildHunted instruments the package pattern (run from dir) and builds its
 // test binary as the driver does.
-func buildHunted(t *testing.T, work, dir, pattern string, opts instrument.Options, extra ...string) string {
+func buildHunted(t *testing.T, work, dir, pattern string, opts instrument.Options) string {
 	t.Helper()
 	pkgs := goList(t, dir, pattern)
 	b, err := instrument.Instrument(work, pkgs, opts)
 	require.NoError(t, err)
 	bin := filepath.Join(work, "test.bin")
-	args := append([]string{"test", "-c", "-race", "-vet=off", "-o", bin}, b.Flags()...)
-	args = append(args, extra...)
-	cmd := exec.Command("go", append(args, pattern)...)
-	cmd.Dir = dir
-	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, "go %s\n%s", strings.Join(args, " "), out)
+	err = gotool.BuildTest(t.Context(), dir, gotool.TestBuild{Package: pattern, Output: bin, Race: true, NoVet: true, Overlay: b.Overlay, ModFile: b.ModFile})
+	if be, ok := errors.AsType[*gotool.BuildError](err); ok {
+		require.NoError(t, err, "%s", be.Output)
+	}
+	require.NoError(t, err)
 	return bin
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
+	"github.com/conclab/conclab/internal/gotool"
 	"github.com/conclab/conclab/internal/hunt/instrument"
 )
 
@@ -216,14 +217,14 @@ func TestOldGo(t *testing.T) {
 // module cache, from this module: a well-tested package reports nothing.
 func TestModuleCache(t *testing.T) {
 	t.Parallel()
-	gomod, err := exec.Command("go", "env", "GOMOD").Output()
+	gomod, err := gotool.Env(t.Context(), "", "GOMOD")
 	require.NoError(t, err)
 	pkgs := goList(t, ".", "golang.org/x/sync/errgroup")
 	_, err = instrument.Overlay(t.TempDir(), pkgs)
 	require.ErrorContains(t, err, "module cache")
 
 	work := t.TempDir()
-	bin := buildHunted(t, work, ".", "golang.org/x/sync/errgroup", instrument.Options{GoMod: strings.TrimSpace(string(gomod))})
+	bin := buildHunted(t, work, ".", "golang.org/x/sync/errgroup", instrument.Options{GoMod: gomod})
 	r := runHunted(t, bin, ".", "Test.*", "CONCLAB_HUNT_YIELD=0.2")
 	assert.Zero(t, r.exit, r.output)
 	assert.Empty(t, r.findings, r.output)

@@ -2,7 +2,6 @@ package instrument_test
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/conclab/conclab/internal/gotool"
 	"github.com/conclab/conclab/internal/hunt/instrument"
 )
 
@@ -25,7 +25,7 @@ func TestHuntPackages(t *testing.T) {
 	}
 	root, err := filepath.Abs(filepath.Join("..", "..", ".."))
 	require.NoError(t, err)
-	gomod, err := exec.Command("go", "env", "GOMOD").Output()
+	gomod, err := gotool.Env(t.Context(), "", "GOMOD")
 	require.NoError(t, err)
 	for _, p := range goList(t, root, patterns...) {
 		if len(p.TestGoFiles)+len(p.XTestGoFiles) == 0 {
@@ -33,7 +33,7 @@ func TestHuntPackages(t *testing.T) {
 		}
 		t.Run(p.ImportPath, func(t *testing.T) {
 			t.Parallel()
-			bin := buildHunted(t, t.TempDir(), root, p.ImportPath, instrument.Options{GoMod: strings.TrimSpace(string(gomod))})
+			bin := buildHunted(t, t.TempDir(), root, p.ImportPath, instrument.Options{GoMod: gomod})
 			r := runHunted(t, bin, p.Dir, ".*", "CONCLAB_HUNT_YIELD=0.1", "CONCLAB_HUNT_STALL=10s", "-test.short")
 			assert.Zero(t, r.exit, r.output)
 			assert.Empty(t, r.findings)
