@@ -4,9 +4,10 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/conclab/conclab/internal/pprofkit"
 )
 
 // WriteText prints one line per test, then each finding with its witness
@@ -88,25 +89,10 @@ func plural(n int) string {
 // HTML by its extension (.html, .htm), through a temporary file renamed into
 // place.
 func (s *Summary) WriteReport(path string) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, ".hunt-report-*")
-	if err != nil {
-		return err
+	if ext := strings.ToLower(filepath.Ext(path)); ext == ".html" || ext == ".htm" {
+		return pprofkit.WriteFile(path, s.WriteHTML)
 	}
-	defer os.Remove(f.Name())
-	ext := strings.ToLower(filepath.Ext(path))
-	if ext == ".html" || ext == ".htm" {
-		err = s.WriteHTML(f)
-	} else {
-		err = s.WriteMarkdown(f)
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
+	return pprofkit.WriteFile(path, s.WriteMarkdown)
 }
 
 // WriteMarkdown writes the hunt as a Markdown section: the table of tests,

@@ -12,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/conclab/conclab/internal/pprofkit"
 )
 
 // fakeGo stands for go test: on the mutated tree (an overlay) the tests in
@@ -252,7 +254,7 @@ func TestHintsRoundTripAndUpdate(t *testing.T) {
 	})
 	assert.Equal(t, hints{"a": {"TestA2", "ExampleA"}, "c": {"TestC"}, "d": {"TestD"}}, u)
 	assert.Equal(t, hints{"a": {"TestA"}, "b": {"TestB"}, "c": {"TestC"}}, h, "update leaves h alone")
-	require.NoError(t, writeFile(path, u.marshal()))
+	require.NoError(t, pprofkit.WriteBytes(path, u.marshal()))
 	got, err := readHints(path)
 	require.NoError(t, err)
 	assert.Equal(t, u, got)

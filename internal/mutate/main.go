@@ -43,6 +43,7 @@ import (
 	"time"
 
 	"github.com/conclab/conclab/internal/gotool"
+	"github.com/conclab/conclab/internal/pprofkit"
 )
 
 var (
@@ -193,12 +194,12 @@ func run() error {
 	table := render(results, time.Since(start))
 	fmt.Print(table)
 	if *mdFlag != "" {
-		if err := writeFile(*mdFlag, []byte(table)); err != nil {
+		if err := pprofkit.WriteBytes(*mdFlag, []byte(table)); err != nil {
 			return err
 		}
 	}
 	if *updateHints && *hintsFlag != "" {
-		if err := writeFile(*hintsFlag, hinted.update(results).marshal()); err != nil {
+		if err := pprofkit.WriteBytes(*hintsFlag, hinted.update(results).marshal()); err != nil {
 			return err
 		}
 	}

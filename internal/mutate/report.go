@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
@@ -30,23 +29,6 @@ func render(vs []verdict, wall time.Duration) string {
 }
 
 func esc(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
-
-// writeFile writes b to a temporary file beside path, then renames it.
-func writeFile(path string, b []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".mutate-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
-}
 
 // readEquivalents reads the mutations docs/mutation.md marks equivalent:
 // the lines "- `ID`: reason" of its section "## Equivalent mutations".

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/conclab/conclab/internal/gotool"
+	"github.com/conclab/conclab/internal/pprofkit"
 )
 
 // RuntimeName is the name of the runtime package the overlay adds to each
@@ -298,26 +299,14 @@ func copyTree(src, dst string) error {
 	})
 }
 
-// writeFile writes data to path through a temporary file and a rename.
+// writeFile writes data to path atomically (a temporary file renamed into
+// place), making its directory.
 func writeFile(path string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("instrument: %v", err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
+	if err := pprofkit.WriteBytes(path, data); err != nil {
 		return fmt.Errorf("instrument: %v", err)
-	}
-	_, werr := tmp.Write(data)
-	cerr := tmp.Close()
-	if werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp.Name(), path)
-	}
-	if werr != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("instrument: %v", werr)
 	}
 	return nil
 }
