@@ -13,7 +13,10 @@
 // is on the other side, and [Inconclusive] when the interval straddles the
 // threshold, when there are too few samples to bound it, or when other
 // programs kept the machine busy while the samples were taken (see
-// [Load]): a loaded machine never makes a claim fail.
+// [Load]): a loaded machine never makes a claim fail. [JudgeFixed] adds
+// the runs' fixed costs (start-up and the like): a verdict stands when
+// the work alone, without them, is judged the same, and is Inconclusive
+// only where they could change it (see [Fixed] for how they enter).
 //
 //	c := verdict.Claim{Text: "processes do", Threshold: 1.5, Unit: "×",
 //		Yes: "Python needs processes for the cores; Go does not",

@@ -25,11 +25,13 @@ func (t *table) find(workload string, m model, workers int) *config {
 
 // judge judges c on the paired ratios num[i] ÷ den[i] of the
 // configurations from, whose i-th runs ran in the same rep, moments apart
-// (see verdict.JudgePaired): inconclusive if one of them failed, if other
-// programs loaded the machine while they ran, or if fixed costs took more
-// than maxFixedShare of one's wall time. A pair during which other
-// programs were busy is left out.
-func judge(c verdict.Claim, num, den []float64, from ...*config) verdict.Verdict {
+// (see verdict.JudgePaired): inconclusive if one of them failed, or if
+// other programs loaded the machine while they ran. A pair during which
+// other programs were busy is left out. how says how the runs' fixed
+// costs (numFixed[i] inside num[i], denFixed[i] inside den[i]) enter the
+// ratio: the verdict is inconclusive only where the work without them
+// would be judged otherwise (see verdict.JudgeFixed), whatever their share.
+func judge(c verdict.Claim, how verdict.Fixed, num, den, numFixed, denFixed []float64, from ...*config) verdict.Verdict {
 	var load verdict.Load
 	for _, f := range from {
 		if f == nil || f.err != nil || len(f.walls) == 0 {
@@ -43,17 +45,7 @@ func judge(c verdict.Claim, num, den []float64, from ...*config) verdict.Verdict
 			loads[i] = loads[i].Add(f.loads[i])
 		}
 	}
-	v := verdict.JudgePaired(c, num, den, loads, load)
-	if v.Outcome == verdict.Inconclusive {
-		return v
-	}
-	for _, f := range from {
-		if share := f.fixedShare(); share > maxFixedShare {
-			return v.Undecided(fmt.Sprintf("fixed costs are %.0f%% of %s's wall time with %d workers (at most %.0f%% to judge): more work needed",
-				100*share, f.model, f.workers, 100*maxFixedShare))
-		}
-	}
-	return v
+	return verdict.JudgeFixed(c, how, num, den, numFixed, denFixed, loads, load)
 }
 
 // speedup is the claim that model m's CPU runs are at least (or at most,
@@ -65,7 +57,8 @@ func (t *table) speedup(m model, text string, threshold float64, below bool, yes
 		return
 	}
 	c := verdict.Claim{Text: text, Threshold: threshold, Below: below, Unit: "×", Yes: yes, No: no}
-	t.claims = append(t.claims, judge(c, one.walls, all.walls, one, all))
+	// Both runs start their workers: start-up can move a speed-up either way.
+	t.claims = append(t.claims, judge(c, verdict.FixedInBoth, one.walls, all.walls, one.zeros, all.zeros, one, all))
 }
 
 // noGain is the most a speed-up may be for "no speed-up": a fifth over
@@ -105,7 +98,8 @@ func (t *table) check() {
 			if best == nil {
 				t.claims = append(t.claims, verdict.Verdict{Claim: c, Reason: "no Python run to compare with"})
 			} else {
-				t.claims = append(t.claims, judge(c, g.perItem(), best.perItem(), g, best))
+				// Each program's time per item carries its own start-up.
+				t.claims = append(t.claims, judge(c, verdict.FixedInBoth, g.perItem(), best.perItem(), g.fixedPerItem(), best.fixedPerItem(), g, best))
 			}
 		}
 	}
@@ -123,7 +117,9 @@ func (t *table) check() {
 			Threshold: 2, Below: true, Unit: " latencies",
 			Yes: yes, No: fmt.Sprintf("%s took the waits more or less in turn", m),
 		}
-		t.claims = append(t.claims, judge(claim, c.walls, []float64{s.latency.Seconds()}, c))
+		// The wall time contains the threads' start-up; the latency is a
+		// constant: a bound met with the start-up is met without.
+		t.claims = append(t.claims, judge(claim, verdict.FixedInBound, c.walls, []float64{s.latency.Seconds()}, c.zeros, nil, c))
 	}
 }
 

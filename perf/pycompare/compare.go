@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/conclab/conclab/internal/verdict"
@@ -20,8 +21,8 @@ import (
 // sizes is the work of each comparison. Python and Go do the same loop,
 // but Go does it some 30 times faster, so its CPU work is larger: each side
 // sized so that its fixed costs (process start-up, worker spawn,
-// serialisation) stay under maxFixedShare of its wall time. Per-item times
-// make the two comparable.
+// serialisation) stay a few percent of its wall time. Per-item times make
+// the two comparable.
 type sizes struct {
 	pySquares int           // iterations of Python's CPU loop, split between the workers
 	goSquares int           // iterations of Go's
@@ -48,10 +49,6 @@ var (
 	quickSizes = sizes{pySquares: 2_000_000, goSquares: 50_000_000, goRange: 1_000_000,
 		waits: 100, latency: 100 * time.Millisecond, mapItems: 100_000, tasks: 5_000, threads: 5, incs: 10_000}
 )
-
-// maxFixedShare is the largest share of a run's wall time its fixed costs
-// may take for the run to judge a claim.
-const maxFixedShare = 0.05
 
 type options struct {
 	python, scripts string
@@ -90,6 +87,9 @@ type config struct {
 	workers  int
 	run      runner
 	zero     runner
+	// waits marks a configuration whose runs mostly sleep: it runs at the
+	// same time as the other waiting ones (see measureAll).
+	waits bool
 
 	// walls and zeros are the wall seconds of each run and zero-work run;
 	// items is the items of a run.
@@ -113,9 +113,14 @@ func (c *config) fixedShare() float64 {
 }
 
 // perItem is each run's wall seconds per item.
-func (c *config) perItem() []float64 {
-	out := make([]float64, len(c.walls))
-	for i, w := range c.walls {
+func (c *config) perItem() []float64 { return c.per(c.walls) }
+
+// fixedPerItem is each zero-work run's wall seconds per item of the run.
+func (c *config) fixedPerItem() []float64 { return c.per(c.zeros) }
+
+func (c *config) per(secs []float64) []float64 {
+	out := make([]float64, len(secs))
+	for i, w := range secs {
 		out[i] = w / float64(max(c.items, 1))
 	}
 	return out
@@ -163,6 +168,9 @@ func configs(o options) []*config {
 	add(wl.io, pyThreads, s.waits, py("io_threads.py", itoa(s.waits), secs(s.latency)), py("io_threads.py", itoa(s.waits), "0"))
 	add(wl.io, pyAsyncio, s.waits, py("io_asyncio.py", itoa(s.waits), secs(s.latency)), py("io_asyncio.py", itoa(s.waits), "0"))
 	add(wl.io, goGoroutine, s.waits, goIO(s, s.latency), goIO(s, 0))
+	for _, c := range cs[len(cs)-3:] {
+		c.waits = true
+	}
 	// Pool.map of no items fails in the article's program: one item is
 	// its least work.
 	add(wl.pmap, pyProcesses, o.cores, py("pool_map.py", itoa(s.mapItems), itoa(o.cores)), py("pool_map.py", "1", itoa(o.cores)))
@@ -185,47 +193,90 @@ func workerCounts(cores int) []int {
 // measureAll runs every configuration reps times, interleaved: each rep
 // runs every configuration once, then its zero-work program, so that a
 // burst of load on a shared machine spoils one run of each rather than
-// every run of one. A configuration that fails is left out of the later
+// every run of one. Consecutive configurations that wait (the I/O ones)
+// run at the same time, then their zero-work programs at the same time:
+// they sleep, so they do not compete for the cores, and the longest wait
+// sets the pace. A configuration that fails is left out of the later
 // reps, with its error; the others go on. Only ctx's end stops it all.
 func measureAll(ctx context.Context, cs []*config, reps int, progress io.Writer) error {
 	for rep := range reps {
 		fmt.Fprintf(progress, "pycompare: run %d of %d\n", rep+1, reps)
-		for _, c := range cs {
-			if c.err != nil {
-				continue
+		for i := 0; i < len(cs); {
+			n := 1
+			for cs[i].waits && i+n < len(cs) && cs[i+n].waits {
+				n++
 			}
-			m, l, err := measured(ctx, c.run)
-			if ctx.Err() != nil {
-				return ctx.Err()
+			if err := measureGroup(ctx, cs[i:i+n]); err != nil {
+				return err
 			}
-			if err != nil {
-				c.err = err
-				continue
-			}
-			c.walls = append(c.walls, m.wall.Seconds())
-			c.items = m.items
-			c.load = c.load.Add(l)
-			c.loads = append(c.loads, l)
-			z, _, err := measured(ctx, c.zero)
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			if err != nil {
-				c.err = fmt.Errorf("its zero-work run: %w", err)
-				continue
-			}
-			c.zeros = append(c.zeros, z.wall.Seconds())
+			i += n
 		}
 	}
 	return nil
 }
 
-// measured runs r and measures the load other programs put on the machine
-// meanwhile.
-func measured(ctx context.Context, r runner) (measure, verdict.Load, error) {
+// measureGroup runs each configuration of g that has not failed once, all
+// at the same time, then their zero-work programs, and records the wall
+// times and the load other programs put on the machine meanwhile (the
+// same for every configuration of g).
+func measureGroup(ctx context.Context, g []*config) error {
+	var live []*config
+	for _, c := range g {
+		if c.err == nil {
+			live = append(live, c)
+		}
+	}
+	runs, l := measured(ctx, live, func(c *config) runner { return c.run })
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	var ran []*config
+	for i, c := range live {
+		if runs[i].err != nil {
+			c.err = runs[i].err
+			continue
+		}
+		c.walls = append(c.walls, runs[i].m.wall.Seconds())
+		c.items = runs[i].m.items
+		c.load = c.load.Add(l)
+		c.loads = append(c.loads, l)
+		ran = append(ran, c)
+	}
+	zeros, _ := measured(ctx, ran, func(c *config) runner { return c.zero })
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	for i, c := range ran {
+		if zeros[i].err != nil {
+			c.err = fmt.Errorf("its zero-work run: %w", zeros[i].err)
+			continue
+		}
+		c.zeros = append(c.zeros, zeros[i].m.wall.Seconds())
+	}
+	return nil
+}
+
+// outcome is one run's measure or its failure.
+type outcome struct {
+	m   measure
+	err error
+}
+
+// measured runs the runner of each of cs, all at the same time, and
+// measures the load other programs put on the machine meanwhile.
+func measured(ctx context.Context, cs []*config, r func(*config) runner) ([]outcome, verdict.Load) {
+	out := make([]outcome, len(cs))
 	meter := verdict.Start()
-	m, err := r(ctx)
-	return m, meter.Stop(), err
+	if len(cs) == 1 {
+		out[0].m, out[0].err = r(cs[0])(ctx)
+		return out, meter.Stop()
+	}
+	var wg sync.WaitGroup
+	for i, c := range cs {
+		wg.Go(func() { out[i].m, out[i].err = r(c)(ctx) })
+	}
+	wg.Wait()
+	return out, meter.Stop()
 }
 
 // runPython runs one of the article's programs and reads the JSON line it
@@ -270,7 +321,14 @@ func truncate(s string, n int) string {
 // scenario that is not registered is an error. The items of the measure
 // are the scenario's Result.Items, or what items(cfg, res) returns when it
 // is not nil.
-func goScenario(name string, configure func(c *scenarios.Config), items func(scenarios.Config, scenarios.Result) int) runner {
+//
+// A checksum scenario (cpu-bound, process-pool: its Check recomputes the
+// checksum serially, as long as the run itself on one core) is checked on
+// its first run; a later run with the same Total and Items as that checked
+// one passes without recomputing it, and any other is checked again. The
+// runner is then not safe for concurrent use.
+func goScenario(name string, configure func(c *scenarios.Config), items func(scenarios.Config, scenarios.Result) int, checksum bool) runner {
+	var checked *scenarios.Result
 	return func(ctx context.Context) (measure, error) {
 		s, err := scenarios.Lookup(name)
 		if err != nil {
@@ -287,8 +345,13 @@ func goScenario(name string, configure func(c *scenarios.Config), items func(sce
 		if err != nil {
 			return measure{}, fmt.Errorf("%s: %v", name, err)
 		}
-		if err := s.Check(cfg, res); err != nil {
-			return measure{}, fmt.Errorf("%s: invariant: %v", name, err)
+		if checked == nil || res.Total != checked.Total || res.Items != checked.Items {
+			if err := s.Check(cfg, res); err != nil {
+				return measure{}, fmt.Errorf("%s: invariant: %v", name, err)
+			}
+			if checksum {
+				checked = &res
+			}
 		}
 		m := measure{wall: wall, items: res.Items}
 		if items != nil {

@@ -27,31 +27,31 @@ func ranges(s sizes, workers int, work bool) func(c *scenarios.Config) {
 }
 
 func goCPU(s sizes, workers int, work bool) runner {
-	return goScenario("cpu-bound", ranges(s, workers, work), squares)
+	return goScenario("cpu-bound", ranges(s, workers, work), squares, true)
 }
 
 func goProcessPool(s sizes, workers int, work bool) runner {
-	return goScenario("process-pool", ranges(s, workers, work), squares)
+	return goScenario("process-pool", ranges(s, workers, work), squares, true)
 }
 
 // goIO is download from memory: the waits, and nothing else.
 func goIO(s sizes, latency time.Duration) runner {
 	return goScenario("download", func(c *scenarios.Config) {
 		c.Items, c.Latency, c.Backend = s.waits, latency, scenarios.BackendMemory
-	}, nil)
+	}, nil, false)
 }
 
 // goPoolMap is pool-map with Work 0: the article's bare compute_square, n*n.
 func goPoolMap(workers, items int) runner {
-	return goScenario("pool-map", func(c *scenarios.Config) { c.Workers, c.Items, c.Work = workers, items, 0 }, nil)
+	return goScenario("pool-map", func(c *scenarios.Config) { c.Workers, c.Items, c.Work = workers, items, 0 }, nil, false)
 }
 
 // goExecutor is executor with Work 0: the article's greet, a string
 // format and nothing else.
 func goExecutor(workers, tasks int) runner {
-	return goScenario("executor", func(c *scenarios.Config) { c.Workers, c.Items, c.Work = workers, tasks, 0 }, nil)
+	return goScenario("executor", func(c *scenarios.Config) { c.Workers, c.Items, c.Work = workers, tasks, 0 }, nil, false)
 }
 
 func goCounter(workers, incs int) runner {
-	return goScenario("counter-mutex", func(c *scenarios.Config) { c.Workers, c.Items = workers, incs }, nil)
+	return goScenario("counter-mutex", func(c *scenarios.Config) { c.Workers, c.Items = workers, incs }, nil, false)
 }

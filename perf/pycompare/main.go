@@ -16,13 +16,17 @@
 // Every configuration runs -reps times, the configurations interleaved so
 // that a burst of load spoils one run of each rather than all of one; each
 // run is followed by the same program with no work, whose time is the
-// run's fixed costs. Python times itself (interpreter start-up excluded),
+// run's fixed costs. The I/O configurations, which sleep, run at the same
+// time as each other. Python times itself (interpreter start-up excluded),
 // Go times Scenario.Run. A claim's ratio pairs the two runs of each rep
 // (verdict.JudgePaired): the median of the reps' ratios, with its interval.
 // A rep measured while other programs were busy is left out. A claim is
-// inconclusive when the interval of its ratio straddles its threshold, when fixed costs exceed 5% of a run it
-// rests on, or when other programs kept the machine busy (see
-// verdict.Load). A program that fails or prints something other than its
+// inconclusive when the interval of its ratio straddles its threshold,
+// when other programs kept the machine busy (see verdict.Load), or when
+// the fixed costs could change its verdict: each claim says how they
+// enter its ratio (a speed-up, whose both runs start up; a bound on a wall
+// time that contains them) and is judged on its runs less their fixed
+// costs too (verdict.JudgeFixed). A program that fails or prints something other than its
 // JSON line is an "error: …" row; the other rows are still judged.
 //
 // Exit status: 0 when the comparison ran (whatever the verdicts), 1 when it

@@ -54,7 +54,7 @@ func (t *table) print(w io.Writer, color bool) {
 	tw.Flush()
 	fmt.Fprintf(w, "\nspeed-up: the 1-worker wall time over this one. Go/Python: Go's time per item over the fastest Python's on the same workload and workers (< 1: Go is faster).\n")
 	fmt.Fprintf(w, "Both are ratios of runs of the same rep, taken moments apart: the Hodges–Lehmann median of the %d ratios with its %.0f%% signed-rank interval (at least 6 runs bound it).\n", t.o.reps, 100*verdict.Level)
-	fmt.Fprintf(w, "fixed costs: the same program run with no work (process start-up, worker spawn, serialisation) as a share of the wall time; above %.0f%% a claim is not judged.\n", 100*maxFixedShare)
+	fmt.Fprintf(w, "fixed costs: the same program run with no work (process start-up, worker spawn, serialisation) as a share of the wall time; a claim is also judged on its runs less their fixed costs, and is not judged where the two verdicts differ.\n")
 	var load verdict.Load
 	for _, c := range t.configs {
 		load = load.Add(c.load)
