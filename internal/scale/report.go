@@ -120,11 +120,11 @@ func newSeries(label string, run *Results, b *Benchmark, isBase bool) *Series {
 	if loaded := run.LoadAverage > float64(run.Machine.Cores); loaded {
 		note := fmt.Sprintf("; the machine was loaded (load average %.1f on %d cores): other programs may have kept the cores idle", run.LoadAverage, run.Machine.Cores)
 		for i := range s.Verdicts {
-			if s.Verdicts[i].Category == Serial {
+			if c := s.Verdicts[i].Category; c == Serial || c == Idle || c == Waiting {
 				s.Verdicts[i].Text += note
 			}
 		}
-		if s.Verdict.Category == Serial {
+		if c := s.Verdict.Category; c == Serial || c == Idle || c == Waiting {
 			s.Verdict.Text += note
 		}
 	}
