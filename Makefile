@@ -7,7 +7,7 @@ PKGS    ?= ./...
 CPUS    ?= 1,2,4
 BENCHOUT ?= bench.txt
 
-.PHONY: all test stress fuzz bench bench-gate bench-compare gate-power profile report compare-python claims-stability lint ci test-cpus stress-short fuzz-short mutate hunt clean help browser-test
+.PHONY: scale-calibrate all test stress fuzz bench bench-gate bench-compare gate-power profile report compare-python claims-stability lint ci test-cpus stress-short fuzz-short mutate hunt clean help browser-test
 
 ## all: lint, then test.
 all: lint test
@@ -109,3 +109,8 @@ clean:
 ## help: this list.
 help:
 	@grep -E '^## ' Makefile | sed 's/^## /  /'
+
+## scale-calibrate: conclab scale's verdicts on the generated corpus (internal/scale/testdata/calibrate: 11 causes × 3 intensities, seed 1 tuned, seed 2 held out) at -cpu 1,2 and at the default -cpu, as confusion matrices; a timing measurement, about 3 min per -cpu setting on 2 cores (not in `make test`).
+CALIBRATE_CPUS ?= 1,2 default
+scale-calibrate:
+	@for cpu in $(CALIBRATE_CPUS); do $(GO) run ./internal/scale/testdata/calibrate -seeds 1,2 -cpu $$cpu $(if $(CALIBRATE_OUT),-out $(CALIBRATE_OUT)/cpu$$cpu) || exit 1; done

@@ -34,8 +34,11 @@ is written outside -out:
 Per benchmark and n the report gives ns/op, speed-up and efficiency
 against n = 1, effective parallelism from the CPU profile, the shares of CPU
 in GC, scheduler and locking, mutex and block wait per op with the top call
-site, a verdict (gc, contention, scheduler, serial, busy, scales), and a fit
-of the Universal Scalability Law. With -base REF the benchmarks also run at
+site, an account of the lost throughput (idle cores by what the goroutines
+waited on, CPU per op that grew by where it went) and a verdict, its largest
+part: contention, channel, sync, serial, waiting, gc, scheduler, memory,
+idle, scales or inconclusive (the report's legend gives the rule and its
+thresholds); and a fit of the Universal Scalability Law. With -base REF the benchmarks also run at
 REF, checked out with 'git worktree add' in a temporary directory (the work
 tree, dirty or not, is the head) and compared as benchstat does.
 

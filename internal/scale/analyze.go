@@ -1,9 +1,12 @@
 package scale
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/conclab/conclab/internal/pprofkit"
 )
@@ -14,7 +17,7 @@ import (
 // writer.
 var frameworkPackages = []string{"testing", "runtime/pprof"}
 
-// analyze reads the profiles of p in dir with internal/profiling (the code
+// analyze reads the profiles of p in dir with internal/pprofkit (the code
 // `conclab profile` uses) and fills p's figures; with flame set it renders
 // the CPU profile's flame graph beside it.
 func analyze(dir string, p *Point, title string, flame bool) error {
@@ -39,6 +42,8 @@ func analyze(dir string, p *Point, title string, flame bool) error {
 	if ns := p.NsOp(); ns > 0 {
 		ops = st.WallSeconds * 1e9 / ns
 	}
+	p.Roles = cpuRoles(prof)
+	p.Waits = nil
 	for _, w := range []struct {
 		file  string
 		perOp **float64
@@ -63,6 +68,11 @@ func analyze(dir string, p *Point, title string, flame bool) error {
 		if len(sites) > 0 && sites[0].Seconds > 0 {
 			*w.site = &sites[0]
 		}
+		kinds, err := waitsByKind(wp, w.file == p.MutexFile, ops, frameworkPackages...)
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		p.Waits = mergeWaits(p.Waits, kinds)
 	}
 	if flame {
 		p.Flame = fmt.Sprintf("cpu-%d.svg", p.Procs)
@@ -71,4 +81,23 @@ func analyze(dir string, p *Point, title string, flame bool) error {
 		})
 	}
 	return nil
+}
+
+// mergeWaits adds the waits of one profile to those of another: a kind
+// both hold (a lock, which the mutex profile records from the unlocker's
+// side and the block profile from the waiter's) keeps the larger.
+func mergeWaits(a, b []Wait) []Wait {
+	for _, w := range b {
+		if i := slices.IndexFunc(a, func(x Wait) bool { return x.Kind == w.Kind }); i >= 0 {
+			if w.PerOp > a[i].PerOp {
+				a[i] = w
+			}
+			continue
+		}
+		a = append(a, w)
+	}
+	slices.SortFunc(a, func(x, y Wait) int {
+		return cmp.Or(cmp.Compare(y.PerOp, x.PerOp), strings.Compare(string(x.Kind), string(y.Kind)))
+	})
+	return a
 }

@@ -7,15 +7,18 @@
 // benchmarks that match -bench, and runs each (benchmark, GOMAXPROCS n) in
 // its own child process with the CPU, mutex and block profiles on. It
 // parses what the children print with golang.org/x/perf/benchfmt and reads
-// their profiles with internal/profiling, the code `conclab profile` uses,
+// their profiles with internal/pprofkit, the code `conclab profile` uses,
 // to derive per benchmark and n:
 //
 //   - ns/op, speed-up and efficiency against n = 1;
 //   - effective parallelism (CPU seconds sampled ÷ wall seconds);
 //   - the shares of CPU in the garbage collector, the scheduler and lock
 //     handling, and mutex and block wait per op with the top call site;
-//   - a verdict a person can act on ([Verdict]): GC, contention,
-//     scheduler, a serial section, or scales.
+//   - an account of the lost throughput ([Account]): cores idle, by what
+//     the goroutines waited on, and CPU per op that grew, by where it went;
+//   - a verdict a person can act on ([Verdict]): the account's largest
+//     part, with its share of the loss (docs/scale-calibration.md shows it
+//     on a generated corpus).
 //
 // Through each benchmark's throughput it fits the Universal Scalability
 // Law ([FitUSL]) and predicts the peak. With -base it measures the same

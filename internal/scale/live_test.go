@@ -59,15 +59,23 @@ func TestLiveNegativeControls(t *testing.T) {
 		t.Logf("%s: %s: %s", b.Name, verdicts[b.Name].Category, verdicts[b.Name].Text)
 	}
 	require.Len(t, verdicts, 3)
-	v := verdicts["BenchmarkCacheGet"]
-	assert.Equal(t, Contention, v.Category, "one mutex around all the work: contention")
-	assert.Contains(t, v.Text, "(*Cache).Get")
-	// GC is read from CPU shares: on a starved machine there may be too
-	// few samples to quote them, and the verdict says so.
-	if v := verdicts["BenchmarkBuildTree"]; v.Category != Unknown {
-		assert.Equal(t, GC, v.Category, "garbage over a large live heap: GC")
+	// Other load on the machine idles cores too; a verdict it leaves in
+	// doubt is inconclusive, never another cause.
+	if v := verdicts["BenchmarkCacheGet"]; v.Category != Inconclusive {
+		assert.Equal(t, Contention, v.Category, "one mutex around all the work: contention")
+		assert.Contains(t, v.Text, "(*Cache).Get")
 	}
+	v := verdicts["BenchmarkBuildTree"]
+	// GC is read from CPU shares, and idle cores on a loaded machine can
+	// outweigh them: only what no load makes up is asserted.
+	assert.NotEqual(t, Contention, v.Category, "garbage trees take no lock")
+	assert.NotEqual(t, Serial, v.Category, "garbage trees are built under b.RunParallel")
 	v = verdicts["BenchmarkMerge"]
 	assert.NotEqual(t, GC, v.Category, "a serial fold is not GC")
 	assert.NotEqual(t, Contention, v.Category, "a serial fold takes no lock")
+	for name, v := range verdicts {
+		if v.Account != nil && v.Category != Scales && v.Category != Inconclusive {
+			assert.InDelta(t, v.Account.Lost*v.Share, v.Account.byCategory()[0].of, 1e-9, "%s: the share printed is the largest category's", name)
+		}
+	}
 }

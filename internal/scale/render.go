@@ -46,6 +46,8 @@ type seriesView struct {
 
 type rowView struct {
 	N, NsOp, Speedup, Efficiency, Parallelism, GC, Sched, Lock, Mutex, Block, Mem, Category, Verdict, Flame, Profile string
+	// Account is the point's account in one line, "" at n = 1.
+	Account string
 }
 
 type deltaView struct {
@@ -55,14 +57,33 @@ type deltaView struct {
 var legend = []string{
 	"**ns/op**: the mean over -count of what the benchmark printed, in its own child process at GOMAXPROCS n. **speed-up**: ns/op at n = 1 ÷ ns/op at n, on the same machine; **efficiency**: speed-up ÷ n.",
 	"**parallelism**: effective parallelism, the CPU seconds sampled in the CPU profile ÷ its wall seconds (internal/pprofkit.AnalyzeCPU, as `conclab profile` reads it): the average number of busy cores over the child's whole run.",
-	"**GC**, **sched**, **lock**: shares of the sampled CPU in the garbage collector (mark workers, assists, sweeping), in the scheduler (finding, stealing, parking goroutines, spinning) and in taking locks (sync's slow paths, semaphores, runtime.lock2 outside the scheduler). Each sample counts once, in that order of precedence; below 50 samples the report says too few samples.",
-	"**mutex wait**, **block wait**: seconds waited per op, summed over goroutines, from the mutex profile (1 contention in 5 sampled, scaled back) and the block profile (events under 10 µs sampled), ÷ the ops run while profiled (the profile's wall time ÷ ns/op); in brackets the top call site — the first frame outside runtime and sync, for the mutex profile the code that held the lock — and its share. Waits of the testing package's driver are left out.",
-	"**verdict**: the largest cause among GC, contention (lock CPU, or mutex wait as a share of the n cores' time) and scheduler, if at least 20 %; else *scales* (efficiency ≥ 80 %), *oversubscribed* (n above the cores), *busy* (cores busy but each op costs more CPU) or *serial* (cores idle with no cost to show for it: a serial section or waiting).",
+	"**GC**, **sched**, **lock**: shares of the sampled CPU in the garbage collector (mark workers, assists, sweeping), in the scheduler (finding, stealing, parking goroutines, spinning) and in taking locks (sync's slow paths, semaphores, runtime.lock2 outside the scheduler). Each sample counts once, in that order of precedence; below " + fmt.Sprint(MinSamples) + " samples the report says too few samples.",
+	"**mutex wait**, **block wait**: seconds waited per op, summed over goroutines, from the mutex profile (1 contention in " + fmt.Sprint(MutexProfileFraction) + " sampled, scaled back) and the block profile (events under " + seconds(BlockProfileRate*1e-9) + " sampled), ÷ the ops run while profiled (the profile's wall time ÷ ns/op); in brackets the top call site — the first frame outside runtime and sync, for the mutex profile the code that held the lock — and its share. Waits of the testing package's driver are left out.",
 	"**USL**: the Universal Scalability Law X(n) = λn / (1 + σ(n−1) + κn(n−1)) fitted by least squares to the speed-ups (λ = throughput at n = 1); σ is contention (serialised share), κ coherency (cost per pair of cores, which makes a peak at √((1−σ)/κ)). No curve is drawn with fewer than three core counts or residuals above 15 % of the mean speed-up.",
 }
 
+// verdictLegend explains the account and the verdict from the constants
+// and the table of parts the code uses.
+func verdictLegend() []string {
+	l := []string{
+		fmt.Sprintf("**account**: at each n, what separates the throughput from m × that of n = 1 (m = n, or the machine's cores if fewer), in points of that ideal; it adds up to the loss, 1 − efficiency. Its two halves: **idle** cores, 1 − parallelism ÷ (m × parallelism at n = 1), and **CPU/op** that grew over n = 1. The parts: %s.", partsLegend()),
+		fmt.Sprintf("**verdict**: *scales* when the efficiency against m × n = 1 is at least %s; else the category whose parts take the largest share of the loss, printed with that share; *inconclusive* when the next category is within %s of the loss, or with fewer than %d CPU samples at n = 1 or at n (below %d the CPU per op that grew is not split: *cpu: unsplit*). The benchmark's verdict is read at the largest n the machine has cores for. \"No goroutines of its own\" is said only when at least %s of the work's CPU is on the benchmark's own goroutine.",
+			pct(ScalesEfficiency), pct(Margin), MinIdleSamples, MinSamples, pct(OneGoroutine)),
+	}
+	return l
+}
+
+// partsLegend lists every part with the category it names.
+func partsLegend() string {
+	var s []string
+	for _, p := range parts {
+		s = append(s, fmt.Sprintf("*%s* (→ %s): %s", p.part, p.cat, p.doc))
+	}
+	return strings.Join(s, "; ")
+}
+
 func (r *Report) view() view {
-	v := view{Generated: time.Now().UTC().Format("2006-01-02 15:04 MST"), Legend: legend}
+	v := view{Generated: time.Now().UTC().Format("2006-01-02 15:04 MST"), Legend: slices.Insert(slices.Clone(legend), len(legend)-1, verdictLegend()...)}
 	for _, run := range r.Runs {
 		mv := machineView{
 			Label: run.Machine.Label(), CPU: run.Machine.CPU, Cores: run.Machine.Cores, Go: run.Machine.Go,
@@ -110,6 +131,9 @@ func (r *Report) view() view {
 				}
 				if vd.Speedup > 0 {
 					row.Speedup, row.Efficiency = fmt.Sprintf("%.2f×", vd.Speedup), pct(vd.Efficiency)
+				}
+				if vd.Account != nil {
+					row.Account = vd.Account.String()
 				}
 				sv.Rows = append(sv.Rows, row)
 			}
@@ -167,6 +191,12 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 				fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | **%s**: %s | %s |\n",
 					r.N, r.NsOp, r.Speedup, r.Efficiency, r.Parallelism, r.GC, r.Sched, r.Lock, md(r.Mutex), md(r.Block), r.Mem, r.Category, md(r.Verdict), flame)
 			}
+			b.WriteString("\nWhere the throughput went (points of m × the throughput at n = 1):\n\n| n | account |\n|---:|---|\n")
+			for _, r := range s.Rows {
+				if r.Account != "" {
+					fmt.Fprintf(&b, "| %s | %s |\n", r.N, md(r.Account))
+				}
+			}
 			if len(s.Pprof) > 0 {
 				b.WriteString("\nInteractive:\n\n```sh\n" + strings.Join(s.Pprof, "\n") + "\n```\n")
 			}
@@ -197,7 +227,7 @@ var htmlReport = template.Must(template.New("scale").Funcs(template.FuncMap{
 <style>
 {{baseCSS}}
 .scales { color: #076; font-weight: bold; }
-.gc, .contention, .scheduler, .serial, .busy, .failed { color: #b30; font-weight: bold; }
+.gc, .contention, .channel, .sync, .scheduler, .serial, .waiting, .memory, .idle, .failed { color: #b30; font-weight: bold; }
 code, pre { background: #f6f6f6; }
 pre { padding: 0.5em; overflow-x: auto; }
 .bench { border-top: 2px solid #eee; margin-top: 2em; }
@@ -234,6 +264,10 @@ pre { padding: 0.5em; overflow-x: auto; }
 <tr><th>n</th><th>ns/op</th><th>speed-up</th><th>efficiency</th><th>parallelism</th><th>GC</th><th>sched</th><th>lock</th><th>mutex wait/op</th><th>block wait/op</th><th>memory/op</th><th>verdict</th><th>flame graph</th></tr>
 {{range .Rows}}<tr><td class="num">{{.N}}</td><td class="num">{{.NsOp}}</td><td class="num">{{.Speedup}}</td><td class="num">{{.Efficiency}}</td><td class="num">{{.Parallelism}}</td><td class="num">{{.GC}}</td><td class="num">{{.Sched}}</td><td class="num">{{.Lock}}</td><td>{{.Mutex}}</td><td>{{.Block}}</td><td>{{.Mem}}</td><td><span class="{{.Category}}">{{.Category}}</span>: {{.Verdict}}</td><td>{{if .Flame}}<a href="{{.Flame}}">flame graph</a> · <a href="{{.Profile}}">profile</a>{{else}}-{{end}}</td></tr>
 {{end}}</table>
+<p>Where the throughput went (points of m × the throughput at n = 1):</p>
+<table><tr><th>n</th><th>account</th></tr>
+{{range .Rows}}{{if .Account}}<tr><td class="num">{{.N}}</td><td>{{.Account}}</td></tr>
+{{end}}{{end}}</table>
 {{if .Pprof}}<pre>{{range .Pprof}}{{.}}
 {{end}}</pre>{{end}}
 {{end}}
@@ -267,6 +301,24 @@ func (r *Report) WriteSummary(w io.Writer) error {
 			fmt.Fprintf(tw, "%s\t", s.Machine)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s: %s\n", s.Bench, s.N, s.Speedup, s.Efficiency, s.Fit, s.Category, s.Verdict)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "\nWHERE THE THROUGHPUT WENT (points of m × the throughput at n = 1; m = n up to the cores)")
+	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, bv := range r.view().Benches {
+		for _, sv := range bv.Series {
+			for _, row := range sv.Rows {
+				if row.Account == "" {
+					continue
+				}
+				if multi {
+					fmt.Fprintf(tw, "%s\t", sv.Label)
+				}
+				fmt.Fprintf(tw, "%s\tn = %s\t%s\n", bv.Name, row.N, row.Account)
+			}
+		}
 	}
 	return tw.Flush()
 }

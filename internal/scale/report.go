@@ -120,11 +120,11 @@ func newSeries(label string, run *Results, b *Benchmark, isBase bool) *Series {
 	if loaded := run.LoadAverage > float64(run.Machine.Cores); loaded {
 		note := fmt.Sprintf("; the machine was loaded (load average %.1f on %d cores): other programs may have kept the cores idle", run.LoadAverage, run.Machine.Cores)
 		for i := range s.Verdicts {
-			if s.Verdicts[i].Category == Serial {
+			if c := s.Verdicts[i].Category; c == Serial || c == Idle || c == Waiting {
 				s.Verdicts[i].Text += note
 			}
 		}
-		if s.Verdict.Category == Serial {
+		if c := s.Verdict.Category; c == Serial || c == Idle || c == Waiting {
 			s.Verdict.Text += note
 		}
 	}
@@ -179,7 +179,7 @@ func compare(base, head *Benchmark) []Delta {
 }
 
 // speedupChart draws the benchmark's speed-up per series, with the ideal
-// line and each series' USL fit, through internal/profiling's chart.
+// line and each series' USL fit, through internal/pprofkit's chart.
 func (br *BenchReport) speedupChart() string {
 	var series []pprofkit.ChartSeries
 	maxN := 0.0

@@ -74,6 +74,12 @@ type Point struct {
 	BlockPerOp *float64           `json:"block_per_op,omitempty"`
 	MutexSite  *pprofkit.WaitSite `json:"mutex_site,omitempty"`
 	BlockSite  *pprofkit.WaitSite `json:"block_site,omitempty"`
+	// Waits are the same waits by what was waited on (the block profile's
+	// waiters' frames; a lock's wait is the larger of the two profiles'),
+	// in the user's code only, largest first.
+	Waits []Wait `json:"waits,omitempty"`
+	// Roles is the CPU profile's seconds by the goroutine that spent them.
+	Roles Roles `json:"roles"`
 	// Files are relative to the benchmark's directory.
 	CPUFile   string `json:"cpu_file,omitempty"`
 	MutexFile string `json:"mutex_file,omitempty"`

@@ -3,35 +3,44 @@ package scale
 import (
 	"fmt"
 	"strings"
-
-	"github.com/conclab/conclab/internal/pprofkit"
 )
 
-// Category is the kind of a verdict: what stops a benchmark scaling.
+// Category is the kind of a verdict: what stops a benchmark scaling. Each
+// is named by the largest category of parts in the point's [Account].
 type Category string
 
 // The verdicts, from the profiles of one benchmark at one core count.
 const (
-	// Scales: efficiency (speed-up ÷ n) of at least [ScalesEfficiency].
+	// Scales: efficiency (throughput ÷ m × that of n = 1) of at least
+	// [ScalesEfficiency].
 	Scales Category = "scales"
-	// GC: the garbage collector takes the largest share of CPU among the
-	// overheads, at least [CauseShare].
-	GC Category = "gc"
-	// Contention: goroutines wait for a lock (mutex wait per op relative to
-	// the cores' time per op) or spin and hand over locks (CPU share), at
-	// least [CauseShare].
+	// Contention: goroutines wait for a sync.Mutex or RWMutex, or burn CPU
+	// in lock slow paths.
 	Contention Category = "contention"
-	// Scheduler: the scheduler takes at least [CauseShare] of CPU.
-	Scheduler Category = "scheduler"
-	// Busy: the cores are busy but each operation costs more CPU than at
-	// n = 1 (shared cache lines, memory bandwidth, work that grows with n).
-	Busy Category = "busy"
-	// Serial: cores idle, with no GC, lock or scheduler cost to explain it:
-	// a serial section, or waiting (the block profile says where).
+	// Channel: goroutines wait on channels (one owner goroutine serving
+	// the others, an unbuffered hand-off).
+	Channel Category = "channel"
+	// Sync: goroutines wait on a WaitGroup, a Cond or another semaphore.
+	Sync Category = "sync"
+	// Serial: the work runs on the benchmark's own goroutine (a b.N loop,
+	// or a serial section between parallel parts).
 	Serial Category = "serial"
-	// Oversubscribed: more GOMAXPROCS than the machine has cores.
-	Oversubscribed Category = "oversubscribed"
-	// Unknown: too few CPU samples to say, or no n = 1 to compare with.
+	// Waiting: goroutines are off-CPU with no wait any profile records:
+	// sleeping, I/O, syscalls.
+	Waiting Category = "waiting"
+	// GC: the garbage collector and the allocator.
+	GC Category = "gc"
+	// Scheduler: starting, parking, waking and stealing goroutines.
+	Scheduler Category = "scheduler"
+	// Memory: each op takes more CPU in the benchmark's own code, with no
+	// runtime cause: cache-line contention, false sharing, memory
+	// bandwidth.
+	Memory Category = "memory"
+	// Idle: cores idle that nothing recorded accounts for.
+	Idle Category = "idle"
+	// Inconclusive: two causes too close to call, or too few samples.
+	Inconclusive Category = "inconclusive"
+	// Unknown: no n = 1 to compare with, or the baseline itself.
 	Unknown Category = "unknown"
 	// Failed: the benchmark failed or panicked at this core count.
 	Failed Category = "failed"
@@ -40,28 +49,25 @@ const (
 // Thresholds of the verdicts.
 const (
 	// MinSamples is the fewest CPU samples (10 ms each) a share is quoted
-	// from; below it the report says "too few samples".
+	// from; below it the report says "too few samples", and the CPU per op
+	// that grew is not split by cause.
 	MinSamples = 50
-	// CauseShare is the smallest share (of CPU, or of the cores' time for
-	// mutex wait) that names a cause.
-	CauseShare = 0.2
+	// MinIdleSamples is the fewest CPU samples at n = 1 and at n that an
+	// effective parallelism, and so the idle cores, is read from.
+	MinIdleSamples = 10
+	// BaselineIdle is the share of the one core at n = 1 that idles in
+	// the testing framework itself (the binary's start, the b.N ramp-up,
+	// writing the profiles): off-CPU time beyond it is sleeping or I/O.
+	BaselineIdle = 0.05
 	// ScalesEfficiency is the efficiency at which a benchmark scales.
 	ScalesEfficiency = 0.8
-	// BusyParallelism is the fraction of n busy cores above which idle
-	// cores cannot explain the loss.
-	BusyParallelism = 0.75
-	// OneCore is the parallelism around which (1 ± 0.25), with little mutex
-	// wait, no blocking and a share of CPU in locking no larger than at
-	// n = 1, a benchmark runs one goroutine at a time: its shares of CPU
-	// describe that goroutine's work (a channel's own locks, say), not what
-	// keeps the other cores idle. Goroutines that queue for a lock keep
-	// about one core busy too, but they block, or their locking grows.
-	// Well under one core busy, a benchmark mostly waits.
-	OneCore = 1.25
-	// LockGrowth is how much larger than at n = 1 the share of CPU in
-	// locking must be for one busy core to be contention rather than one
-	// goroutine's work: a channel's own locks take a share at every n.
-	LockGrowth = 0.1
+	// Margin is how much larger (as a share of the loss) the largest
+	// cause must be than the next for a verdict; closer, the verdict is
+	// inconclusive and names both.
+	Margin = 0.1
+	// OneGoroutine is the share of the work's CPU on the benchmark's own
+	// goroutine from which it is said to have no goroutines of its own.
+	OneGoroutine = 0.95
 )
 
 // Verdict is the diagnosis of one benchmark at one core count.
@@ -71,6 +77,10 @@ type Verdict struct {
 	Text string
 	// Speedup and Efficiency are against n = 1; 0 when unknown.
 	Speedup, Efficiency float64
+	// Account is where the loss went; nil when there is none to read.
+	Account *Account
+	// Share is the verdict's share of the loss.
+	Share float64
 }
 
 // diagnose reads why b stops scaling at p, on a machine with cores cores.
@@ -79,7 +89,8 @@ func diagnose(b *Benchmark, p *Point, cores int) Verdict {
 		return Verdict{Category: Failed, Text: p.Err}
 	}
 	var v Verdict
-	if one := b.point(1); one != nil && one.Err == "" && p.NsOp() > 0 {
+	one := b.point(1)
+	if one != nil && one.Err == "" && p.NsOp() > 0 {
 		v.Speedup = one.NsOp() / p.NsOp()
 		v.Efficiency = v.Speedup / float64(p.Procs)
 	}
@@ -91,128 +102,106 @@ func diagnose(b *Benchmark, p *Point, cores int) Verdict {
 		v.Category, v.Text = Unknown, "no n = 1 measurement to compare with"
 		return v
 	}
-	o := p.Overheads
+	if few := min(p.Overheads.Samples, one.Overheads.Samples); few < MinIdleSamples || one.Parallelism <= 0 || p.Parallelism <= 0 {
+		v.Category, v.Text = Inconclusive, fmt.Sprintf("too few samples (%d CPU samples, at least %d needed at n = 1 and at n = %d): raise -benchtime", few, MinIdleSamples, p.Procs)
+		return v
+	}
+	a := account(one, p, cores)
+	v.Account = &a
 	n := p.Procs
-	mutexFrac := 0.0
-	if p.MutexPerOp != nil && p.NsOp() > 0 {
-		// Seconds waited per op ÷ seconds of all n cores per op.
-		mutexFrac = *p.MutexPerOp / (float64(n) * p.NsOp() * 1e-9)
-	}
-	if o.Samples < MinSamples {
-		if mutexFrac < CauseShare {
-			v.Category, v.Text = Unknown, fmt.Sprintf("too few samples (%d CPU samples, at least %d needed): raise -benchtime", o.Samples, MinSamples)
-			return v
-		}
-		// The mutex profile alone names the cause; the CPU shares say nothing.
-		o = profilingOverheadsNone
-	}
-	oneCore := p.Parallelism > 2-OneCore && p.Parallelism < OneCore && mutexFrac < CauseShare &&
-		p.BlockSite == nil && o.Lock < baselineLock(b)+LockGrowth
-	if oneCore {
-		o = profilingOverheadsNone
-	}
-	contention := max(o.Lock, mutexFrac)
-	cause, share := Category(""), CauseShare
-	for _, c := range []struct {
-		cat   Category
-		share float64
-	}{{GC, o.GC}, {Contention, contention}, {Scheduler, o.Sched}} {
-		if c.share >= share {
-			cause, share = c.cat, c.share
-		}
-	}
-	switch {
-	case cause == GC:
-		v.Category = GC
-		v.Text = fmt.Sprintf("GC: %s of CPU at n = %d, allocations per op: %s (%s/op); allocator %s",
-			pct(o.GC), n, num(p.AllocsPerOp), bytesSize(p.BytesPerOp), pct(o.Alloc))
-	case cause == Contention:
-		v.Category = Contention
-		var parts []string
-		if p.MutexSite != nil {
-			parts = append(parts, fmt.Sprintf("contention on %s: %s of mutex wait", p.MutexSite, pct(p.MutexSite.Share)))
-		} else {
-			parts = append(parts, "lock contention")
-		}
-		if p.MutexPerOp != nil {
-			parts = append(parts, fmt.Sprintf("mutex wait %s per op (%s of the %d cores' time)", seconds(*p.MutexPerOp), pct(mutexFrac), n))
-		}
-		if o.Samples >= MinSamples {
-			parts = append(parts, fmt.Sprintf("locking %s of CPU", pct(o.Lock)))
-		}
-		v.Text = strings.Join(parts, "; ")
-	case cause == Scheduler:
-		v.Category = Scheduler
-		v.Text = fmt.Sprintf("scheduler: %s of CPU at n = %d finding, parking and waking goroutines (work per goroutine too small?)", pct(o.Sched), n)
-	case v.Efficiency >= ScalesEfficiency:
+	if a.Efficiency >= ScalesEfficiency {
 		v.Category = Scales
-		v.Text = fmt.Sprintf("%.2f× at n = %d (efficiency %s), %.2f cores busy", v.Speedup, n, pct(v.Efficiency), p.Parallelism)
-		if v.Efficiency > 1.1 {
-			v.Text += "; a speed-up above n says the n = 1 run was slowed, by other load or a cold start"
+		v.Text = fmt.Sprintf("%.2f× at n = %d (efficiency %s of %d× n = 1), %.2f cores busy", v.Speedup, n, pct(a.Efficiency), a.M, p.Parallelism)
+		if a.Efficiency > 1.1 {
+			v.Text += "; a speed-up above m says the n = 1 run was slowed, by other load or a cold start"
 		}
-	case cores > 0 && n > cores:
-		v.Category = Oversubscribed
-		v.Text = fmt.Sprintf("n = %d is more than the machine's %d cores: no more cores to use", n, cores)
-	case p.Parallelism >= BusyParallelism*float64(n):
-		v.Category = Busy
-		v.Text = fmt.Sprintf("cores busy (%.2f of %d) but no GC, lock or scheduler cost: ", p.Parallelism, n)
-		// CPU per op is parallelism × wall time per op.
-		if one := b.point(1); one.Parallelism > 0 {
-			v.Text += fmt.Sprintf("each op takes %.1f× the CPU it takes at n = 1 ", (p.Parallelism*p.NsOp())/(one.Parallelism*one.NsOp()))
-		} else {
-			v.Text += "each op takes more CPU than at n = 1 "
-		}
-		v.Text += fmt.Sprintf("(shared cache lines, memory bandwidth, or work that grows with n); top: %s %s", shortFunc(p.Top), pct(p.TopShare))
-	case oneCore:
-		v.Category = Serial
-		v.Text = fmt.Sprintf("one core busy (%.2f of %d), no lock wait, no blocking: the benchmark runs one goroutine at a time (a b.N loop without b.RunParallel or goroutines of its own?) or through one serial section", p.Parallelism, n)
-	default:
-		v.Category = Serial
-		v.Text = fmt.Sprintf("cores idle: %.2f of %d busy, with no GC, lock or scheduler cost: a serial section or waiting", p.Parallelism, n)
-		if p.BlockSite != nil && p.BlockPerOp != nil {
-			v.Text += fmt.Sprintf("; blocked %s per op, %s of it at %s", seconds(*p.BlockPerOp), pct(p.BlockSite.Share), p.BlockSite)
-		}
+		return v
 	}
+	cats := a.byCategory()
+	top := cats[0]
+	v.Share = top.of / a.Lost
+	if len(cats) > 1 && (top.of-cats[1].of)/a.Lost < Margin {
+		v.Category = Inconclusive
+		v.Text = fmt.Sprintf("%s (%s of the loss) and %s (%s) too close to call (a margin of %s needed) at n = %d; %s",
+			top.cat, pct(top.of/a.Lost), cats[1].cat, pct(cats[1].of/a.Lost), pct(Margin), n, a)
+		return v
+	}
+	v.Category = top.cat
+	if top.cat == Inconclusive {
+		v.Text = fmt.Sprintf("too few samples to split the CPU per op that grew (%s of the loss): at least %d needed at n = 1 and at n = %d, raise -benchtime; %s", pct(v.Share), MinSamples, n, a)
+		return v
+	}
+	v.Text = fmt.Sprintf("%s of the %s lost at n = %d: %s", pct(v.Share), pct(a.Lost), n, explain(top.cat, b, one, p, a))
 	return v
 }
 
-// baselineLock is the share of CPU in locking at n = 1, or 0 when unknown.
-func baselineLock(b *Benchmark) float64 {
-	if one := b.point(1); one != nil && one.Overheads.Samples >= MinSamples {
-		return one.Overheads.Lock
+// explain says what the parts of cat measured.
+func explain(cat Category, b *Benchmark, one, p *Point, a Account) string {
+	n := p.Procs
+	o, o1 := p.Overheads, one.Overheads
+	idle := fmt.Sprintf("%.2f of %d cores busy (%.2f at n = 1)", p.Parallelism, a.M, one.Parallelism)
+	wait := func(k WaitKind) string {
+		s := fmt.Sprintf("%s per op", seconds(p.waitOf(k)))
+		if site := p.siteOf(k); site != nil {
+			s += fmt.Sprintf(", %s of it at %s", pct(site.Share), site)
+		}
+		return s
 	}
-	return 0
+	switch cat {
+	case Contention:
+		return fmt.Sprintf("goroutines wait for a lock (%s) with %s, and locking takes %s of CPU (%s at n = 1)",
+			wait(WaitLock), idle, pct(o.Lock), pct(o1.Lock))
+	case Channel:
+		return fmt.Sprintf("goroutines wait on a channel (%s) with %s: one goroutine serving the others, or a hand-off too small for its cost", wait(WaitChannel), idle)
+	case Sync:
+		return fmt.Sprintf("goroutines wait on a WaitGroup, Cond or semaphore (%s) with %s", wait(WaitSync), idle)
+	case Serial:
+		if a.Serial >= OneGoroutine {
+			return fmt.Sprintf("one goroutine does the work: %s of its CPU is on %s's own goroutine, with %s (a b.N loop without b.RunParallel or goroutines of its own)",
+				pct(a.Serial), shortBench(b.Name), idle)
+		}
+		return fmt.Sprintf("a serial section: %s of the work's CPU is on %s's own goroutine while the other cores wait, with %s", pct(a.Serial), shortBench(b.Name), idle)
+	case Waiting:
+		return fmt.Sprintf("off-CPU with no wait recorded: %.2f of a core busy at n = 1, %s (sleeping, I/O or syscalls)", one.Parallelism, idle)
+	case GC:
+		return fmt.Sprintf("GC and the allocator take %s of CPU at n = %d (%s at n = 1), each op %.2f× the CPU of n = 1; %s allocs/op (%s/op)",
+			pct(o.GC+o.Alloc), n, pct(o1.GC+o1.Alloc), a.Growth, num(p.AllocsPerOp), bytesSize(p.BytesPerOp))
+	case Scheduler:
+		return fmt.Sprintf("the scheduler takes %s of CPU at n = %d (%s at n = 1), with %s: goroutines too small for the cost of starting, parking and waking them",
+			pct(o.Sched), n, pct(o1.Sched), idle)
+	case Memory:
+		return fmt.Sprintf("each op takes %.2f× the CPU of n = 1 in the benchmark's own code, top %s %s, with no runtime cause: cache-line contention (a shared atomic, counters on one line), false sharing or memory bandwidth",
+			a.Growth, shortFunc(p.Top), pct(p.TopShare))
+	}
+	return fmt.Sprintf("cores idle with no wait recorded: %s (other load on the machine, or too few goroutines)", idle)
 }
 
-// profilingOverheadsNone stands for CPU shares too thin to quote.
-var profilingOverheadsNone = pprofkit.Overheads{}
+// shortBench is a benchmark's name without its sub-benchmarks.
+func shortBench(name string) string {
+	if i := strings.IndexByte(name, '/'); i >= 0 {
+		return name[:i]
+	}
+	return name
+}
 
 // verdictPoint is the point a benchmark's overall verdict is read at: the
-// largest n whose profiles name a cause (GC, contention, scheduler), else
-// the largest n the machine has cores for, else the largest n.
+// largest n the machine has cores for, else the largest n. Past the cores
+// the ideal stops growing, and more goroutines than cores time-share
+// rather than contend.
 func verdictPoint(b *Benchmark, cores int) *Point {
-	var cause, best, over *Point
+	var best, over *Point
 	for _, p := range b.Points {
 		if p.Procs <= 1 {
 			continue
 		}
-		switch diagnose(b, p, cores).Category {
-		case GC, Contention, Scheduler:
-			if cause == nil || p.Procs > cause.Procs {
-				cause = p
-			}
-		}
-		if p.Procs <= cores && (best == nil || p.Procs > best.Procs) {
+		if (cores <= 0 || p.Procs <= cores) && (best == nil || p.Procs > best.Procs) {
 			best = p
 		}
 		if over == nil || p.Procs > over.Procs {
 			over = p
 		}
 	}
-	switch {
-	case cause != nil:
-		return cause
-	case best != nil:
+	if best != nil {
 		return best
 	}
 	return over

@@ -10,6 +10,8 @@ import (
 	"github.com/google/pprof/profile"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/conclab/conclab/internal/pprofkit"
 )
 
 // frames is a stack, leaf first; a frame is "func" or "func@file:line".
@@ -102,124 +104,98 @@ func measured(t *testing.T, dir string, procs int, nsOp float64, cpu, mutex, blo
 	return p
 }
 
-func TestDiagnose(t *testing.T) {
+// TestAnalyzeReadsRolesAndWaits reads profiles built in code: the CPU of
+// each goroutine role and the waits by kind.
+func TestAnalyzeReadsRolesAndWaits(t *testing.T) {
 	dir := t.TempDir()
-	base := measured(t, dir, 1, 1000, cpuProfile(time.Second).cpu(user, 100), nil, nil)
-	assert.InDelta(t, 1.0, base.Parallelism, 1e-9, "100 samples of 10 ms in 1 s: one core busy")
+	bench := frames{"example.com/m/cache.work", "example.com/m/cache.BenchmarkGet", "testing.(*B).runN", "testing.(*B).launch", "runtime.goexit"}
+	own := frames{"example.com/m/cache.work", "example.com/m/cache.fold.func1", "runtime.goexit"}
+	block := waitProfile().
+		add(frames{"runtime.chanrecv1", "example.com/m/cache.(*Cache).Get@/src/m/cache/cache.go:88"}, 10, 600e6).
+		add(frames{"sync.(*Mutex).Lock", "example.com/m/cache.(*Cache).Put@/src/m/cache/cache.go:120"}, 5, 300e6).
+		add(frames{"sync.(*WaitGroup).Wait", "example.com/m/cache.fold@/src/m/cache/fold.go:9"}, 5, 100e6).
+		add(frames{"sync.(*WaitGroup).Wait", "testing.(*B).RunParallel"}, 1, 5e9) // the driver's: ignored
+	mutex := waitProfile().
+		add(frames{"runtime.unlock2", "runtime.(*mheap).alloc", "runtime.mallocgc", "example.com/m/cache.work@/src/m/cache/cache.go:7"}, 1, 200e6).
+		add(frames{"runtime.unlock2", "runtime.checkTimers", "runtime.schedule"}, 1, 900e6) // no one's
+	p := measured(t, dir, 2, 500, cpuProfile(time.Second).cpu(user, 100).cpu(bench, 60).cpu(own, 40).cpu(gcWorker, 20), mutex, block)
+	assert.InDelta(t, 1.0, p.Roles.Parallel, 1e-9, "100 samples under RunParallel")
+	assert.InDelta(t, 0.6, p.Roles.Bench, 1e-9, "60 under runN")
+	assert.InDelta(t, 0.4, p.Roles.Own, 1e-9, "40 in a goroutine of its own")
+	assert.Equal(t, "example.com/m/cache.fold.func1", p.Roles.OwnRoot)
+	assert.InDelta(t, 0.3, p.Roles.BenchShare(), 1e-9, "the GC worker is no one's work")
+	ops := 1 / 500e-9
+	assert.InDelta(t, 0.6/ops, p.waitOf(WaitChannel), 1e-15)
+	assert.InDelta(t, 0.3/ops, p.waitOf(WaitLock), 1e-15)
+	assert.InDelta(t, 0.1/ops, p.waitOf(WaitSync), 1e-15)
+	assert.InDelta(t, 0.2/ops, p.waitOf(WaitGC), 1e-15, "the heap's lock under mallocgc")
+	require.NotNil(t, p.siteOf(WaitChannel))
+	assert.Equal(t, "cache.(*Cache).Get at cache.go:88", p.siteOf(WaitChannel).String())
+}
 
-	t.Run("gc", func(t *testing.T) {
-		p := measured(t, dir, 4, 500, cpuProfile(time.Second).cpu(gcWorker, 120).cpu(gcAssist, 30).cpu(alloc, 30).cpu(user, 120), nil, nil)
-		assert.InDelta(t, 3.0, p.Parallelism, 1e-9, "300 samples in 1 s")
-		assert.InDelta(t, 0.5, p.Overheads.GC, 1e-9, "mark workers and assists: 150 of 300")
-		assert.InDelta(t, 0.1, p.Overheads.Alloc, 1e-9, "the allocator outside assists: 30 of 300")
-		b := &Benchmark{Name: "BenchmarkGet", Points: []*Point{base, p}}
-		v := diagnose(b, p, 4)
-		assert.Equal(t, GC, v.Category)
-		assert.InDelta(t, 2.0, v.Speedup, 1e-9)
-		assert.InDelta(t, 0.5, v.Efficiency, 1e-9)
-		assert.Equal(t, "GC: 50 % of CPU at n = 4, allocations per op: 12 (384 B/op); allocator 10 %", v.Text)
-	})
+// pt is a point built in code: ns/op, parallelism, CPU samples and the
+// shares of GC, lock and scheduler, the CPU by role and the waits.
+func pt(procs int, ns, par float64, samples int64, gc, lock, sched float64, roles Roles, waits ...Wait) *Point {
+	return &Point{Procs: procs, NsPerOp: []float64{ns}, Parallelism: par, AllocsPerOp: 12, BytesPerOp: 384,
+		Overheads: pprofkit.Overheads{Samples: samples, GC: gc, Lock: lock, Sched: sched}, Roles: roles, Waits: waits, Top: "example.com/m.work", TopShare: 0.9}
+}
 
-	t.Run("contention", func(t *testing.T) {
-		unlock := func(site string) frames {
-			return frames{"sync.(*Mutex).Unlock", "internal/sync.(*Mutex).Unlock", site, "testing.(*B).RunParallel.func1"}
-		}
-		mutex := waitProfile().
-			add(unlock("example.com/m/cache.(*Cache).Get@/src/m/cache/cache.go:88"), 10, 620e6).
-			add(unlock("example.com/m/cache.(*Cache).Put@/src/m/cache/cache.go:120"), 5, 380e6).
-			add(frames{"sync.(*WaitGroup).Wait", "testing.(*B).RunParallel"}, 1, 5e9) // the driver's: ignored
-		p := measured(t, dir, 4, 500, cpuProfile(time.Second).cpu(lockSpin, 60).cpu(user, 140), mutex, waitProfile())
-		assert.InDelta(t, 0.3, p.Overheads.Lock, 1e-9)
-		require.NotNil(t, p.MutexPerOp)
-		assert.InDelta(t, 500e-9, *p.MutexPerOp, 1e-15, "1 s of wait over 1 s ÷ 500 ns = 2e6 ops")
-		require.NotNil(t, p.MutexSite)
-		assert.Equal(t, "cache.(*Cache).Get at cache.go:88", p.MutexSite.String())
-		assert.InDelta(t, 0.62, p.MutexSite.Share, 1e-9)
-		b := &Benchmark{Name: "BenchmarkGet", Points: []*Point{base, p}}
-		v := diagnose(b, p, 4)
-		assert.Equal(t, Contention, v.Category)
-		assert.Equal(t, "contention on cache.(*Cache).Get at cache.go:88: 62 % of mutex wait; mutex wait 500 ns per op (25 % of the 4 cores' time); locking 30 % of CPU", v.Text)
-	})
+func TestDiagnose(t *testing.T) {
+	parallel := Roles{Parallel: 1}
+	base := pt(1, 1000, 1, 100, 0, 0, 0, parallel)
+	wait := func(k WaitKind, perOp float64) Wait {
+		return Wait{Kind: k, PerOp: perOp, Site: &pprofkit.WaitSite{Func: "example.com/m.Get", File: "m.go", Line: 9, Share: 1}}
+	}
+	for _, tc := range []struct {
+		name     string
+		base, p  *Point
+		cat      Category
+		share    float64
+		contains string
+	}{
+		{"scales", base, pt(2, 510, 1.98, 200, 0, 0, 0, parallel), Scales, 0, "1.96× at n = 2 (efficiency 98 % of 2× n = 1), 1.98 cores busy"},
+		{"lock", base, pt(2, 1000, 1, 100, 0, 0, 0, parallel, wait(WaitLock, 1e-6)), Contention, 1, "100 % of the 50 % lost at n = 2: goroutines wait for a lock (1 µs per op, 100 % of it at m.Get at m.go:9)"},
+		{"lock-cpu", base, pt(2, 1000, 2, 200, 0, 0.5, 0, parallel), Contention, 1, "locking takes 50 % of CPU (0 % at n = 1)"},
+		{"channel", base, pt(2, 1000, 1, 100, 0, 0, 0, parallel, wait(WaitChannel, 1e-6)), Channel, 1, "goroutines wait on a channel"},
+		{"sync", base, pt(2, 1000, 1, 100, 0, 0, 0, parallel, wait(WaitSync, 1e-6)), Sync, 1, "WaitGroup"},
+		{"gc-cpu", base, pt(2, 1000, 2, 200, 0.5, 0, 0, parallel), GC, 1, "GC and the allocator take 50 % of CPU at n = 2 (0 % at n = 1), each op 2.00× the CPU of n = 1"},
+		{"gc-idle", pt(1, 1000, 1, 100, 0.5, 0, 0, parallel), pt(2, 1000, 1, 100, 0.5, 0, 0, parallel), GC, 1, "GC and the allocator take 50 % of CPU"},
+		{"gc-heap-lock", base, pt(2, 1000, 1, 100, 0, 0, 0, parallel, wait(WaitGC, 1e-6)), GC, 1, "GC"},
+		{"scheduler", base, pt(2, 1000, 2, 200, 0, 0, 0.5, parallel), Scheduler, 1, "the scheduler takes 50 % of CPU at n = 2"},
+		{"memory", base, pt(2, 1000, 2, 200, 0, 0, 0, parallel), Memory, 1, "each op takes 2.00× the CPU of n = 1 in the benchmark's own code, top m.work 90 %"},
+		{"one-goroutine", pt(1, 1000, 1, 100, 0, 0, 0, Roles{Bench: 1}), pt(2, 1000, 1, 100, 0, 0, 0, Roles{Bench: 1}), Serial, 1, "one goroutine does the work: 100 % of its CPU is on BenchmarkGet's own goroutine"},
+		{"serial-section", pt(1, 1000, 1, 100, 0, 0, 0, Roles{Bench: 1, Own: 1}), pt(2, 750, 1.33, 100, 0, 0, 0, Roles{Bench: 1, Own: 1}), Serial, 1, "a serial section: 50 % of the work's CPU"},
+		{"waiting", pt(1, 1000, 0.2, 20, 0, 0, 0, parallel), pt(2, 1000, 0.2, 20, 0, 0, 0, parallel), Waiting, 1, "off-CPU with no wait recorded: 0.20 of a core busy at n = 1"},
+		{"idle", base, pt(2, 1000, 1, 100, 0, 0, 0, parallel), Idle, 1, "cores idle with no wait recorded"},
+		{"past-the-cores", base, pt(4, 1000, 1, 100, 0, 0, 0, parallel, wait(WaitLock, 1e-6)), Contention, 1, "of the 50 % lost at n = 4"},
+		{"too-close", base, pt(2, 1000, 1, 100, 0, 0, 0, parallel, wait(WaitLock, 1e-6), wait(WaitChannel, 1e-6)), Inconclusive, 0.5, "channel (50 % of the loss) and contention (50 %) too close to call"},
+		{"unsplit", base, pt(2, 1000, 2, 40, 0.5, 0, 0, parallel), Inconclusive, 1, "too few samples to split the CPU per op that grew"},
+		{"too-few-samples", base, pt(2, 1000, 2, 5, 0.5, 0, 0, parallel), Inconclusive, 0, "too few samples (5 CPU samples"},
+		{"failed", base, &Point{Procs: 2, Err: "panic: broken at two"}, Failed, 0, "panic: broken at two"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := &Benchmark{Name: "BenchmarkGet/size=8", Points: []*Point{tc.base, tc.p}}
+			v := diagnose(b, tc.p, 2)
+			assert.Equal(t, tc.cat, v.Category, v.Text)
+			assert.InDelta(t, tc.share, v.Share, 1e-9)
+			assert.Contains(t, v.Text, tc.contains)
+			if v.Account != nil {
+				var sum float64
+				for _, s := range v.Account.Parts {
+					sum += s.Of
+				}
+				assert.InDelta(t, v.Account.Lost, sum, 1e-9, "the parts add up to the loss")
+				assert.InDelta(t, v.Account.Lost, v.Account.Idle+v.Account.CPU, 1e-9, "idle and CPU add up to the loss")
+			}
+		})
+	}
+}
 
-	t.Run("scheduler", func(t *testing.T) {
-		p := measured(t, dir, 2, 900, cpuProfile(time.Second).cpu(schedSpin, 80).cpu(user, 120), nil, nil)
-		v := diagnose(&Benchmark{Points: []*Point{base, p}}, p, 4)
-		assert.Equal(t, Scheduler, v.Category)
-		assert.InDelta(t, 0.4, p.Overheads.Sched, 1e-9)
-	})
-
-	t.Run("serial", func(t *testing.T) {
-		block := waitProfile().add(frames{"sync.(*WaitGroup).Wait", "example.com/m/cache.Merge@/src/m/cache/merge.go:40"}, 100, 3e9)
-		p := measured(t, dir, 4, 800, cpuProfile(time.Second).cpu(user, 130), waitProfile(), block)
-		v := diagnose(&Benchmark{Points: []*Point{base, p}}, p, 4)
-		assert.Equal(t, Serial, v.Category)
-		assert.Contains(t, v.Text, "100 % of it at cache.Merge at merge.go:40")
-	})
-
-	t.Run("one-goroutine", func(t *testing.T) {
-		// A b.N loop on one goroutine through a channel: a quarter of its
-		// CPU in the channel's lock at every n, which nothing contends.
-		chanBase := measured(t, dir, 1, 1000, cpuProfile(time.Second).cpu(lockSpin, 30).cpu(user, 70), nil, nil)
-		p := measured(t, dir, 2, 1000, cpuProfile(time.Second).cpu(lockSpin, 30).cpu(user, 70), waitProfile(), waitProfile())
-		require.InDelta(t, 0.3, p.Overheads.Lock, 1e-9)
-		v := diagnose(&Benchmark{Points: []*Point{chanBase, p}}, p, 4)
-		assert.Equal(t, Serial, v.Category, "one core busy: the lock's share is the one goroutine's, as at n = 1")
-		assert.Contains(t, v.Text, "one core busy (1.00 of 2), no lock wait, no blocking: the benchmark runs one goroutine at a time")
-
-		// The same at n = 2 after a lock-free n = 1: goroutines that
-		// queue for one lock keep about one core busy too, and the lock's
-		// share grew with n.
-		v = diagnose(&Benchmark{Points: []*Point{base, p}}, p, 4)
-		assert.Equal(t, Contention, v.Category, "one core busy, but locking grew from 0 to 30 % of CPU")
-
-		// Goroutines that block at a lock as busy as at n = 1: contention.
-		queued := measured(t, dir, 2, 1000, cpuProfile(time.Second).cpu(lockSpin, 30).cpu(user, 70), waitProfile(),
-			waitProfile().add(frames{"sync.(*RWMutex).Lock", "example.com/m/cache.(*Cache).Put@/src/m/cache/cache.go:120"}, 50, 2e8))
-		v = diagnose(&Benchmark{Points: []*Point{chanBase, queued}}, queued, 4)
-		assert.Equal(t, Contention, v.Category, "one core busy, but the others block")
-
-		// Well under one core busy, it mostly waits: the plain serial text.
-		waits := measured(t, dir, 2, 1000, cpuProfile(2*time.Second).cpu(user, 80), waitProfile(), waitProfile())
-		v = diagnose(&Benchmark{Points: []*Point{base, waits}}, waits, 4)
-		assert.Equal(t, Serial, v.Category)
-		assert.Contains(t, v.Text, "cores idle: 0.40 of 2 busy")
-	})
-
-	t.Run("scales", func(t *testing.T) {
-		p := measured(t, dir, 2, 510, cpuProfile(time.Second).cpu(user, 198), nil, nil)
-		v := diagnose(&Benchmark{Points: []*Point{base, p}}, p, 4)
-		assert.Equal(t, Scales, v.Category)
-		assert.Equal(t, "1.96× at n = 2 (efficiency 98 %), 1.98 cores busy", v.Text, "the report prints the category before the text: not twice")
-	})
-
-	t.Run("busy", func(t *testing.T) {
-		p := measured(t, dir, 2, 900, cpuProfile(time.Second).cpu(user, 190), nil, nil)
-		v := diagnose(&Benchmark{Points: []*Point{base, p}}, p, 4)
-		assert.Equal(t, Busy, v.Category, "1.9 of 2 cores busy, yet 1.11×")
-		assert.Contains(t, v.Text, "each op takes 1.7× the CPU it takes at n = 1")
-	})
-
-	t.Run("oversubscribed", func(t *testing.T) {
-		p := measured(t, dir, 8, 700, cpuProfile(time.Second).cpu(user, 390), nil, nil)
-		v := diagnose(&Benchmark{Points: []*Point{base, p}}, p, 4)
-		assert.Equal(t, Oversubscribed, v.Category)
-		assert.Equal(t, "n = 8 is more than the machine's 4 cores: no more cores to use", v.Text)
-	})
-
-	t.Run("too-few-samples", func(t *testing.T) {
-		p := measured(t, dir, 2, 500, cpuProfile(time.Second).cpu(gcWorker, 40), nil, nil)
-		v := diagnose(&Benchmark{Points: []*Point{base, p}}, p, 4)
-		assert.Equal(t, Unknown, v.Category)
-		assert.Contains(t, v.Text, "too few samples")
-		gc, _, _ := shares(p)
-		assert.Equal(t, "too few samples", gc, "no percentage below the minimum")
-	})
-
-	t.Run("failed", func(t *testing.T) {
-		p := &Point{Procs: 2, Err: "panic: broken at two"}
-		v := diagnose(&Benchmark{Points: []*Point{base, p}}, p, 4)
-		assert.Equal(t, Failed, v.Category)
-	})
+func TestVerdictPointIsAtTheCores(t *testing.T) {
+	b := &Benchmark{Points: []*Point{{Procs: 1}, {Procs: 2}, {Procs: 4}}}
+	assert.Equal(t, 2, verdictPoint(b, 2).Procs)
+	assert.Equal(t, 4, verdictPoint(b, 0).Procs, "cores unknown: the largest n")
+	assert.Equal(t, 4, verdictPoint(&Benchmark{Points: []*Point{{Procs: 1}, {Procs: 4}}}, 2).Procs, "none within the cores: the largest")
 }
 
 // BenchmarkAnalyze is the profile analysis of one point: a CPU profile of

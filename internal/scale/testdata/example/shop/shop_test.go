@@ -18,22 +18,14 @@ func BenchmarkCacheGet(b *testing.B) {
 	})
 }
 
-// live keeps a large pointer-rich heap for every collection to mark.
-var live []*node
-
-// BenchmarkBuildTree allocates garbage trees over a live heap: GC-bound.
+// BenchmarkBuildTree allocates a fresh pointer tree per op over a small
+// heap: the collector runs every few operations, GC-bound.
 func BenchmarkBuildTree(b *testing.B) {
-	if live == nil {
-		for range 64 {
-			live = append(live, Tree(14))
-		}
-	}
 	b.ReportAllocs()
-	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		var s uint64
 		for pb.Next() {
-			s += Tree(6).Sum()
+			s += Tree(10).Sum()
 		}
 		sink.Add(s)
 	})
