@@ -63,11 +63,12 @@ compare-python:
 claims-stability:
 	scripts/claims-stability
 
-## lint: gofmt, the full go vet (its copylocks, lostcancel and waitgroup checks run only here), staticcheck.
+## lint: gofmt, the full go vet (its copylocks, lostcancel and waitgroup checks run only here), staticcheck, actionlint on the workflows.
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
 	$(GO) tool staticcheck $(PKGS)
+	$(GO) tool actionlint .github/workflows/*.yml docs/ci/*.yml
 
 ## ci: the CI workflow's steps, in the same order, minus the artifact upload (a test keeps the two in step).
 ci: lint test-cpus stress-short fuzz-short bench-compare profile
@@ -89,7 +90,7 @@ stress-short:
 fuzz-short:
 	$(MAKE) fuzz FUZZTIME=3s
 
-## bench-compare: the gate: perf's BenchmarkGate of BASE (default: the merge base with origin/main, else HEAD~1) against the work tree, sampled until clear within GATE_TIME (3m); fails on a significant slowdown (THRESHOLD, default 10 %).
+## bench-compare: the gate (conclab gate -base BASE ./perf): perf's BenchmarkGate of BASE (default: the merge base with origin/main, else HEAD~1) against the work tree, sampled until clear within GATE_TIME (3m); fails on a significant slowdown (THRESHOLD, default 10 %).
 bench-compare:
 	scripts/bench-compare $(BASE)
 

@@ -36,7 +36,15 @@ another schedule, and a race may hide the deadlock it leads to):
 
 Each finding prints its seed, GOMAXPROCS, run number and the command that
 replays it. Exit status 0 when clean, 1 on any finding, 2 on bad input.
-'conclab hunt -merge a.json b.json' joins the -json outputs of -shard runs.`
+'conclab hunt -merge a.json b.json' joins the -json outputs of -shard runs.
+
+For CI: -sarif FILE writes the findings as SARIF 2.1.0 for GitHub code
+scanning (one rule per kind, each finding at its first frame in your code,
+a fingerprint that is the same for the same bug in every run); under
+GITHUB_ACTIONS=true each finding is also an ::error annotation on its line.
+-baseline OLD.json (the -json of an earlier hunt, e.g. of the base branch)
+still reports every finding but fails (exit 1) only on those whose
+fingerprint OLD does not hold. Both work with -merge. See docs/ci.md.`
 
 func runHunt(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("hunt", "[flags] [packages]", huntDoc, stdout)
@@ -56,8 +64,12 @@ func runHunt(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.StringVar(out, "out", "", "same as -o")
 	plain := fs.Bool("plain", false, "build without instrumentation (-race only)")
 	quiet := fs.Bool("quiet", false, "print no progress on stderr")
+	ci := ciFlags(fs)
 	rest, err := parseInterspersed(fs, args)
 	if err != nil {
+		return err
+	}
+	if err := ci.load(); err != nil {
 		return err
 	}
 	if *merge {
@@ -68,7 +80,7 @@ func runHunt(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if err != nil {
 			return usageErrorf("-merge: %v", err)
 		}
-		return finishHunt(sum, *asJSON, *out, stdout, false)
+		return finishHunt(sum, *asJSON, *out, ci, stdout, stderr, false)
 	}
 	cfg := hunt.Config{
 		Patterns: rest, Runs: *runs, Time: *budget, Parallel: *parallel, Stall: *stall,
@@ -140,13 +152,19 @@ func runHunt(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		return err
 	}
-	return finishHunt(sum, *asJSON, *out, stdout, ctx.Err() != nil)
+	return finishHunt(sum, *asJSON, *out, ci, stdout, stderr, ctx.Err() != nil)
 }
 
 // finishHunt prints the summary, writes the report and chooses the exit
 // status.
-func finishHunt(sum *hunt.Summary, asJSON bool, out string, stdout io.Writer, interrupted bool) error {
+func finishHunt(sum *hunt.Summary, asJSON bool, out string, ci *huntCI, stdout, stderr io.Writer, interrupted bool) error {
 	var err error
+	if asJSON && ci.baseline != nil {
+		err = json.NewEncoder(stdout).Encode(ci.baseline.JSON(sum))
+	}
+	if err != nil {
+		return err
+	}
 	if asJSON {
 		if sum.Type == "" {
 			sum.Type = "summary"
@@ -163,7 +181,17 @@ func finishHunt(sum *hunt.Summary, asJSON bool, out string, stdout io.Writer, in
 			return fmt.Errorf("report: %v", err)
 		}
 	}
+	if err := ci.finish(sum, asJSON, stdout, stderr); err != nil {
+		return err
+	}
 	switch {
+	case ci.baseline != nil:
+		if _, fresh := ci.baseline.Split(sum); len(fresh) > 0 {
+			return &exitError{1, fmt.Errorf("%d new finding%s (not in the baseline %s)", len(fresh), map[bool]string{true: "", false: "s"}[len(fresh) == 1], ci.baseline.Path)}
+		}
+		if interrupted {
+			return &exitError{1, errors.New("interrupted before every run was done")}
+		}
 	case sum.Findings > 0:
 		return &exitError{1, fmt.Errorf("%d finding%s", sum.Findings, map[bool]string{true: "", false: "s"}[sum.Findings == 1])}
 	case interrupted:

@@ -12,6 +12,7 @@
 //	conclab diff OLD NEW              differential flame graph of two CPU profiles
 //	conclab worker                    serve as a process-pool child (started by the pool itself)
 //	conclab hunt [flags] [packages]   hunt the concurrency bugs in any package's own tests
+//	conclab gate -base REF [packages] fail a change whose benchmarks are slower than at REF
 //
 // Every subcommand takes -h. Usage errors (an unknown scenario, a bad flag
 // value, extra arguments, an unwritable output directory) print one line on
@@ -58,6 +59,7 @@ func init() {
 		{"diff", "OLD NEW", "differential flame graph of two CPU profiles; what grew, what shrank", runDiff},
 		{"worker", "", "serve as a process-pool child (the pool starts it)", runWorker},
 		{"hunt", "[flags] [pkgs]", "hunt races, leaks, deadlocks, lock-order cycles in a package's tests", runHunt},
+		{"gate", "-base REF [pkgs]", "fail a change whose benchmarks are slower than at REF (paired, signed-rank)", runGate},
 	}
 }
 

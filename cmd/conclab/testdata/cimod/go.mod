@@ -1,0 +1,3 @@
+module example.com/cimod
+
+go 1.22
