@@ -1,16 +1,17 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 
 	"golang.org/x/mod/modfile"
 
+	"github.com/conclab/conclab/internal/gotool"
 	"github.com/conclab/conclab/internal/hunt"
 )
 
@@ -81,8 +82,8 @@ func (c *huntCI) finish(sum *hunt.Summary, asJSON bool, stdout, stderr io.Writer
 func sarifOptions() hunt.SARIFOptions {
 	var opts hunt.SARIFOptions
 	cwd, _ := os.Getwd()
-	if out, err := exec.Command("go", "env", "GOMOD").Output(); err == nil {
-		if gomod := strings.TrimSpace(string(out)); gomod != "" && gomod != os.DevNull {
+	if gomod, err := gotool.Env(context.Background(), cwd, "GOMOD"); err == nil {
+		if gomod != "" && gomod != os.DevNull {
 			opts.ModuleDir = filepath.Dir(gomod)
 			if data, err := os.ReadFile(gomod); err == nil {
 				opts.ModulePath = modfile.ModulePath(data)
@@ -90,9 +91,7 @@ func sarifOptions() hunt.SARIFOptions {
 		}
 	}
 	opts.Root = opts.ModuleDir
-	cmd := exec.Command("git", "rev-parse", "--show-toplevel")
-	cmd.Stderr = io.Discard
-	out, err := cmd.Output()
+	out, _, err := gotool.Output(gotool.Command(context.Background(), cwd, "git", "rev-parse", "--show-toplevel"))
 	if top := strings.TrimSpace(string(out)); err == nil && top != "" {
 		opts.Root = top
 		// git prints the top with symlinks resolved; the frames carry the

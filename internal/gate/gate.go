@@ -29,7 +29,7 @@ import (
 
 	decide "github.com/conclab/conclab/perf/gate"
 
-	"github.com/conclab/conclab/internal/profiling"
+	"github.com/conclab/conclab/internal/pprofkit"
 )
 
 // Options say what to gate and how.
@@ -127,7 +127,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		defer wt.remove()
+		defer wt.Remove()
 		baseDir, label = wt.Cwd, opts.Base
 	}
 	if baseDir == "" {
@@ -201,7 +201,7 @@ func (opts *Options) packages(ctx context.Context) ([]pkg, error) {
 	}
 	var pkgs []pkg
 	for _, p := range all {
-		if p.hasTests() {
+		if p.HasTests() {
 			pkgs = append(pkgs, p)
 		}
 	}
@@ -236,7 +236,7 @@ func build(ctx context.Context, opts Options, pkgs []pkg, tmp, baseDir, label st
 		switch b, ok := at[p.ImportPath]; {
 		case !ok || b.Error != nil:
 			s.why = fmt.Sprintf("the base %s has no package %s", label, p.ImportPath)
-		case !b.hasTests():
+		case !b.HasTests():
 			s.why = fmt.Sprintf("the package has no tests at the base %s", label)
 		default:
 			s.old = decide.Binary{Path: filepath.Join(tmp, fmt.Sprintf("old-%d.test", i)), Dir: b.Dir}
@@ -371,15 +371,15 @@ func (opts *Options) profile(ctx context.Context, r *runner, fs []decide.Finding
 }
 
 func diffFlame(oldPath, newPath, svg, title string) error {
-	o, err := profiling.ReadProfile(oldPath)
+	o, err := pprofkit.ReadProfile(oldPath)
 	if err != nil {
 		return err
 	}
-	n, err := profiling.ReadProfile(newPath)
+	n, err := pprofkit.ReadProfile(newPath)
 	if err != nil {
 		return err
 	}
-	return profiling.WriteDiffFlameGraphFile(svg, o, n, title)
+	return pprofkit.WriteDiffFlameGraphFile(svg, o, n, title)
 }
 
 // Write prints the result: the benchmarks on one side only, one verdict a

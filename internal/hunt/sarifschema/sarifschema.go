@@ -6,14 +6,15 @@
 package sarifschema
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
 
+	"github.com/conclab/conclab/internal/gotool"
 	"github.com/xeipuuv/gojsonschema"
 )
 
@@ -40,11 +41,11 @@ func Errors(data []byte) ([]string, error) {
 
 // Schema returns the text of the SARIF 2.1.0 schema.
 func Schema() (string, error) {
-	cmd := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/owenrumney/go-sarif/v3")
+	var dir string
 	if _, file, _, ok := runtime.Caller(0); ok {
-		cmd.Dir = filepath.Dir(file) // conclab's module, wherever the test runs
+		dir = filepath.Dir(file) // conclab's module, wherever the test runs
 	}
-	out, err := cmd.Output()
+	out, _, err := gotool.Output(gotool.Go(context.Background(), dir, "list", "-m", "-f", "{{.Dir}}", "github.com/owenrumney/go-sarif/v3"))
 	if err != nil {
 		return "", fmt.Errorf("go list the SARIF library: %w", err)
 	}
