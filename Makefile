@@ -63,10 +63,11 @@ compare-python:
 claims-stability:
 	scripts/claims-stability
 
-## lint: gofmt, the full go vet (its copylocks, lostcancel and waitgroup checks run only here), staticcheck, actionlint on the workflows.
+## lint: gofmt, the full go vet (its copylocks, lostcancel and waitgroup checks run only here; hunt's runtime with its conclabhunt tag), staticcheck, actionlint on the workflows.
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
+	$(GO) vet -tags conclabhunt ./internal/hunt/instrument/rt/
 	$(GO) tool staticcheck $(PKGS)
 	$(GO) tool actionlint .github/workflows/*.yml docs/ci/*.yml
 

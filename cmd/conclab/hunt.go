@@ -17,22 +17,17 @@ import (
 	"github.com/conclab/conclab/internal/hunt"
 )
 
-const huntDoc = `Hunt the concurrency bugs in the tests of PACKAGES (default ./...), from
+var huntDoc = `Hunt the concurrency bugs in the tests of PACKAGES (default ./...), from
 inside any Go module: build each package's test binary once under -race,
 instrumented through 'go test -overlay' (the package's files are never
 written), then run every test alone, -runs times, in child processes with
 seeded schedule perturbation and GOMAXPROCS cycling through 2, 1, NumCPU, 4.
-A test stops at its first deadlock, lock-order or panic. A race, a leak or a
-failure is reported at once and the test's remaining runs look on for the
-other kinds (a leak is often what a race or a hang leaves behind under
-another schedule, and a race may hide the deadlock it leads to):
+A test stops at its first ` + hunt.KindList(endsHunt) + `. A ` + hunt.KindList(not(endsHunt)) + ` is
+reported at once and the test's remaining runs look on for the other kinds
+(a leak is often what a race or a hang leaves behind under another
+schedule, and a race may hide the deadlock it leads to):
 
-	race        a WARNING: DATA RACE report, both stacks
-	leak        a goroutine the test started still alive after it ended
-	deadlock    no progress for -stall (the goroutines blocked, and on what)
-	lock-order  an AB-BA lock order, a double Lock, an RLock twice while a writer waits
-	panic       a panic or fatal error (send on closed channel, concurrent map writes)
-	failure     the test failed under some schedule
+` + hunt.DetectorHelp() + `
 
 Each finding prints its seed, GOMAXPROCS, run number and the command that
 replays it. Exit status 0 when clean, 1 on any finding, 2 on bad input.
@@ -45,6 +40,12 @@ GITHUB_ACTIONS=true each finding is also an ::error annotation on its line.
 -baseline OLD.json (the -json of an earlier hunt, e.g. of the base branch)
 still reports every finding but fails (exit 1) only on those whose
 fingerprint OLD does not hold. Both work with -merge. See docs/ci.md.`
+
+func endsHunt(d hunt.Detector) bool { return d.EndsHunt }
+
+func not(f func(hunt.Detector) bool) func(hunt.Detector) bool {
+	return func(d hunt.Detector) bool { return !f(d) }
+}
 
 func runHunt(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("hunt", "[flags] [packages]", huntDoc, stdout)
@@ -166,9 +167,6 @@ func finishHunt(sum *hunt.Summary, asJSON bool, out string, ci *huntCI, stdout, 
 		return err
 	}
 	if asJSON {
-		if sum.Type == "" {
-			sum.Type = "summary"
-		}
 		err = json.NewEncoder(stdout).Encode(sum)
 	} else {
 		err = sum.WriteText(stdout)

@@ -89,7 +89,7 @@ func TestHuntWaitsForEveryBatch(t *testing.T) {
 func TestHuntLooksOnAfterASymptom(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var found []Finding
-		var ignored [][]string // what each batch of TestLeakyRace was told to ignore
+		var ignored [][]Kind // what each batch of TestLeakyRace was told to ignore
 		child := func(ctx context.Context, b *batch) batchResult {
 			if b.t.name == "TestLeakyRace" {
 				ignored = append(ignored, b.ignore)
@@ -114,24 +114,24 @@ func TestHuntLooksOnAfterASymptom(t *testing.T) {
 		for _, r := range sum.Tests {
 			byTest[r.Test] = r
 		}
-		kinds := func(r TestResult) (k []string) {
+		kinds := func(r TestResult) (k []Kind) {
 			for _, f := range r.All() {
 				k = append(k, f.Kind)
 			}
 			return k
 		}
-		assert.Equal(t, []string{KindLeak, KindRace, KindDeadlock}, kinds(byTest["TestLeakyRace"]), "the leak, the race, then the deadlock the later runs found")
+		assert.Equal(t, []Kind{KindLeak, KindRace, KindDeadlock}, kinds(byTest["TestLeakyRace"]), "the leak, the race, then the deadlock the later runs found")
 		assert.Equal(t, 6, byTest["TestLeakyRace"].Runs, "the deadlock in run 6 ends the hunt")
-		assert.Equal(t, []string{KindLeak}, kinds(byTest["TestLeaks"]))
+		assert.Equal(t, []Kind{KindLeak}, kinds(byTest["TestLeaks"]))
 		assert.Equal(t, 8, byTest["TestLeaks"].Runs, "a test that only leaks runs its whole budget")
-		assert.Equal(t, []string{KindFailure, KindLeak}, kinds(byTest["TestFails"]), "a leak after a failure is another kind")
+		assert.Equal(t, []Kind{KindFailure, KindLeak}, kinds(byTest["TestFails"]), "a leak after a failure is another kind")
 		assert.Equal(t, 8, byTest["TestFails"].Runs)
 		assert.Equal(t, 6, sum.Findings)
 		assert.Len(t, found, 6, "Found is called once per finding")
 		assert.False(t, sum.Interrupted)
 		require.NotEmpty(t, ignored)
 		assert.Empty(t, ignored[0], "the first batch looks for everything")
-		assert.Equal(t, []string{KindLeak, KindRace}, ignored[len(ignored)-1], "later batches leave the kinds found")
+		assert.Equal(t, []Kind{KindLeak, KindRace}, ignored[len(ignored)-1], "later batches leave the kinds found")
 	})
 }
 

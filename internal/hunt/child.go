@@ -27,7 +27,7 @@ type batch struct {
 	seed  uint64 // seed of the first iteration; iteration i uses seed+i
 	index int    // unique among the hunt's batches, names its files
 
-	ignore []string // kinds already found in the test: not looked for again
+	ignore []Kind // kinds already found in the test: not looked for again
 }
 
 // A batchResult is what one child showed.
@@ -95,8 +95,10 @@ func (h *hunter) runBatch(ctx context.Context, b *batch) batchResult {
 	if h.cfg.Grace > 0 {
 		cmd.Env = append(cmd.Env, "CONCLAB_HUNT_GRACE="+h.cfg.Grace.String())
 	}
-	if slices.Contains(b.ignore, KindLeak) {
-		cmd.Env = append(cmd.Env, "CONCLAB_HUNT_LEAKS=off") // spare each run the grace period
+	for _, k := range b.ignore {
+		if d, _ := detector(k); d.Off != "" {
+			cmd.Env = append(cmd.Env, d.Off) // spare each run the detector's cost (a leak check's grace period)
+		}
 	}
 	w := &outputWatcher{marker: []byte("=== RUN   " + t.name + "\n"), progress: make(chan struct{}, 1)}
 	cmd.Stdout, cmd.Stderr = w, w
@@ -198,7 +200,7 @@ func dropAfter(events []event, pos int) []event {
 // A reportLine is one finding the injected runtime appended to
 // CONCLAB_HUNT_REPORT.
 type reportLine struct {
-	Kind      string   `json:"kind"`
+	Kind      Kind     `json:"kind"`
 	Test      string   `json:"test"`
 	Iteration int      `json:"iteration"`
 	Seed      uint64   `json:"seed"`

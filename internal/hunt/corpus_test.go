@@ -21,12 +21,12 @@ var long = flag.Bool("hunt.long", false, "run the long sweeps (make hunt): the c
 
 // A kernel is one entry of testdata/corpus/corpus.json.
 type kernel struct {
-	Name              string   `json:"name"`
-	Detector          string   `json:"detector"`
-	Test              string   `json:"test"`
-	ScheduleDependent bool     `json:"schedule_dependent"`
-	Shape             string   `json:"shape"`
-	Also              []string `json:"also"` // other detectors that may see the same bug first
+	Name              string `json:"name"`
+	Detector          Kind   `json:"detector"`
+	Test              string `json:"test"`
+	ScheduleDependent bool   `json:"schedule_dependent"`
+	Shape             string `json:"shape"`
+	Also              []Kind `json:"also"` // other detectors that may see the same bug first
 }
 
 func loadCorpus(t testing.TB, path string) []kernel {
@@ -76,7 +76,7 @@ func checkCorpus(t *testing.T, modPath string, ks []kernel, results map[string]T
 			require.True(t, ok, "%s: fixed twin not hunted", k.Name)
 			if assert.NotNil(t, bug.Finding, "%s: the bug went unseen in %d runs", k.Name, bug.Runs) {
 				f := bug.Finding
-				assert.Contains(t, append([]string{k.Detector}, k.Also...), f.Kind, "%s: found by the wrong detector: %s", k.Name, f.Message)
+				assert.Contains(t, append([]Kind{k.Detector}, k.Also...), f.Kind, "%s: found by the wrong detector: %s", k.Name, f.Message)
 				t.Logf("%s: %s in %d runs, %.1fs (%s)", k.Name, f.Kind, f.Run, f.Seconds, f.Message)
 				table = append(table, fmt.Sprintf("| %s | %s | %s | %d | %.1f |", k.Name, k.Detector, f.Kind, f.Run, f.Seconds))
 			}

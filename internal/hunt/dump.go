@@ -4,71 +4,9 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/conclab/conclab/internal/hunt/instrument/rt"
 )
-
-// A goroutine is one goroutine of a traceback.
-type goroutine struct {
-	id    string
-	state string // "chan send", "sync.Mutex.Lock", ... without the wait time
-	text  string
-}
-
-// splitGoroutines cuts a traceback into its goroutines.
-func splitGoroutines(s string) []goroutine {
-	var gs []goroutine
-	var cur *goroutine
-	var b strings.Builder
-	flush := func() {
-		if cur != nil {
-			cur.text = strings.TrimRight(b.String(), "\n")
-			gs = append(gs, *cur)
-			cur = nil
-		}
-		b.Reset()
-	}
-	for line := range strings.SplitSeq(s, "\n") {
-		if m := goHeader.FindStringSubmatch(line); m != nil {
-			flush()
-			state, _, _ := strings.Cut(m[2], ",")
-			cur = &goroutine{id: m[1], state: state}
-		} else if cur != nil && strings.TrimSpace(line) == "" {
-			flush()
-			continue
-		}
-		if cur != nil {
-			b.WriteString(line)
-			b.WriteByte('\n')
-		}
-	}
-	flush()
-	return gs
-}
-
-// blockedStates are the goroutine states that wait for another goroutine
-// forever unless it acts.
-var blockedStates = map[string]string{
-	"chan send":                      "chan send",
-	"chan receive":                   "chan receive",
-	"chan send (nil chan)":           "chan send on nil channel",
-	"chan receive (nil chan)":        "chan receive on nil channel",
-	"select":                         "select",
-	"select (no cases)":              "empty select",
-	"sync.Mutex.Lock":                "Mutex.Lock",
-	"sync.RWMutex.Lock":              "RWMutex.Lock",
-	"sync.RWMutex.RLock":             "RWMutex.RLock",
-	"sync.Cond.Wait":                 "Cond.Wait",
-	"sync.WaitGroup.Wait":            "WaitGroup.Wait",
-	"semacquire":                     "semacquire",
-	"sync.(*Cond).Wait":              "Cond.Wait",
-	"sync.(*WaitGroup).Wait":         "WaitGroup.Wait",
-	"sync.(*Mutex).Lock":             "Mutex.Lock",
-	"sync.(*RWMutex).Lock":           "RWMutex.Lock",
-	"sync.(*RWMutex).RLock":          "RWMutex.RLock",
-	"chan receive (synctest)":        "chan receive",
-	"chan send (synctest)":           "chan send",
-	"select (synctest)":              "select",
-	"sync.WaitGroup.Wait (synctest)": "WaitGroup.Wait",
-}
 
 // classifyDump reads a goroutine dump (after SIGQUIT or the runtime's fatal
 // deadlock) and says whether every goroutine of the user's code is blocked on
@@ -79,24 +17,33 @@ func classifyDump(dump string) (deadlocked bool, message string, stacks []string
 	var parts []string
 	user := 0
 	deadlocked = true
-	for _, g := range splitGoroutines(dump) {
-		if !hasUserFrame(g.text) {
+	for _, g := range rt.ParseGoroutines(dump) {
+		if !isUserGoroutine(&g) {
 			continue
 		}
 		user++
-		what, blocked := blockedStates[g.state]
-		if !blocked {
+		what := string(rt.Classify(g.State))
+		if !rt.Classify(g.State).Blocking() {
 			deadlocked = false
-			what = g.state
+			what = g.State
 		}
-		loc := firstUserLocation(strings.Split(g.text, "\n")[1:])
-		parts = append(parts, fmt.Sprintf("goroutine %s %s at %s", g.id, what, loc))
-		stacks = append(stacks, trimStack(g.text))
+		parts = append(parts, fmt.Sprintf("goroutine %d %s at %s", g.ID, what, firstUserLocation(strings.Split(g.Text, "\n")[1:])))
+		stacks = append(stacks, trimStack(g.Text))
 	}
 	if user == 0 {
 		deadlocked = false
 	}
 	return deadlocked, fmt.Sprintf("%d goroutines blocked: %s", user, strings.Join(parts, "; ")), stacks
+}
+
+// isUserGoroutine reports whether g runs, or was started by, the user's code.
+func isUserGoroutine(g *rt.Goroutine) bool {
+	for _, f := range append(g.Frames, g.CreatedBy) {
+		if f.Func != "" && !isInfra(f.Func) {
+			return true
+		}
+	}
+	return false
 }
 
 // infraPrefixes are the functions that are not the user's: the runtime, the
@@ -145,19 +92,18 @@ func funcName(line string) string {
 // deadlock sleep in a loop, or wait for a ticker or for I/O.
 func partialDeadlock(dump string) bool {
 	testWaits, otherWaits := false, false
-	for _, g := range splitGoroutines(dump) {
-		if !hasUserFrame(g.text) {
+	for _, g := range rt.ParseGoroutines(dump) {
+		if !isUserGoroutine(&g) {
 			continue
 		}
-		if g.state == "running" || g.state == "runnable" {
-			return false
-		}
-		_, blocked := blockedStates[g.state]
+		w := rt.Classify(g.State)
 		switch {
-		case !blocked:
-		case strings.Contains(g.text, "testing.tRunner("):
+		case w == rt.WaitRunning:
+			return false
+		case !w.Blocking():
+		case strings.Contains(g.Text, "testing.tRunner("):
 			testWaits = true
-		case !strings.HasPrefix(g.state, "select"):
+		case w != rt.WaitSelect:
 			otherWaits = true
 		}
 	}
@@ -172,15 +118,6 @@ var (
 // isFileLine reports whether a traceback line is a "/dir/file.go:12 +0x1f" line.
 func isFileLine(t string) bool {
 	return fileLine.MatchString(strings.TrimSpace(t))
-}
-
-func hasUserFrame(text string) bool {
-	for line := range strings.SplitSeq(text, "\n") {
-		if fn := funcName(line); fn != "" && !isInfra(fn) {
-			return true
-		}
-	}
-	return false
 }
 
 // firstUserLocation returns "file.go:12 (pkg.Func)" for the first user frame

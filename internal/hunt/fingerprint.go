@@ -96,7 +96,7 @@ func (f *Finding) Fingerprint() string {
 	slices.Sort(funcs)
 	funcs = slices.Compact(funcs)
 	h := sha256.New()
-	for _, s := range append([]string{FingerprintVersion, f.Kind, f.Package, f.Test}, funcs...) {
+	for _, s := range append([]string{FingerprintVersion, string(f.Kind), f.Package, f.Test}, funcs...) {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}

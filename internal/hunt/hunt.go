@@ -6,23 +6,36 @@
 // test's data race, leaked goroutine, deadlock, lock-order cycle, panic or
 // failure with the seed that replays it: the first of each kind, until a
 // deadlock, a lock-order cycle or a panic ends the test's hunt.
+//
+// # Adding a detector
+//
+// A detector is three things, as a scenario of the catalogue is:
+//
+//  1. A row of [Detectors] (detectors.go): its Kind, the one-line Doc that
+//     `conclab hunt -h` prints, its place in the table (its priority when
+//     one run shows several kinds), whether it ends a test's hunt, and the
+//     environment setting, if any, that turns it off in the runs after its
+//     first finding. Add its row to the table in docs/detectors.md, in the
+//     same place (TestDetectorsDocumented holds the two together).
+//  2. Its hook. A finding the runtime raises inside the hunted binary is a
+//     constant in package rt (instrument/rt/kinds.go, untagged, so that
+//     this package names it too) reported through rt's report or fatal from
+//     a file behind the conclabhunt build tag; one hunt reads from a run's
+//     output is an event of parseOutput (parse.go). A goroutine dump is read
+//     with rt.ParseGoroutines and rt.Classify, never parsed again.
+//  3. A corpus kernel and its twin: testdata/corpus/<name>/bug with the bug
+//     in the shape of a real one, <name>/fixed with it fixed and the same
+//     test names, and an entry in corpus.json naming the detector.
+//     TestCorpus then requires the bug found by it with default flags and
+//     the twin clean over the whole budget.
 package hunt
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"regexp"
 	"time"
-)
-
-// The finding kinds, the detector names used in JSON, corpus.json and tests.
-const (
-	KindRace      = "race"
-	KindLeak      = "leak"
-	KindDeadlock  = "deadlock"
-	KindLockOrder = "lock-order"
-	KindPanic     = "panic"
-	KindFailure   = "failure"
 )
 
 // Config says what to hunt and how hard.
@@ -56,8 +69,8 @@ type Config struct {
 
 // A Finding is the first bug of one kind hunt saw in one test.
 type Finding struct {
-	Type       string   `json:"type"` // "finding"
-	Kind       string   `json:"kind"`
+	Type       string   `json:"type"` // "finding", set by MarshalJSON
+	Kind       Kind     `json:"kind"`
 	Package    string   `json:"package"`
 	Test       string   `json:"test"`
 	Message    string   `json:"message"`
@@ -86,12 +99,29 @@ type TestResult struct {
 
 // A Summary is the outcome of a hunt.
 type Summary struct {
-	Type        string       `json:"type"` // "summary"
+	Type        string       `json:"type"` // "summary", set by MarshalJSON
 	Tests       []TestResult `json:"tests"`
 	Findings    int          `json:"findings"`
 	Runs        int          `json:"runs"`
 	Seconds     float64      `json:"seconds"`
 	Interrupted bool         `json:"interrupted,omitempty"` // Ctrl-C or -time stopped it before every run was done
+}
+
+// MarshalJSON writes f with its "type": "finding", which tells it from the
+// summary in a -json stream.
+func (f Finding) MarshalJSON() ([]byte, error) {
+	type plain Finding
+	p := plain(f)
+	p.Type = "finding"
+	return json.Marshal(p)
+}
+
+// MarshalJSON writes s with its "type": "summary".
+func (s Summary) MarshalJSON() ([]byte, error) {
+	type plain Summary
+	p := plain(s)
+	p.Type = "summary"
+	return json.Marshal(p)
 }
 
 // All returns the test's findings in the order found.

@@ -12,7 +12,7 @@ import (
 // a summary object) into one summary. A file without a summary is an error:
 // its shard did not finish.
 func Merge(paths ...string) (*Summary, error) {
-	all := &Summary{Type: "summary"}
+	all := &Summary{}
 	for _, p := range paths {
 		s, err := readJSON(p)
 		if err != nil {

@@ -5,21 +5,17 @@ import (
 	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/conclab/conclab/internal/hunt/instrument/rt"
 )
 
 // An event is one finding in a child's output, before it becomes a Finding.
 type event struct {
-	kind    string
+	kind    Kind
 	message string
 	stacks  []string
 	iter    int // 0-based iteration of -test.count it happened in
 	pos     int // byte offset in the output
-}
-
-// priority orders the kinds one run may show at once: a race also fails the
-// test, a double Lock also hangs it, a panic also fails it.
-var priority = map[string]int{
-	KindRace: 0, KindLockOrder: 1, KindDeadlock: 2, KindPanic: 3, KindLeak: 4, KindFailure: 5,
 }
 
 // first returns the event of the earliest iteration, the most telling kind
@@ -28,7 +24,7 @@ func first(events []event) *event {
 	var best *event
 	for i := range events {
 		e := &events[i]
-		if best == nil || e.iter < best.iter || e.iter == best.iter && priority[e.kind] < priority[best.kind] {
+		if best == nil || e.iter < best.iter || e.iter == best.iter && priority(e.kind) < priority(best.kind) {
 			best = e
 		}
 	}
@@ -46,7 +42,6 @@ var (
 	panicLine  = regexp.MustCompile(`(?m)^panic: (.*)$`)
 	fatalLine  = regexp.MustCompile(`(?m)^fatal error: (.*)$`)
 	raceHeader = regexp.MustCompile(`(?m)^WARNING: DATA RACE$`)
-	goHeader   = regexp.MustCompile(`^goroutine (\d+)(?: [^\[]*)? \[([^\]]*)\]:$`)
 )
 
 // parseOutput finds races, panics, fatal errors and failures in the combined
@@ -265,8 +260,8 @@ func raceMessage(block string) string {
 
 // firstGoroutine returns the first goroutine trace in s, trimmed.
 func firstGoroutine(s string) []string {
-	if gs := splitGoroutines(s); len(gs) > 0 {
-		return []string{trimStack(gs[0].text)}
+	if gs := rt.ParseGoroutines(s); len(gs) > 0 {
+		return []string{trimStack(gs[0].Text)}
 	}
 	return nil
 }

@@ -106,7 +106,9 @@ Previous write at 0x00c0000c2290 by goroutine 7:
 
 func TestParsePanicAndFailure(t *testing.T) {
 	for _, tc := range []struct {
-		name, out, kind, message string
+		name, out string
+		kind      Kind
+		message   string
 	}{
 		{"panic", "=== RUN   TestP\n--- FAIL: TestP (0.00s)\npanic: close of closed channel [recovered]\n\ngoroutine 7 [running]:\nex/p.TestP(0xc0)\n\t/x/p_test.go:9 +0x3a\n", KindPanic, "panic: close of closed channel [recovered]"},
 		{"fatal map writes", "=== RUN   TestP\nfatal error: concurrent map writes\n\ngoroutine 7 [running]:\nex/p.TestP(0xc0)\n\t/x/p_test.go:9 +0x3a\n", KindPanic, "fatal error: concurrent map writes"},
@@ -133,7 +135,7 @@ func TestParseCleanOutput(t *testing.T) {
 func TestClassifyDump(t *testing.T) {
 	deadlocked, msg, stacks := classifyDump(dumpOutput)
 	assert.True(t, deadlocked)
-	assert.Equal(t, "2 goroutines blocked: goroutine 6 chan send at p/p_test.go:22 (p.TestHang.func1); goroutine 5 Mutex.Lock at p/p_test.go:25 (p.TestHang)", msg)
+	assert.Equal(t, "2 goroutines blocked: goroutine 6 chan send at p/p_test.go:22 (p.TestHang.func1); goroutine 5 mutex at p/p_test.go:25 (p.TestHang)", msg)
 	require.Len(t, stacks, 2)
 	assert.NotContains(t, stacks[1], "sync.(*Mutex)")
 	assert.NotContains(t, stacks[0], "fp=", "frame addresses are dropped")

@@ -37,14 +37,11 @@ type testState struct {
 }
 
 // symptom reports whether a finding of kind leaves its test worth hunting
-// on. A leaked goroutine or a failed test is often what a data race, a
-// deadlock or a panic under another schedule leaves behind, and a test may
-// hold more than one bug: GoBench's kubernetes#1321 races on a map on the
-// way to its deadlock, and a send racing a close (serving#3068) is a race
-// first and a panic after. The remaining runs go on looking for the other
-// kinds, without the ones already found. A deadlock, a lock-order finding or
-// a panic, after which the program cannot go on, ends the test's hunt.
-func symptom(kind string) bool { return kind == KindLeak || kind == KindFailure || kind == KindRace }
+// on (Detector.EndsHunt).
+func symptom(kind Kind) bool {
+	d, _ := detector(kind)
+	return !d.EndsHunt
+}
 
 // done reports whether the test's hunt ended on a decisive finding.
 func (t *testState) done() bool {
@@ -52,8 +49,8 @@ func (t *testState) done() bool {
 }
 
 // found returns the kinds found so far.
-func (t *testState) found() []string {
-	kinds := make([]string, len(t.findings))
+func (t *testState) found() []Kind {
+	kinds := make([]Kind, len(t.findings))
 	for i, f := range t.findings {
 		kinds[i] = f.Kind
 	}
@@ -107,7 +104,7 @@ func Hunt(ctx context.Context, cfg Config) (*Summary, error) {
 	targets, err := buildAll(ctx, &cfg, work, pkgs)
 	if err != nil {
 		if ctx.Err() != nil {
-			return &Summary{Type: "summary", Interrupted: true}, nil
+			return &Summary{Interrupted: true}, nil
 		}
 		return nil, err
 	}
@@ -136,7 +133,7 @@ func Hunt(ctx context.Context, cfg Config) (*Summary, error) {
 		}
 	}
 	if len(h.tests) == 0 && cfg.Shards > 1 && cfg.Run == nil {
-		return &Summary{Type: "summary"}, nil // a CI matrix may have more shards than tests
+		return &Summary{}, nil // a CI matrix may have more shards than tests
 	}
 	if len(h.tests) == 0 {
 		what := "no tests"
@@ -293,7 +290,7 @@ func (h *hunter) finish(b *batch, r batchResult) {
 		t.completed = run
 	}
 	f := &Finding{
-		Type: "finding", Kind: e.kind, Package: t.target.pkg.ImportPath, Test: t.name, Message: e.message,
+		Kind: e.kind, Package: t.target.pkg.ImportPath, Test: t.name, Message: e.message,
 		Seed: seed, GOMAXPROCS: b.procs, Run: run, Stacks: e.stacks, Seconds: elapsed.Seconds(),
 		Yield: b.yield, Replay: replayCommand(h.cfg, t, seed, b.procs, b.yield),
 	}
@@ -362,7 +359,7 @@ func (h *hunter) progress(ctx context.Context) (stop func()) {
 func (h *hunter) summary(interrupted bool) *Summary {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	s := &Summary{Type: "summary", Runs: h.runs, Seconds: time.Since(h.start).Seconds()}
+	s := &Summary{Runs: h.runs, Seconds: time.Since(h.start).Seconds()}
 	for _, t := range h.tests {
 		r := TestResult{Package: t.target.pkg.ImportPath, Test: t.name, Runs: t.completed, Slow: t.slow}
 		if n := len(t.findings); n > 0 {

@@ -17,7 +17,8 @@ import (
 // Rule is what code scanning shows of one finding kind: a one-line
 // description and the help beside each alert.
 type Rule struct {
-	Kind, Name, Short, Help string
+	Kind              Kind
+	Name, Short, Help string
 }
 
 // helpURI is where the rules' help continues.
@@ -73,14 +74,14 @@ func (s *Summary) SARIF(opts SARIFOptions) *sarif.Report {
 		run.Tool.Driver.WithVersion(opts.Version)
 	}
 	for _, r := range Rules {
-		run.AddRule(r.Kind).
+		run.AddRule(string(r.Kind)).
 			WithName(r.Name).
 			WithDescription(r.Short).
 			WithFullDescription(sarif.NewMultiformatMessageString().WithText(r.Short)).
 			WithHelp(sarif.NewMultiformatMessageString().WithText(r.Help).WithMarkdown(r.Help + "\n\nSee [what each detector catches and cannot](" + helpURI + ").")).
 			WithHelpURI(helpURI).
 			WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(sarif.LevelError)).
-			WithProperties(sarif.NewPropertyBag().WithTags([]string{"concurrency", r.Kind}).Add("precision", "high").Add("problem.severity", "error"))
+			WithProperties(sarif.NewPropertyBag().WithTags([]string{"concurrency", string(r.Kind)}).Add("precision", "high").Add("problem.severity", "error"))
 	}
 	for _, t := range s.Tests {
 		for _, f := range t.All() {
@@ -95,8 +96,8 @@ func (s *Summary) SARIF(opts SARIFOptions) *sarif.Report {
 func (opts SARIFOptions) result(run *sarif.Run, f *Finding) *sarif.Result {
 	text := fmt.Sprintf("%s: %s in %s %s (run %d, seed %d, GOMAXPROCS %d). Replay: %s",
 		f.Kind, f.Message, f.Package, f.Test, f.Run, f.Seed, f.GOMAXPROCS, f.Replay)
-	res := sarif.NewRuleResult(f.Kind).
-		WithRuleIndex(run.GetRuleIndex(f.Kind)).
+	res := sarif.NewRuleResult(string(f.Kind)).
+		WithRuleIndex(run.GetRuleIndex(string(f.Kind))).
 		WithLevel(sarif.LevelError).
 		WithMessage(sarif.NewTextMessage(text)).
 		WithPartialFingerprints(map[string]string{FingerprintVersion: f.Fingerprint()}).
@@ -111,7 +112,7 @@ func (opts SARIFOptions) result(run *sarif.Run, f *Finding) *sarif.Result {
 		res.WithBaselineState(state)
 	}
 	first := true
-	flow := sarif.NewCodeFlow().WithMessage(sarif.NewTextMessage(f.Kind + ": the stacks of " + f.Test))
+	flow := sarif.NewCodeFlow().WithMessage(sarif.NewTextMessage(string(f.Kind) + ": the stacks of " + f.Test))
 	for _, w := range f.Witnesses() {
 		var locs []*sarif.ThreadFlowLocation
 		var top *sarif.Location
@@ -303,7 +304,7 @@ func (s *Summary) WriteAnnotations(w io.Writer, opts SARIFOptions) error {
 				pl := res.Locations[0].PhysicalLocation
 				props = append(props, "file="+escapeProperty(*pl.ArtifactLocation.URI), fmt.Sprintf("line=%d", *pl.Region.StartLine))
 			}
-			props = append(props, "title="+escapeProperty("conclab hunt: "+f.Kind+" in "+f.Test))
+			props = append(props, "title="+escapeProperty("conclab hunt: "+string(f.Kind)+" in "+f.Test))
 			level, msg := "error", f.Message+"\nreplay: "+f.Replay
 			if opts.Baseline.Known(f) {
 				level, msg = "warning", "known (in the baseline "+opts.Baseline.Path+"): "+msg

@@ -17,7 +17,8 @@
 // race report and finding names the user's file and line (the go command
 // maps an overlay's copy back to the original name). The runtime is a
 // package, conclabhuntrt, added through the overlay to the hunted package's
-// own module: the user's go.mod is not touched. The go command refuses to
+// own module: the user's go.mod is not touched. Its sources are package rt
+// (the rt directory), embedded here. The go command refuses to
 // overlay files of the module cache, so a dependency is hunted from a copy
 // of its module that a -modfile replaces it by.
 //

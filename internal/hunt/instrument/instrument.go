@@ -51,11 +51,8 @@ func (b *Build) Flags() []string {
 	return flags
 }
 
-//go:embed rt/*.go.txt
+//go:embed rt/*.go
 var runtimeFiles embed.FS
-
-//go:embed goroutines.go
-var goroutinesSource []byte
 
 // Overlay instruments pkgs, which must not live in the module cache (see
 // Options.GoMod), into workDir, and returns the overlay file for
@@ -235,16 +232,31 @@ func (w *writer) runtime(modDir string, overlay bool) error {
 		return nil
 	}
 	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), "_test.go") {
+			continue
+		}
 		data, err := runtimeFiles.ReadFile("rt/" + e.Name())
 		if err != nil {
 			return err
 		}
-		if err := add(strings.TrimSuffix(e.Name(), ".txt"), data); err != nil {
+		if err := add(e.Name(), runtimeSource(data)); err != nil {
 			return err
 		}
 	}
-	src := bytes.Replace(goroutinesSource, []byte("package instrument\n"), []byte("package "+RuntimeName+"\n"), 1)
-	return add("goroutines.go", src)
+	return nil
+}
+
+// runtimeSource turns a file of package rt into one of the injected
+// runtime: the package clause renamed, the conclabhunt build tag dropped
+// (it keeps the hooks out of every other build).
+func runtimeSource(src []byte) []byte {
+	src = bytes.Replace(src, []byte("\npackage rt\n"), []byte("\npackage "+RuntimeName+"\n"), 1)
+	if bytes.HasPrefix(src, []byte("package rt\n")) {
+		src = append([]byte("package "+RuntimeName+"\n"), src[len("package rt\n"):]...)
+	}
+	src = bytes.Replace(src, []byte("//go:build conclabhunt && "), []byte("//go:build "), 1)
+	src = bytes.Replace(src, []byte("//go:build conclabhunt\n"), nil, 1)
+	return src
 }
 
 // modFile writes a copy of the main go.mod that replaces each copied module

@@ -1,4 +1,6 @@
-package conclabhuntrt
+//go:build conclabhunt
+
+package rt
 
 import (
 	"fmt"
@@ -118,7 +120,7 @@ func checkLeaks(name string, iter int, before map[int64]bool) {
 				what = append(what, fmt.Sprintf("goroutine %d [%s] at %s", g.ID, g.State, where(g)))
 				stacks = append(stacks, stackText(g))
 			}
-			reportAs(name, iter, "leak", fmt.Sprintf("%d goroutine(s) started by %s still running %v after it ended: %s", len(leaked), name, grace, strings.Join(what, "; ")), stacks)
+			reportAs(name, iter, KindLeak, fmt.Sprintf("%d goroutine(s) started by %s still running %v after it ended: %s", len(leaked), name, grace, strings.Join(what, "; ")), stacks)
 			return
 		}
 		time.Sleep(delay)

@@ -1,4 +1,6 @@
-package conclabhuntrt
+//go:build conclabhunt
+
+package rt
 
 import (
 	"fmt"
@@ -145,15 +147,15 @@ func (r *rlocker) Unlock() { (*RWMutex)(r).RUnlock() }
 
 // A lockToken carries one acquisition from lockStart to lockDone.
 type lockToken struct {
-	id     uint32
-	g      int64
-	write  bool
-	self   bool // g already holds the lock
-	fatal  bool // and waiting for it can only deadlock
+	id       uint32
+	g        int64
+	write    bool
+	self     bool // g already holds the lock
+	fatal    bool // and waiting for it can only deadlock
 	acquired bool // taken without waiting
-	what   string
-	pcs    [depth]uintptr
-	heldAt [depth]uintptr
+	what     string
+	pcs      [depth]uintptr
+	heldAt   [depth]uintptr
 }
 
 var nextID uint32
@@ -181,7 +183,7 @@ func lockStart(p *uint32, write, acquired bool) lockToken {
 		reportCycle(cycle)
 	}
 	if t.self && !t.fatal {
-		report("lock-order", fmt.Sprintf("%s by goroutine %d at %s (held since %s): the sync docs prohibit recursive read locking", t.what, t.g, site(t.pcs[:]), site(t.heldAt[:])), []string{stackOf("acquired again", t.pcs[:]), stackOf("first acquired", t.heldAt[:])})
+		report(KindLockOrder, fmt.Sprintf("%s by goroutine %d at %s (held since %s): the sync docs prohibit recursive read locking", t.what, t.g, site(t.pcs[:]), site(t.heldAt[:])), []string{stackOf("acquired again", t.pcs[:]), stackOf("first acquired", t.heldAt[:])})
 		t.self = false
 	}
 	return t
@@ -241,5 +243,5 @@ func waitSelf(t lockToken, try func() bool) {
 			delay *= 2
 		}
 	}
-	fatal("lock-order", fmt.Sprintf("%s by goroutine %d at %s (held since %s): it can never be granted", t.what, t.g, site(t.pcs[:]), site(t.heldAt[:])), []string{stackOf("acquired again", t.pcs[:]), stackOf("first acquired", t.heldAt[:])})
+	fatal(KindLockOrder, fmt.Sprintf("%s by goroutine %d at %s (held since %s): it can never be granted", t.what, t.g, site(t.pcs[:]), site(t.heldAt[:])), []string{stackOf("acquired again", t.pcs[:]), stackOf("first acquired", t.heldAt[:])})
 }

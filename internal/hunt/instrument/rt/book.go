@@ -1,4 +1,6 @@
-package conclabhuntrt
+//go:build conclabhunt
+
+package rt
 
 import (
 	"runtime"

@@ -1,9 +1,4 @@
-package instrument
-
-// This file is also injected, with its package clause changed, into the
-// runtime that hunted test binaries carry: it uses only the standard library
-// and the language of Go 1.16 (no generics, no any, no min/max, no range over
-// integers), because the runtime compiles at the hunted module's version.
+package rt
 
 import (
 	"strconv"
@@ -28,72 +23,95 @@ type Goroutine struct {
 	// for the main goroutine); CreatorID its goroutine, 0 when not printed.
 	CreatedBy Frame
 	CreatorID int64
+	// Text is the goroutine as the dump prints it, from its header line.
+	Text string
 }
 
-// Kind is what a goroutine waits for, as Classify reports it.
-type Kind string
+// Wait is what a goroutine waits for, as Classify reports it.
+type Wait string
 
-// The kinds Classify returns. The first group waits for another goroutine
+// The waits Classify returns. The first group waits for another goroutine
 // and never for time or the outside world; Blocking reports them.
 const (
-	KindChanSend  Kind = "chan send"
-	KindChanRecv  Kind = "chan receive"
-	KindNilChan   Kind = "nil chan"
-	KindSelect    Kind = "select"
-	KindMutex     Kind = "mutex"
-	KindRWMutex   Kind = "rwmutex"
-	KindCond      Kind = "cond"
-	KindWaitGroup Kind = "waitgroup"
-	KindSema      Kind = "semaphore"
+	WaitChanSend  Wait = "chan send"
+	WaitChanRecv  Wait = "chan receive"
+	WaitNilChan   Wait = "nil chan"
+	WaitSelect    Wait = "select"
+	WaitMutex     Wait = "mutex"
+	WaitRWMutex   Wait = "rwmutex"
+	WaitCond      Wait = "cond"
+	WaitWaitGroup Wait = "waitgroup"
+	WaitSema      Wait = "semaphore"
 
-	KindRunning Kind = "running"
-	KindSleep   Kind = "sleep"
-	KindIO      Kind = "io"
-	KindSyscall Kind = "syscall"
-	KindOther   Kind = "other"
+	WaitRunning Wait = "running"
+	WaitSleep   Wait = "sleep"
+	WaitIO      Wait = "io"
+	WaitSyscall Wait = "syscall"
+	WaitOther   Wait = "other"
 )
 
-// Blocking reports whether k waits for another goroutine of the program.
-func (k Kind) Blocking() bool {
-	switch k {
-	case KindChanSend, KindChanRecv, KindNilChan, KindSelect, KindMutex,
-		KindRWMutex, KindCond, KindWaitGroup, KindSema:
+// Blocking reports whether w waits for another goroutine of the program.
+func (w Wait) Blocking() bool {
+	switch w {
+	case WaitChanSend, WaitChanRecv, WaitNilChan, WaitSelect, WaitMutex,
+		WaitRWMutex, WaitCond, WaitWaitGroup, WaitSema:
 		return true
 	}
 	return false
 }
 
-// Classify names what a goroutine in state waits for.
-func Classify(state string) Kind {
-	switch {
-	case strings.HasSuffix(state, "(nil chan)"), state == "select (no cases)":
-		return KindNilChan
-	case state == "chan send":
-		return KindChanSend
-	case state == "chan receive":
-		return KindChanRecv
-	case state == "select":
-		return KindSelect
-	case state == "sync.Mutex.Lock":
-		return KindMutex
-	case strings.HasPrefix(state, "sync.RWMutex."):
-		return KindRWMutex
-	case state == "sync.Cond.Wait":
-		return KindCond
-	case state == "sync.WaitGroup.Wait":
-		return KindWaitGroup
-	case state == "semacquire":
-		return KindSema
-	case state == "running", state == "runnable", state == "preempted":
-		return KindRunning
-	case state == "sleep":
-		return KindSleep
-	case state == "IO wait":
-		return KindIO
-	case state == "syscall":
-		return KindSyscall
+// stateSuffixes are what the runtime appends to a wait reason inside the
+// brackets: a goroutine of a synctest bubble durably blocked, one the
+// goroutineleak profile found unreachable, one whose stack is being scanned.
+var stateSuffixes = []string{" (durable)", " (leaked)", " (scan)"}
+
+// BaseState returns state without the suffixes the runtime may append to a
+// wait reason (" (durable)", " (leaked)", " (scan)").
+func BaseState(state string) string {
+	for again := true; again; {
+		again = false
+		for _, s := range stateSuffixes {
+			if strings.HasSuffix(state, s) {
+				state = strings.TrimSuffix(state, s)
+				again = true
+			}
+		}
 	}
-	return KindOther
+	return state
+}
+
+// Classify names what a goroutine in state waits for. It knows the wait
+// reasons of Go 1.16 to 1.26, synctest's durable ones included.
+func Classify(state string) Wait {
+	switch state = BaseState(state); {
+	case strings.HasSuffix(state, "(nil chan)"), state == "select (no cases)":
+		return WaitNilChan
+	case state == "chan send":
+		return WaitChanSend
+	case state == "chan receive":
+		return WaitChanRecv
+	case state == "select":
+		return WaitSelect
+	case state == "sync.Mutex.Lock", state == "sync.(*Mutex).Lock":
+		return WaitMutex
+	case strings.HasPrefix(state, "sync.RWMutex."), strings.HasPrefix(state, "sync.(*RWMutex)."):
+		return WaitRWMutex
+	case state == "sync.Cond.Wait", state == "sync.(*Cond).Wait":
+		return WaitCond
+	case state == "sync.WaitGroup.Wait", state == "sync.(*WaitGroup).Wait":
+		return WaitWaitGroup
+	case state == "semacquire":
+		return WaitSema
+	case state == "running", state == "runnable", state == "preempted":
+		return WaitRunning
+	case state == "sleep":
+		return WaitSleep
+	case state == "IO wait":
+		return WaitIO
+	case state == "syscall":
+		return WaitSyscall
+	}
+	return WaitOther
 }
 
 // ParseGoroutines parses every goroutine of dump, ignoring any text around
@@ -103,22 +121,26 @@ func ParseGoroutines(dump string) []Goroutine {
 	var cur *Goroutine
 	var pending string // a function line waiting for its file line
 	lines := strings.Split(dump, "\n")
+	from := 0 // the current goroutine's header line
+	flush := func(to int) {
+		if cur != nil {
+			cur.Text = strings.TrimRight(strings.Join(lines[from:to], "\n"), "\r\n")
+			gs = append(gs, *cur)
+			cur = nil
+		}
+	}
 	for i := 0; i < len(lines); i++ {
 		line := strings.TrimRight(lines[i], "\r")
 		if g, ok := parseHeader(line); ok {
-			if cur != nil {
-				gs = append(gs, *cur)
-			}
-			cur = &g
-			pending = ""
+			flush(i)
+			cur, from, pending = &g, i, ""
 			continue
 		}
 		if cur == nil {
 			continue
 		}
-		if line == "" {
-			gs = append(gs, *cur)
-			cur = nil
+		if strings.TrimSpace(line) == "" {
+			flush(i)
 			continue
 		}
 		if strings.HasPrefix(line, "\t") {
@@ -141,9 +163,7 @@ func ParseGoroutines(dump string) []Goroutine {
 		}
 		pending = line
 	}
-	if cur != nil {
-		gs = append(gs, *cur)
-	}
+	flush(len(lines))
 	return gs
 }
 

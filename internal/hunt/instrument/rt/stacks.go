@@ -1,4 +1,6 @@
-package conclabhuntrt
+//go:build conclabhunt
+
+package rt
 
 import (
 	"fmt"
@@ -50,5 +52,5 @@ func reportCycle(cycle []edge) {
 			stackOf(fmt.Sprintf("goroutine %d holding lock %d", e.g, e.from), e.fromPCs[:]),
 			stackOf(fmt.Sprintf("goroutine %d taking lock %d", e.g, e.to), e.toPCs[:]))
 	}
-	report("lock-order", fmt.Sprintf("lock-order cycle: %s", strings.Join(parts, "; ")), stacks)
+	report(KindLockOrder, fmt.Sprintf("lock-order cycle: %s", strings.Join(parts, "; ")), stacks)
 }

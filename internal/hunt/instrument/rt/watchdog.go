@@ -1,4 +1,6 @@
-package conclabhuntrt
+//go:build conclabhunt
+
+package rt
 
 import (
 	"fmt"
@@ -108,11 +110,11 @@ func stalled(gs []Goroutine) (uint64, []Goroutine) {
 			continue
 		}
 		switch Classify(g.State) {
-		case KindRunning, KindSleep, KindIO, KindSyscall:
+		case WaitRunning, WaitSleep, WaitIO, WaitSyscall:
 			// Any goroutine, the standard library's too, that runs, sleeps
 			// or waits for the outside world may still wake the others.
 			return 0, nil
-		case KindOther:
+		case WaitOther:
 			continue
 		}
 		if !isUser(g) {
@@ -159,7 +161,7 @@ func deadlock(stuck []Goroutine) {
 	if c := waitCycle(waits); c != "" {
 		msg += "; wait-for cycle " + c
 	}
-	fatal("deadlock", msg, stacks)
+	fatal(KindDeadlock, msg, stacks)
 }
 
 // waitCycle returns "g1 -> g2 -> g1" for a cycle of goroutines waiting for

@@ -1,6 +1,6 @@
-//go:build race
+//go:build conclabhunt && race
 
-package conclabhuntrt
+package rt
 
 import "runtime"
 
