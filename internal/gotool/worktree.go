@@ -34,7 +34,7 @@ func AddWorktree(ctx context.Context, cwd, ref string) (*Worktree, error) {
 	}
 	commit, err := git(ctx, cwd, "rev-parse", "--verify", "--quiet", ref+"^{commit}")
 	if err != nil {
-		return nil, &RefError{Ref: ref, Msg: "no such commit in " + top}
+		return nil, &RefError{Ref: ref, Msg: "not a commit of " + top + " (fetch it, or a deeper history)"}
 	}
 	rel, err := filepath.Rel(top, cwd)
 	if err != nil {
