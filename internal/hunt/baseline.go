@@ -67,11 +67,11 @@ func (b *Baseline) WriteText(w io.Writer, s *Summary) error {
 
 // BaselineSummary is the JSON object -baseline adds before the summary.
 type BaselineSummary struct {
-	Type     string   `json:"type"` // "baseline"
-	Path     string   `json:"path"`
-	Known    int      `json:"known"`
-	New      int      `json:"new"`
-	NewPrint []string `json:"new_fingerprints,omitempty"`
+	Type            string   `json:"type"` // "baseline"
+	Path            string   `json:"path"`
+	Known           int      `json:"known"`
+	New             int      `json:"new"`
+	NewFingerprints []string `json:"new_fingerprints,omitempty"`
 }
 
 // JSON is the baseline's account of s for -json.
@@ -79,7 +79,7 @@ func (b *Baseline) JSON(s *Summary) BaselineSummary {
 	known, fresh := b.Split(s)
 	out := BaselineSummary{Type: "baseline", Path: b.Path, Known: len(known), New: len(fresh)}
 	for _, f := range fresh {
-		out.NewPrint = append(out.NewPrint, f.Fingerprint())
+		out.NewFingerprints = append(out.NewFingerprints, f.Fingerprint())
 	}
 	return out
 }

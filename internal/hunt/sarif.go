@@ -255,8 +255,9 @@ func MarshalSARIF(r *sarif.Report) ([]byte, error) {
 	return append(out, '\n'), err
 }
 
-// defaultMinusOne are the properties whose -1 means "not given".
-var defaultMinusOne = map[string]bool{"index": true, "id": true, "executionOrder": true, "byteOffset": true, "charOffset": true, "ruleIndex": true}
+// defaultMinusOne are the properties whose -1 means "not given" (rank: no
+// rank).
+var defaultMinusOne = map[string]bool{"index": true, "id": true, "executionOrder": true, "byteOffset": true, "charOffset": true, "ruleIndex": true, "rank": true}
 
 func compact(v any, key string) any {
 	switch x := v.(type) {
