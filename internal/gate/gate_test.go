@@ -37,9 +37,3 @@ func TestResultWrite(t *testing.T) {
 		})
 	}
 }
-
-func TestFirstLine(t *testing.T) {
-	assert.Equal(t, "work/broken.go:3:18: cannot use \"x\"", firstLine("# example.com/m/work\nvet: x\nwork/broken.go:3:18: cannot use \"x\"\n", nil))
-	assert.Equal(t, "fatal: bad revision", firstLine("\nfatal: bad revision\n", nil))
-	assert.Equal(t, "failed", firstLine("", nil))
-}
