@@ -164,8 +164,8 @@ func AnalyzeWaitSites(p *profile.Profile, ignore ...string) (WaitStats, []WaitSi
 	var delay int64
 	sites := map[WaitSite]int64{}
 	for _, s := range p.Sample {
-		site, ok := waitSite(s)
-		if ok && slices.Contains(ignore, funcPackage(site.Func)) {
+		site, ok := UserFrame(s)
+		if ok && slices.Contains(ignore, FuncPackage(site.Func)) {
 			continue
 		}
 		st.Events += s.Value[ci]
@@ -187,16 +187,16 @@ func AnalyzeWaitSites(p *profile.Profile, ignore ...string) (WaitStats, []WaitSi
 	return st, out, nil
 }
 
-// waitSite is the first frame of s, leaf first, outside the runtime and
+// UserFrame is the first frame of s, leaf first, outside the runtime and
 // sync; ok is false when every frame is inside them (the runtime's own
 // locks: channels, timers, the scheduler).
-func waitSite(s *profile.Sample) (WaitSite, bool) {
+func UserFrame(s *profile.Sample) (WaitSite, bool) {
 	for _, loc := range s.Location {
 		for _, ln := range loc.Line {
 			if ln.Function == nil {
 				continue
 			}
-			switch funcPackage(ln.Function.Name) {
+			switch FuncPackage(ln.Function.Name) {
 			case "runtime", "sync", "internal/sync", "sync/atomic", "internal/runtime/sync":
 				continue
 			}
@@ -206,10 +206,10 @@ func waitSite(s *profile.Sample) (WaitSite, bool) {
 	return WaitSite{Func: "the runtime's internal locks"}, false
 }
 
-// funcPackage is the import path of the package of the function name:
+// FuncPackage is the import path of the package of the function name:
 // "sync" for "sync.(*Mutex).Lock", "example.com/m/cache" for
 // "example.com/m/cache.(*Cache).Get".
-func funcPackage(name string) string {
+func FuncPackage(name string) string {
 	slash := strings.LastIndexByte(name, '/')
 	dot := strings.IndexByte(name[slash+1:], '.')
 	if dot < 0 {

@@ -112,7 +112,7 @@ func cpuRoles(p *profile.Profile) Roles {
 					break
 				}
 			}
-			pkg := funcPackageOf(root)
+			pkg := pprofkit.FuncPackage(root)
 			if root == "" || slices.ContainsFunc(systemRoots, func(s string) bool {
 				return pkg == s || strings.HasSuffix(s, "/") && strings.HasPrefix(pkg, s)
 			}) {
@@ -165,10 +165,11 @@ func waitsByKind(p *profile.Profile, mutex bool, ops float64, ignore ...string) 
 	}
 	sum := map[key]float64{}
 	for _, s := range p.Sample {
-		site, ok := userSite(s)
-		if !ok || slices.Contains(ignore, funcPackageOf(site.Func)) {
+		site, ok := pprofkit.UserFrame(s)
+		if !ok || slices.Contains(ignore, pprofkit.FuncPackage(site.Func)) {
 			continue
 		}
+		site.File = path.Base(site.File)
 		names := stackNames(s)
 		kind := waitKindOf(names)
 		if mutex && kind != WaitLock {
@@ -227,35 +228,6 @@ func waitKindOf(names []string) WaitKind {
 		}
 	}
 	return WaitSync
-}
-
-// userSite is the first frame of s, leaf first, outside the runtime and
-// sync; false when every frame is inside them.
-func userSite(s *profile.Sample) (pprofkit.WaitSite, bool) {
-	for _, loc := range s.Location {
-		for _, ln := range loc.Line {
-			if ln.Function == nil {
-				continue
-			}
-			switch funcPackageOf(ln.Function.Name) {
-			case "runtime", "sync", "internal/sync", "sync/atomic", "internal/runtime/sync":
-				continue
-			}
-			return pprofkit.WaitSite{Func: ln.Function.Name, File: path.Base(ln.Function.Filename), Line: ln.Line}, true
-		}
-	}
-	return pprofkit.WaitSite{}, false
-}
-
-// funcPackageOf is the import path of a function's package: "sync" for
-// "sync.(*Mutex).Lock".
-func funcPackageOf(name string) string {
-	slash := strings.LastIndexByte(name, '/')
-	dot := strings.IndexByte(name[slash+1:], '.')
-	if dot < 0 {
-		return name
-	}
-	return name[:slash+1+dot]
 }
 
 // waitOf is p's wait of kind k per op, 0 when none was recorded.
