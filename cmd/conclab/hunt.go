@@ -15,6 +15,8 @@ import (
 	"syscall"
 
 	"github.com/conclab/conclab/internal/hunt"
+
+	"github.com/conclab/conclab/internal/gotool"
 )
 
 const huntDoc = `Hunt the concurrency bugs in the tests of PACKAGES (default ./...), from
@@ -132,7 +134,7 @@ func runHunt(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	defer stop()
 	sum, err := hunt.Hunt(ctx, cfg)
 	if err != nil {
-		if ue, ok := errors.AsType[*hunt.UsageError](err); ok {
+		if ue, ok := errors.AsType[*gotool.UsageError](err); ok {
 			if ue.Detail != "" {
 				fmt.Fprintln(stderr, ue.Detail)
 			}

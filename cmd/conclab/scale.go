@@ -15,6 +15,8 @@ import (
 
 	"github.com/conclab/conclab/internal/pprofkit"
 	"github.com/conclab/conclab/internal/scale"
+
+	"github.com/conclab/conclab/internal/gotool"
 )
 
 const scaleDoc = `Measure how a package's own benchmarks scale across cores, and why they
@@ -116,7 +118,7 @@ func runScale(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	res, err := scale.Run(ctx, opts)
 	if err != nil {
-		if ue, ok := errors.AsType[*scale.UsageError](err); ok {
+		if ue, ok := errors.AsType[*gotool.UsageError](err); ok {
 			return usageErrorf("%v", ue)
 		}
 		if ctx.Err() != nil {

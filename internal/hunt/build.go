@@ -72,12 +72,12 @@ func build(ctx context.Context, cfg *Config, dir string, p *gotool.Package) (*ta
 		return nil, ctx.Err()
 	}
 	if be, ok := errors.AsType[*gotool.BuildError](err); ok {
-		return nil, &UsageError{Msg: fmt.Sprintf("%s does not build: %s", p.ImportPath, be.FirstLine()), Detail: be.Lines(10)}
+		return nil, &gotool.UsageError{Msg: fmt.Sprintf("%s does not build: %s", p.ImportPath, be.FirstLine()), Detail: be.Lines(10)}
 	} else if err != nil {
-		return nil, &UsageError{Msg: fmt.Sprintf("%s does not build: %v", p.ImportPath, err)}
+		return nil, &gotool.UsageError{Msg: fmt.Sprintf("%s does not build: %v", p.ImportPath, err)}
 	}
 	if _, err := os.Stat(bin); err != nil {
-		return nil, usagef("%s: no test binary (no tests?)", p.ImportPath)
+		return nil, gotool.Usagef("%s: no test binary (no tests?)", p.ImportPath)
 	}
 	tests, err := listTests(ctx, bin, p.Dir)
 	if err != nil {

@@ -9,7 +9,6 @@
 package hunt
 
 import (
-	"fmt"
 	"io"
 	"regexp"
 	"time"
@@ -104,19 +103,6 @@ func (r TestResult) All() []*Finding {
 
 // Clean reports whether the hunt found nothing.
 func (s *Summary) Clean() bool { return s.Findings == 0 }
-
-// A UsageError is bad input: a pattern that is no Go package, a package
-// without tests, a module that does not build.
-type UsageError struct {
-	Msg    string
-	Detail string // the compiler's first lines, when a build failed
-}
-
-func (e *UsageError) Error() string { return e.Msg }
-
-func usagef(format string, args ...any) error {
-	return &UsageError{Msg: fmt.Sprintf(format, args...)}
-}
 
 // DefaultYield is the first probability of a yield at each concurrency
 // operation a test's runs go through when Config.Yield is zero.

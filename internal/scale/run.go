@@ -58,7 +58,7 @@ type Options struct {
 // core count) runs in its own child process in the package's directory.
 // A benchmark that fails at some core count is recorded as failed there
 // ([Results.Failed]) and the others go on. Bad input (no packages, no
-// benchmark matching, an unknown base ref) returns a [*UsageError].
+// benchmark matching, an unknown base ref) returns a [*gotool.UsageError].
 func Run(ctx context.Context, opts Options) (*Results, error) {
 	if len(opts.Packages) == 0 {
 		opts.Packages = []string{"."}
@@ -67,7 +67,7 @@ func Run(ctx context.Context, opts Options) (*Results, error) {
 		opts.Bench = "."
 	}
 	if _, err := regexp.Compile(topLevel(opts.Bench)); err != nil {
-		return nil, usageErrorf("-bench %q: %v", opts.Bench, err)
+		return nil, gotool.Usagef("-bench %q: %v", opts.Bench, err)
 	}
 	if len(opts.Procs) == 0 {
 		opts.Procs = []int{1}
@@ -104,7 +104,7 @@ func Run(ctx context.Context, opts Options) (*Results, error) {
 		}
 	}
 	if len(head) == 0 {
-		return nil, usageErrorf("no benchmark matches -bench %q in %s", opts.Bench, strings.Join(opts.Packages, " "))
+		return nil, gotool.Usagef("no benchmark matches -bench %q in %s", opts.Bench, strings.Join(opts.Packages, " "))
 	}
 	m.total = (len(head) + len(base)) * len(opts.Procs)
 	m.start = time.Now()
@@ -147,7 +147,7 @@ func (m *measurer) prepare(ctx context.Context, cwd, sub string) ([]*job, error)
 	}
 	pkgs = slices.DeleteFunc(pkgs, func(p *gotool.Package) bool { return !p.HasTests() })
 	if len(pkgs) == 0 {
-		return nil, usageErrorf("%s: no test files, so no benchmarks", strings.Join(m.opts.Packages, " "))
+		return nil, gotool.Usagef("%s: no test files, so no benchmarks", strings.Join(m.opts.Packages, " "))
 	}
 	binDir := filepath.Join(m.bins, sub)
 	if err := os.MkdirAll(binDir, 0o755); err != nil {
