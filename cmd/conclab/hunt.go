@@ -9,7 +9,6 @@ import (
 	"math"
 	"os/signal"
 	"regexp"
-	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -45,7 +44,7 @@ func runHunt(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	run := fs.String("run", "", "hunt only the tests matching this regexp")
 	runs := fs.Int("runs", 20, "runs per test")
 	budget := fs.Duration("time", 0, "total time budget for the runs (0: none)")
-	parallel := fs.Int("parallel", defaultParallel(), "child processes at once")
+	parallel := fs.Int("parallel", hunt.DefaultParallel(), "child processes at once")
 	stall := fs.Duration("stall", hunt.DefaultStall, "no progress for this long is a deadlock")
 	seed := fs.String("seed", "", "seed of the first run (replay a finding)")
 	cpu := fs.Int("cpu", 0, "GOMAXPROCS of every run (0: cycle through 2, 1, NumCPU, 4)")
@@ -173,5 +172,3 @@ func finishHunt(sum *hunt.Summary, asJSON bool, out string, stdout io.Writer, in
 	}
 	return nil
 }
-
-func defaultParallel() int { return runtime.GOMAXPROCS(0) }

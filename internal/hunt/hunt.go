@@ -11,6 +11,7 @@ package hunt
 import (
 	"io"
 	"regexp"
+	"runtime"
 	"time"
 )
 
@@ -104,6 +105,10 @@ func (r TestResult) All() []*Finding {
 // Clean reports whether the hunt found nothing.
 func (s *Summary) Clean() bool { return s.Findings == 0 }
 
+// DefaultParallel is the number of child processes at once when
+// Config.Parallel is zero: GOMAXPROCS.
+func DefaultParallel() int { return runtime.GOMAXPROCS(0) }
+
 // DefaultYield is the first probability of a yield at each concurrency
 // operation a test's runs go through when Config.Yield is zero.
 const DefaultYield = 0.15
@@ -119,7 +124,7 @@ func (c *Config) defaults() {
 		c.Stall = DefaultStall
 	}
 	if c.Parallel <= 0 {
-		c.Parallel = defaultParallel()
+		c.Parallel = DefaultParallel()
 	}
 	if len(c.Patterns) == 0 {
 		c.Patterns = []string{"./..."}

@@ -172,8 +172,6 @@ func procCycle(cpu int) []int {
 	return out
 }
 
-func defaultParallel() int { return runtime.GOMAXPROCS(0) }
-
 func (h *hunter) hunt(ctx context.Context) *Summary {
 	runCtx := ctx
 	if h.cfg.Time > 0 {
