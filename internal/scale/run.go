@@ -74,7 +74,7 @@ func Run(ctx context.Context, opts Options) (*Results, error) {
 	}
 	opts.Count = max(opts.Count, 1)
 	res := &Results{
-		Machine: pprofkit.ThisMachine(), Date: time.Now().UTC(), LoadAverage: loadAverage(), Args: opts.Args,
+		Machine: pprofkit.ThisMachine(), Date: time.Now().UTC(), LoadAverage: pprofkit.LoadAverage(), Args: opts.Args,
 		dir: opts.Out,
 	}
 	var wt *gotool.Worktree
@@ -274,17 +274,6 @@ func slug(importPath, name string) string {
 
 func shortPkg(importPath string) string {
 	return importPath[strings.LastIndexByte(importPath, '/')+1:]
-}
-
-// loadAverage is the one-minute load average, 0 where unknown.
-func loadAverage() float64 {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return 0
-	}
-	var v float64
-	fmt.Sscan(string(b), &v)
-	return v
 }
 
 // DefaultProcs is 1, 2, 4, … below cores, cores itself, and the next
