@@ -36,7 +36,8 @@ another schedule, and a race may hide the deadlock it leads to):
 	failure     the test failed under some schedule
 
 Each finding prints its seed, GOMAXPROCS, run number and the command that
-replays it. Exit status 0 when clean, 1 on any finding, 2 on bad input.
+replays it. Exit status 0 when clean, 1 on any finding, 2 on bad input,
+130 when interrupted (Ctrl-C).
 'conclab hunt -merge a.json b.json' joins the -json outputs of -shard runs.`
 
 func runHunt(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -139,6 +140,9 @@ func runHunt(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			}
 			return &exitError{2, ue}
 		}
+		if ctx.Err() != nil {
+			return &exitError{130, errors.New("interrupted before any run")}
+		}
 		return err
 	}
 	return finishHunt(sum, *asJSON, *out, stdout, ctx.Err() != nil)
@@ -164,11 +168,14 @@ func finishHunt(sum *hunt.Summary, asJSON bool, out string, stdout io.Writer, in
 			return fmt.Errorf("report: %v", err)
 		}
 	}
+	findings := fmt.Sprintf("%d finding%s", sum.Findings, map[bool]string{true: "", false: "s"}[sum.Findings == 1])
 	switch {
-	case sum.Findings > 0:
-		return &exitError{1, fmt.Errorf("%d finding%s", sum.Findings, map[bool]string{true: "", false: "s"}[sum.Findings == 1])}
 	case interrupted:
-		return &exitError{1, errors.New("interrupted before every run was done")}
+		// Ctrl-C exits 130 as elsewhere, findings or not: the report
+		// above has them.
+		return &exitError{130, fmt.Errorf("interrupted before every run was done (%s)", findings)}
+	case sum.Findings > 0:
+		return &exitError{1, errors.New(findings)}
 	}
 	return nil
 }
