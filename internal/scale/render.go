@@ -52,12 +52,14 @@ type deltaView struct {
 	N, Old, New, Change, P, DiffFlame string
 }
 
+var mutexSampled, blockSampled = SampledEvents()
+
 var legend = []string{
 	"**ns/op**: the mean over -count of what the benchmark printed, in its own child process at GOMAXPROCS n. **speed-up**: ns/op at n = 1 ÷ ns/op at n, on the same machine; **efficiency**: speed-up ÷ n.",
 	"**parallelism**: effective parallelism, the CPU seconds sampled in the CPU profile ÷ its wall seconds (internal/pprofkit.AnalyzeCPU, as `conclab profile` reads it): the average number of busy cores over the child's whole run.",
-	"**GC**, **sched**, **lock**: shares of the sampled CPU in the garbage collector (mark workers, assists, sweeping), in the scheduler (finding, stealing, parking goroutines, spinning) and in taking locks (sync's slow paths, semaphores, runtime.lock2 outside the scheduler). Each sample counts once, in that order of precedence; below 50 samples the report says too few samples.",
-	"**mutex wait**, **block wait**: seconds waited per op, summed over goroutines, from the mutex profile (1 contention in 5 sampled, scaled back) and the block profile (events under 10 µs sampled), ÷ the ops run while profiled (the profile's wall time ÷ ns/op); in brackets the top call site — the first frame outside runtime and sync, for the mutex profile the code that held the lock — and its share. Waits of the testing package's driver are left out.",
-	"**verdict**: the largest cause among GC, contention (lock CPU, or mutex wait as a share of the n cores' time) and scheduler, if at least 20 %; else *scales* (efficiency ≥ 80 %), *oversubscribed* (n above the cores), *busy* (cores busy but each op costs more CPU) or *serial* (cores idle with no cost to show for it: a serial section or waiting).",
+	fmt.Sprintf("**GC**, **sched**, **lock**: shares of the sampled CPU in the garbage collector (mark workers, assists, sweeping), in the scheduler (finding, stealing, parking goroutines, spinning) and in taking locks (sync's slow paths, semaphores, runtime.lock2 outside the scheduler). Each sample counts once, in that order of precedence; below %d samples the report says too few samples.", MinSamples),
+	"**mutex wait**, **block wait**: seconds waited per op, summed over goroutines, from the mutex profile (" + mutexSampled + " sampled, scaled back) and the block profile (" + blockSampled + " sampled), ÷ the ops run while profiled (the profile's wall time ÷ ns/op); in brackets the top call site — the first frame outside runtime and sync, for the mutex profile the code that held the lock — and its share. Waits of the testing package's driver are left out.",
+	fmt.Sprintf("**verdict**: the largest cause among GC, contention (lock CPU, or mutex wait as a share of the n cores' time) and scheduler, if at least %.0f %%; else *scales* (efficiency ≥ %.0f %%), *oversubscribed* (n above the cores), *busy* (cores busy but each op costs more CPU) or *serial* (cores idle with no cost to show for it: a serial section or waiting).", 100*CauseShare, 100*ScalesEfficiency),
 	"**USL**: the Universal Scalability Law X(n) = λn / (1 + σ(n−1) + κn(n−1)) fitted by least squares to the speed-ups (λ = throughput at n = 1); σ is contention (serialised share), κ coherency (cost per pair of cores, which makes a peak at √((1−σ)/κ)). No curve is drawn with fewer than three core counts or residuals above 15 % of the mean speed-up.",
 }
 

@@ -24,6 +24,13 @@ const (
 	BlockProfileRate     = 10000 // ns: events shorter than 10 µs are sampled
 )
 
+// SampledEvents says which events the mutex and block profiles sample, as
+// the report's legend and conclab scale -h print it: "1 contention in 5",
+// "events under 10 µs".
+func SampledEvents() (mutex, block string) {
+	return fmt.Sprintf("1 contention in %d", MutexProfileFraction), fmt.Sprintf("events under %d µs", BlockProfileRate/1000)
+}
+
 // Options configure [Run].
 type Options struct {
 	// Dir is where the package patterns are resolved: the user's module.
