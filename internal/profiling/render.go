@@ -89,11 +89,11 @@ func (d *Data) view() view {
 			if len(d.Sets) > 1 {
 				sv.TopAt += " on " + last.Set.Label
 			}
-			if last.CPU.Samples < pprofkit.MinSamples {
+			if last.CPU.Samples < pprofkit.MinFlameSamples {
 				sv.Top = []string{fmt.Sprintf("too few samples (%d) to rank functions", last.CPU.Samples)}
 			}
 			for _, f := range last.CPU.Top {
-				if last.CPU.Samples < pprofkit.MinSamples {
+				if last.CPU.Samples < pprofkit.MinFlameSamples {
 					break
 				}
 				sv.Top = append(sv.Top, fmt.Sprintf("%s: %.0f%% flat, %.0f%% cum (%s)",

@@ -40,7 +40,9 @@ const (
 // Thresholds of the verdicts.
 const (
 	// MinSamples is the fewest CPU samples (10 ms each) a share is quoted
-	// from; below it the report says "too few samples".
+	// from; below it the report says "too few samples". It is more than
+	// pprofkit.MinFlameSamples, the fewest a flame graph is drawn from:
+	// at 50 samples one sample moves a share by 2 %, at 10 by 10 %.
 	MinSamples = 50
 	// CauseShare is the smallest share (of CPU, or of the cores' time for
 	// mutex wait) that names a cause.
