@@ -60,9 +60,10 @@ type Options struct {
 
 // Run measures the benchmarks Options select at every core count, writes
 // OUT/scale.json beside the profiles and flame graphs, and returns the
-// results; the caller renders the report ([WriteReport]). Each package's
-// test binary is built once, into a temporary directory; each (benchmark,
-// core count) runs in its own child process in the package's directory.
+// results; the caller renders the report ([NewReport], [Report.Write]).
+// Each package's test binary is built once, into a temporary directory;
+// each (benchmark, core count) runs in its own child process in the
+// package's directory.
 // A benchmark that fails at some core count is recorded as failed there
 // ([Results.Failed]) and the others go on. Bad input (no packages, no
 // benchmark matching, an unknown base ref) returns a [*gotool.UsageError].
