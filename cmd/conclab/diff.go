@@ -72,7 +72,7 @@ func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := pprofkit.WriteDiffFlameGraphFile(*out, profiles[0], profiles[1], t); err != nil {
 		return err
 	}
-	if nb, nh := pprofkit.SampleCount(profiles[0]), pprofkit.SampleCount(profiles[1]); nb < pprofkit.MinSamples || nh < pprofkit.MinSamples {
+	if nb, nh := pprofkit.SampleCount(profiles[0]), pprofkit.SampleCount(profiles[1]); nb < pprofkit.MinFlameSamples || nh < pprofkit.MinFlameSamples {
 		fmt.Fprintf(stdout, "too few samples (old %d, new %d): the shares below are noise\n", nb, nh)
 	}
 	if err := printDeltas(stdout, deltas, *top); err != nil {

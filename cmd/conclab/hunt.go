@@ -9,12 +9,13 @@ import (
 	"math"
 	"os/signal"
 	"regexp"
-	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
 
 	"github.com/conclab/conclab/internal/hunt"
+
+	"github.com/conclab/conclab/internal/gotool"
 )
 
 var huntDoc = `Hunt the concurrency bugs in the tests of PACKAGES (default ./...), from
@@ -30,7 +31,8 @@ schedule, and a race may hide the deadlock it leads to):
 ` + hunt.DetectorHelp() + `
 
 Each finding prints its seed, GOMAXPROCS, run number and the command that
-replays it. Exit status 0 when clean, 1 on any finding, 2 on bad input.
+replays it. Exit status 0 when clean, 1 on any finding, 2 on bad input,
+130 when interrupted (Ctrl-C).
 'conclab hunt -merge a.json b.json' joins the -json outputs of -shard runs.
 
 For CI: -sarif FILE writes the findings as SARIF 2.1.0 for GitHub code
@@ -52,7 +54,7 @@ func runHunt(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	run := fs.String("run", "", "hunt only the tests matching this regexp")
 	runs := fs.Int("runs", 20, "runs per test")
 	budget := fs.Duration("time", 0, "total time budget for the runs (0: none)")
-	parallel := fs.Int("parallel", defaultParallel(), "child processes at once")
+	parallel := fs.Int("parallel", hunt.DefaultParallel(), "child processes at once")
 	stall := fs.Duration("stall", hunt.DefaultStall, "no progress for this long is a deadlock")
 	seed := fs.String("seed", "", "seed of the first run (replay a finding)")
 	cpu := fs.Int("cpu", 0, "GOMAXPROCS of every run (0: cycle through 2, 1, NumCPU, 4)")
@@ -145,11 +147,14 @@ func runHunt(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	defer stop()
 	sum, err := hunt.Hunt(ctx, cfg)
 	if err != nil {
-		if ue, ok := errors.AsType[*hunt.UsageError](err); ok {
+		if ue, ok := errors.AsType[*gotool.UsageError](err); ok {
 			if ue.Detail != "" {
 				fmt.Fprintln(stderr, ue.Detail)
 			}
 			return &exitError{2, ue}
+		}
+		if ctx.Err() != nil {
+			return &exitError{130, errors.New("interrupted before any run")}
 		}
 		return err
 	}
@@ -182,20 +187,18 @@ func finishHunt(sum *hunt.Summary, asJSON bool, out string, ci *huntCI, stdout, 
 	if err := ci.finish(sum, asJSON, stdout, stderr); err != nil {
 		return err
 	}
+	findings := fmt.Sprintf("%d finding%s", sum.Findings, map[bool]string{true: "", false: "s"}[sum.Findings == 1])
 	switch {
+	case interrupted:
+		// Ctrl-C exits 130 as elsewhere, findings or not: the report
+		// above has them.
+		return &exitError{130, fmt.Errorf("interrupted before every run was done (%s)", findings)}
 	case ci.baseline != nil:
 		if _, fresh := ci.baseline.Split(sum); len(fresh) > 0 {
 			return &exitError{1, fmt.Errorf("%d new finding%s (not in the baseline %s)", len(fresh), map[bool]string{true: "", false: "s"}[len(fresh) == 1], ci.baseline.Path)}
 		}
-		if interrupted {
-			return &exitError{1, errors.New("interrupted before every run was done")}
-		}
 	case sum.Findings > 0:
-		return &exitError{1, fmt.Errorf("%d finding%s", sum.Findings, map[bool]string{true: "", false: "s"}[sum.Findings == 1])}
-	case interrupted:
-		return &exitError{1, errors.New("interrupted before every run was done")}
+		return &exitError{1, errors.New(findings)}
 	}
 	return nil
 }
-
-func defaultParallel() int { return runtime.GOMAXPROCS(0) }

@@ -1,8 +1,12 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -11,6 +15,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/conclab/conclab/internal/hunt"
 )
 
 // copyModule copies a testdata module of internal/hunt into a temporary
@@ -148,4 +154,38 @@ func TestHuntJSONAndMerge(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Contains(t, stdout, "FOUND example.com/usermod/racy TestHits")
 	assert.Contains(t, stdout, "ok    example.com/usermod/clean TestCounter")
+}
+
+// TestHuntInterruptedExits130: Ctrl-C exits 130, as run, profile and scale
+// do, whether it comes before the first run or after a finding.
+func TestHuntInterruptedExits130(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel() // as Ctrl-C does through signal.NotifyContext
+	t.Chdir(copyModule(t, "hangmod"))
+	var stdout, stderr bytes.Buffer
+	code := Main(ctx, []string{"hunt", "-quiet", "./p"}, &stdout, &stderr)
+	assert.Equal(t, 130, code, stderr.String())
+
+	for _, tc := range []struct {
+		name        string
+		findings    int
+		interrupted bool
+		want        int
+	}{
+		{"clean", 0, false, 0},
+		{"finding", 1, false, 1},
+		{"interrupted", 0, true, 130},
+		{"interrupted-after-a-finding", 1, true, 130},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := finishHunt(&hunt.Summary{Findings: tc.findings}, false, "", &huntCI{}, io.Discard, io.Discard, tc.interrupted)
+			code := 0
+			if e, ok := errors.AsType[*exitError](err); ok {
+				code = e.code
+			} else {
+				require.NoError(t, err)
+			}
+			assert.Equal(t, tc.want, code)
+		})
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"math"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -141,20 +142,11 @@ func parseCPUList(s string) ([]int, error) {
 		if n < 1 || n > maxCPU {
 			return nil, usageErrorf("-cpu %d: must be between 1 and %d", n, maxCPU)
 		}
-		if !containsInt(procs, n) {
+		if !slices.Contains(procs, n) {
 			procs = append(procs, n)
 		}
 	}
 	return procs, nil
-}
-
-func containsInt(ns []int, n int) bool {
-	for _, m := range ns {
-		if m == n {
-			return true
-		}
-	}
-	return false
 }
 
 // parseScenarios looks up -scenario's names; empty means the whole catalogue.

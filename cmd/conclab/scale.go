@@ -15,14 +15,16 @@ import (
 
 	"github.com/conclab/conclab/internal/pprofkit"
 	"github.com/conclab/conclab/internal/scale"
+
+	"github.com/conclab/conclab/internal/gotool"
 )
 
-const scaleDoc = `Measure how a package's own benchmarks scale across cores, and why they
+var scaleDoc = fmt.Sprintf(`Measure how a package's own benchmarks scale across cores, and why they
 stop. Run it from inside any Go module; PACKAGES are go list patterns
 (default "."). Each package's test binary is built once, in a temporary
 directory; each (benchmark, GOMAXPROCS n) then runs in its own child process
-with -test.cpuprofile, -test.mutexprofile (1 contention in 5) and
--test.blockprofile (events under 10 µs sampled) and -test.benchmem. Nothing
+with -test.cpuprofile, -test.mutexprofile (%s) and
+-test.blockprofile (%s sampled) and -test.benchmem. Nothing
 is written outside -out:
 
 	OUT/scale.json                      the results (merge runs with -merge)
@@ -48,7 +50,9 @@ tree, dirty or not, is the head) and compared as benchstat does.
 	conclab scale -merge -out merged laptop/scale-report ci/scale-report
 
 Exit status: 0 when every benchmark ran at every n, 1 when one failed at
-some n (it is reported and the others kept), 2 for bad input.`
+some n (it is reported and the others kept), 2 for bad input.`, mutexSampled, blockSampled)
+
+var mutexSampled, blockSampled = scale.SampledEvents()
 
 func runScale(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("scale", "[flags] [PACKAGES]", scaleDoc, stdout)
@@ -119,7 +123,7 @@ func runScale(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	res, err := scale.Run(ctx, opts)
 	if err != nil {
-		if ue, ok := errors.AsType[*scale.UsageError](err); ok {
+		if ue, ok := errors.AsType[*gotool.UsageError](err); ok {
 			return usageErrorf("%v", ue)
 		}
 		if ctx.Err() != nil {

@@ -10,7 +10,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/conclab/conclab/internal/gotool"
 )
@@ -27,29 +28,26 @@ type target struct {
 // under way have finished.
 func buildAll(ctx context.Context, cfg *Config, work string, pkgs []*gotool.Package) ([]*target, error) {
 	targets := make([]*target, len(pkgs))
-	errs := make([]error, len(pkgs))
-	sem := make(chan struct{}, cfg.Parallel)
-	var wg sync.WaitGroup
+	var g errgroup.Group
+	g.SetLimit(cfg.Parallel)
 	for i, p := range pkgs {
-		wg.Go(func() {
-			select {
-			case sem <- struct{}{}:
-			case <-ctx.Done():
-				errs[i] = ctx.Err()
-				return
+		g.Go(func() error {
+			if err := ctx.Err(); err != nil {
+				return err
 			}
-			defer func() { <-sem }()
-			targets[i], errs[i] = build(ctx, cfg, filepath.Join(work, fmt.Sprintf("pkg%d", i)), p)
-			if errs[i] == nil && cfg.Progress != nil {
-				fmt.Fprintf(cfg.Progress, "hunt: built %s (%d test%s)\n", p.ImportPath, len(targets[i].tests), plural(len(targets[i].tests)))
+			t, err := build(ctx, cfg, filepath.Join(work, fmt.Sprintf("pkg%d", i)), p)
+			if err != nil {
+				return err
 			}
+			targets[i] = t
+			if cfg.Progress != nil {
+				fmt.Fprintf(cfg.Progress, "hunt: built %s (%d test%s)\n", p.ImportPath, len(t.tests), plural(len(t.tests)))
+			}
+			return nil
 		})
 	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	return targets, nil
 }
@@ -72,12 +70,12 @@ func build(ctx context.Context, cfg *Config, dir string, p *gotool.Package) (*ta
 		return nil, ctx.Err()
 	}
 	if be, ok := errors.AsType[*gotool.BuildError](err); ok {
-		return nil, &UsageError{Msg: fmt.Sprintf("%s does not build: %s", p.ImportPath, be.FirstLine()), Detail: be.Lines(10)}
+		return nil, &gotool.UsageError{Msg: fmt.Sprintf("%s does not build: %s", p.ImportPath, be.FirstLine()), Detail: be.Lines(10)}
 	} else if err != nil {
-		return nil, &UsageError{Msg: fmt.Sprintf("%s does not build: %v", p.ImportPath, err)}
+		return nil, &gotool.UsageError{Msg: fmt.Sprintf("%s does not build: %v", p.ImportPath, err)}
 	}
 	if _, err := os.Stat(bin); err != nil {
-		return nil, usagef("%s: no test binary (no tests?)", p.ImportPath)
+		return nil, gotool.Usagef("%s: no test binary (no tests?)", p.ImportPath)
 	}
 	tests, err := listTests(ctx, bin, p.Dir)
 	if err != nil {

@@ -18,22 +18,22 @@ func discover(ctx context.Context, dir string, patterns []string) ([]*gotool.Pac
 		return nil, ctx.Err()
 	}
 	if gerr, ok := errors.AsType[*gotool.Error](err); ok {
-		return nil, usagef("%v", gerr)
+		return nil, gotool.Usagef("%v", gerr)
 	} else if err != nil {
 		return nil, err
 	}
 	var pkgs []*gotool.Package
 	for _, p := range all {
 		if p.Error != nil {
-			return nil, usagef("%s: %s", p.ImportPath, gotool.FirstLine(p.Error.Err, nil))
+			return nil, gotool.Usagef("%s: %s", p.ImportPath, gotool.FirstLine(p.Error.Err, nil))
 		}
 		if len(p.DepsErrors) > 0 {
-			return nil, usagef("%s: %s", p.ImportPath, gotool.FirstLine(p.DepsErrors[0].Err, nil))
+			return nil, gotool.Usagef("%s: %s", p.ImportPath, gotool.FirstLine(p.DepsErrors[0].Err, nil))
 		}
 		pkgs = append(pkgs, p)
 	}
 	if len(pkgs) == 0 {
-		return nil, usagef("%s: matched no packages", strings.Join(patterns, " "))
+		return nil, gotool.Usagef("%s: matched no packages", strings.Join(patterns, " "))
 	}
 	var withTests []*gotool.Package
 	for _, p := range pkgs {
@@ -42,11 +42,11 @@ func discover(ctx context.Context, dir string, patterns []string) ([]*gotool.Pac
 			continue
 		}
 		if !anyWildcard(patterns) {
-			return nil, usagef("%s: no test files (nothing to hunt)", p.ImportPath)
+			return nil, gotool.Usagef("%s: no test files (nothing to hunt)", p.ImportPath)
 		}
 	}
 	if len(withTests) == 0 {
-		return nil, usagef("%s: no package with test files (nothing to hunt)", strings.Join(patterns, " "))
+		return nil, gotool.Usagef("%s: no package with test files (nothing to hunt)", strings.Join(patterns, " "))
 	}
 	return withTests, nil
 }

@@ -32,9 +32,9 @@ package hunt
 
 import (
 	"encoding/json"
-	"fmt"
 	"io"
 	"regexp"
+	"runtime"
 	"time"
 )
 
@@ -135,18 +135,9 @@ func (r TestResult) All() []*Finding {
 // Clean reports whether the hunt found nothing.
 func (s *Summary) Clean() bool { return s.Findings == 0 }
 
-// A UsageError is bad input: a pattern that is no Go package, a package
-// without tests, a module that does not build.
-type UsageError struct {
-	Msg    string
-	Detail string // the compiler's first lines, when a build failed
-}
-
-func (e *UsageError) Error() string { return e.Msg }
-
-func usagef(format string, args ...any) error {
-	return &UsageError{Msg: fmt.Sprintf(format, args...)}
-}
+// DefaultParallel is the number of child processes at once when
+// Config.Parallel is zero: GOMAXPROCS.
+func DefaultParallel() int { return runtime.GOMAXPROCS(0) }
 
 // DefaultYield is the first probability of a yield at each concurrency
 // operation a test's runs go through when Config.Yield is zero.
@@ -163,7 +154,7 @@ func (c *Config) defaults() {
 		c.Stall = DefaultStall
 	}
 	if c.Parallel <= 0 {
-		c.Parallel = defaultParallel()
+		c.Parallel = DefaultParallel()
 	}
 	if len(c.Patterns) == 0 {
 		c.Patterns = []string{"./..."}

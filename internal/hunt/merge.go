@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 )
 
 // Merge joins the -json outputs of shards (one finding object per line and
@@ -26,21 +27,11 @@ func Merge(paths ...string) (*Summary, error) {
 	}
 	slices.SortStableFunc(all.Tests, func(a, b TestResult) int {
 		if a.Package != b.Package {
-			return cmpString(a.Package, b.Package)
+			return strings.Compare(a.Package, b.Package)
 		}
-		return cmpString(a.Test, b.Test)
+		return strings.Compare(a.Test, b.Test)
 	})
 	return all, nil
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func readJSON(path string) (*Summary, error) {

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/conclab/conclab/internal/gotool"
 )
 
 // minTimeout and maxTimeout bound the hard timeout of a run.
@@ -80,12 +82,12 @@ type hunter struct {
 }
 
 // Hunt discovers, builds and hunts cfg's packages. It returns a
-// *UsageError for bad input; Ctrl-C (ctx cancelled) or the -time budget
+// *gotool.UsageError for bad input; Ctrl-C (ctx cancelled) or the -time budget
 // stop it early with what was found so far.
 func Hunt(ctx context.Context, cfg Config) (*Summary, error) {
 	cfg.defaults()
 	if cfg.Shard < 0 || cfg.Shard >= cfg.Shards {
-		return nil, usagef("-shard %d/%d: want 0 <= i < n", cfg.Shard, cfg.Shards)
+		return nil, gotool.Usagef("-shard %d/%d: want 0 <= i < n", cfg.Shard, cfg.Shards)
 	}
 	work, err := os.MkdirTemp("", "conclab-hunt-")
 	if err != nil {
@@ -140,7 +142,7 @@ func Hunt(ctx context.Context, cfg Config) (*Summary, error) {
 		if cfg.Run != nil {
 			what = fmt.Sprintf("no tests match -run %q", cfg.Run.String())
 		}
-		return nil, usagef("%s in %s (nothing to hunt)", what, strings.Join(cfg.Patterns, " "))
+		return nil, gotool.Usagef("%s in %s (nothing to hunt)", what, strings.Join(cfg.Patterns, " "))
 	}
 	return h.hunt(ctx), nil
 }
@@ -166,8 +168,6 @@ func procCycle(cpu int) []int {
 	}
 	return out
 }
-
-func defaultParallel() int { return runtime.GOMAXPROCS(0) }
 
 func (h *hunter) hunt(ctx context.Context) *Summary {
 	runCtx := ctx

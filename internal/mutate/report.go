@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/conclab/conclab/internal/pprofkit"
 )
 
 // render returns the table of verdicts in Markdown.
@@ -20,15 +22,13 @@ func render(vs []verdict, wall time.Duration) string {
 		if v.how != "" {
 			secs = fmt.Sprintf("%.0f", v.elapsed.Seconds())
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", v.m.id, v.m.file, esc(v.m.desc), v.status, esc(v.by), v.how, secs)
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", v.m.id, v.m.file, pprofkit.MarkdownCell(v.m.desc), v.status, pprofkit.MarkdownCell(v.by), v.how, secs)
 	}
 	notCounted := counts["perf-only"] + counts["equivalent"] + counts["no-compile"] + counts["not-applied"] + counts["unjudged"]
 	fmt.Fprintf(&b, "\n%d of %d correctness mutations caught by a failing test, %d only by a timeout (hang), %d survived; %d equivalent and %d perf-only (not counted); %d did not compile; %d not applied; %d unjudged. Wall time %s.\n",
 		counts["caught"], len(vs)-notCounted, counts["hang"], counts["SURVIVED"], counts["equivalent"], counts["perf-only"], counts["no-compile"], counts["not-applied"], counts["unjudged"], wall.Round(time.Second))
 	return b.String()
 }
-
-func esc(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
 
 // readEquivalents reads the mutations docs/mutation.md marks equivalent:
 // the lines "- `ID`: reason" of its section "## Equivalent mutations".

@@ -110,7 +110,7 @@ func diffColor(delta, scale float64) string {
 // reached from in its tooltip. Every tooltip gives the old
 // and new share, the change and the CPU seconds. The graph is interactive
 // like [WriteFlameGraph]'s. When either profile has fewer than
-// [MinSamples] samples, the SVG says "too few samples" instead.
+// [MinFlameSamples] samples, the SVG says "too few samples" instead.
 func WriteDiffFlameGraph(w io.Writer, base, head *profile.Profile, title string) error {
 	bt, err := stackTree(base, "cpu", "nanoseconds")
 	if err != nil {
@@ -121,8 +121,8 @@ func WriteDiffFlameGraph(w io.Writer, base, head *profile.Profile, title string)
 		return fmt.Errorf("head profile: %w", err)
 	}
 	var b strings.Builder
-	if nb, nh := SampleCount(base), SampleCount(head); nb < MinSamples || nh < MinSamples || bt.value <= 0 || ht.value <= 0 {
-		tooFewSamples(&b, title, fmt.Sprintf("too few samples (old %d, new %d): a differential flame graph needs at least %d in each", nb, nh, MinSamples))
+	if nb, nh := SampleCount(base), SampleCount(head); nb < MinFlameSamples || nh < MinFlameSamples || bt.value <= 0 || ht.value <= 0 {
+		tooFewSamples(&b, title, fmt.Sprintf("too few samples (old %d, new %d): a differential flame graph needs at least %d in each", nb, nh, MinFlameSamples))
 		_, err = io.WriteString(w, b.String())
 		return err
 	}

@@ -93,7 +93,7 @@ func (f *frame) depth() int {
 // runs it: clicking a frame zooms into it, Search (or the / key) highlights
 // the frames matching a regular expression and prints their share of the
 // CPU. Without the script (an <img>, a viewer) the graph stays a complete
-// static picture. A profile with fewer than [MinSamples] samples is
+// static picture. A profile with fewer than [MinFlameSamples] samples is
 // not drawn: the SVG says "too few samples (N)" instead. title heads the
 // graph.
 func WriteFlameGraph(w io.Writer, p *profile.Profile, title string) error {
@@ -102,8 +102,8 @@ func WriteFlameGraph(w io.Writer, p *profile.Profile, title string) error {
 		return err
 	}
 	var b strings.Builder
-	if n := SampleCount(p); n < MinSamples || root.value <= 0 {
-		tooFewSamples(&b, title, fmt.Sprintf("too few samples (%d): a flame graph needs at least %d", n, MinSamples))
+	if n := SampleCount(p); n < MinFlameSamples || root.value <= 0 {
+		tooFewSamples(&b, title, fmt.Sprintf("too few samples (%d): a flame graph needs at least %d", n, MinFlameSamples))
 		_, err = io.WriteString(w, b.String())
 		return err
 	}

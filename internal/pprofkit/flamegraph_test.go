@@ -62,7 +62,7 @@ func TestFlameGraphOfTooFewSamplesSaysSo(t *testing.T) {
 	}{
 		{"no samples", 0, "too few samples (0)"},
 		{"one sample", 1, "too few samples (1)"},
-		{"one short of the minimum", pprofkit.MinSamples - 1, fmt.Sprintf("too few samples (%d)", pprofkit.MinSamples-1)},
+		{"one short of the minimum", pprofkit.MinFlameSamples - 1, fmt.Sprintf("too few samples (%d)", pprofkit.MinFlameSamples-1)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var stacks []pproftest.Stack
@@ -77,7 +77,7 @@ func TestFlameGraphOfTooFewSamplesSaysSo(t *testing.T) {
 	}
 	t.Run("the minimum", func(t *testing.T) {
 		var buf bytes.Buffer
-		require.NoError(t, pprofkit.WriteFlameGraph(&buf, pproftest.CPU(time.Second, pproftest.Stack{Frames: []string{"main.main"}, Count: pprofkit.MinSamples}), "enough"))
+		require.NoError(t, pprofkit.WriteFlameGraph(&buf, pproftest.CPU(time.Second, pproftest.Stack{Frames: []string{"main.main"}, Count: pprofkit.MinFlameSamples}), "enough"))
 		assert.Len(t, pproftest.ParseFlameGraph(t, buf.Bytes()), 2, "all and main.main")
 		assert.NotContains(t, buf.String(), "too few samples")
 	})

@@ -29,3 +29,9 @@ table { border-collapse: collapse; margin: 1em 0; font-size: 14px; }
 th, td { border: 1px solid #ddd; padding: 4px 8px; vertical-align: top; }
 th { background: #f4f4f4; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }`
+
+// MarkdownCell escapes the characters that would break a Markdown table
+// cell: a "|" and a line break.
+func MarkdownCell(s string) string {
+	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
+}

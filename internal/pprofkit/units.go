@@ -1,9 +1,11 @@
 package pprofkit
 
-// MinSamples is the fewest CPU samples from which the report names a top
-// function or draws a flame graph: below it, one sample would read as
-// "100 %" or as a full-width tower.
-const MinSamples = 10
+// MinFlameSamples is the fewest CPU samples from which a flame graph is
+// drawn, or a report names a top function: below it, one sample would read
+// as "100 %" or as a full-width tower. It is not scale.MinSamples (50), the
+// fewest from which scale quotes a share of the CPU as a cause: a share
+// that names a verdict needs more samples than a picture.
+const MinFlameSamples = 10
 
 // SecondsIn expresses s seconds in the largest unit of s, ms, µs and ns
 // that keeps the value at 1 or more (ns for anything smaller, s for 0):

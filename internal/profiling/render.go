@@ -89,11 +89,11 @@ func (d *Data) view() view {
 			if len(d.Sets) > 1 {
 				sv.TopAt += " on " + last.Set.Label
 			}
-			if last.CPU.Samples < pprofkit.MinSamples {
+			if last.CPU.Samples < pprofkit.MinFlameSamples {
 				sv.Top = []string{fmt.Sprintf("too few samples (%d) to rank functions", last.CPU.Samples)}
 			}
 			for _, f := range last.CPU.Top {
-				if last.CPU.Samples < pprofkit.MinSamples {
+				if last.CPU.Samples < pprofkit.MinFlameSamples {
 					break
 				}
 				sv.Top = append(sv.Top, fmt.Sprintf("%s: %.0f%% flat, %.0f%% cum (%s)",
@@ -223,13 +223,13 @@ func (d *Data) WriteMarkdown(w io.Writer) error {
 	if len(v.Skipped) > 0 {
 		fmt.Fprintf(&b, "**%s left out** because they could not be read:\n\n", v.SkippedHead)
 		for _, s := range v.Skipped {
-			fmt.Fprintf(&b, "- %s\n", md(s))
+			fmt.Fprintf(&b, "- %s\n", pprofkit.MarkdownCell(s))
 		}
 		b.WriteString("\n")
 	}
 	fmt.Fprintf(&b, "## Machines\n\n| run set | CPU | cores | Go | platform | recorded | cores busy with other programs |\n|---|---|---:|---|---|---|---|\n")
 	for _, s := range v.Sets {
-		fmt.Fprintf(&b, "| %s | %s | %d | %s | %s | %s | %s |\n", md(s.Label), md(s.CPU), s.Cores, s.Go, s.Platform, s.Recorded, s.Load)
+		fmt.Fprintf(&b, "| %s | %s | %d | %s | %s | %s | %s |\n", pprofkit.MarkdownCell(s.Label), pprofkit.MarkdownCell(s.CPU), s.Cores, s.Go, s.Platform, s.Recorded, s.Load)
 	}
 	fmt.Fprintf(&b, "\n%s\n", otherLegend)
 	fmt.Fprintf(&b, "\n## Summary\n\nEffective parallelism is the average number of busy cores, read from the CPU profile at each GOMAXPROCS n (%s); the speed-ups and the verdict on the article's claim are at the largest n.\n\n", d.procsList())
@@ -243,7 +243,7 @@ func (d *Data) WriteMarkdown(w io.Writer) error {
 	b.WriteString("|---|---|---|---:|---:|---|\n")
 	for _, o := range v.Overview {
 		if v.Multi {
-			fmt.Fprintf(&b, "| %s ", md(o.Machine))
+			fmt.Fprintf(&b, "| %s ", pprofkit.MarkdownCell(o.Machine))
 		}
 		fmt.Fprintf(&b, "| [%s](#%s) | %s | %s | %s | %s | %s |\n", o.Scenario, o.Scenario, o.Kind, o.Parallelism, o.Serial, o.Speedup, o.Verdict)
 	}
@@ -253,12 +253,12 @@ func (d *Data) WriteMarkdown(w io.Writer) error {
 	}
 	fmt.Fprintf(&b, "\nEach flame graph is one SVG file that opens from disk in any browser: hover a frame for its numbers, click it to zoom in (**Reset zoom** to go back); **Search** (or the / key) highlights the functions matching a regular expression and prints their share of the CPU. The `go tool pprof -http=:0` line under each table opens the profile in pprof.\n")
 	for _, s := range v.Scenarios {
-		fmt.Fprintf(&b, "\n## %s\n\n*%s* · %s · %s\n\n> The article: %s\n\n", s.Name, md(s.Section), s.Kind, md(s.Doc), md(s.Claim))
+		fmt.Fprintf(&b, "\n## %s\n\n*%s* · %s · %s\n\n> The article: %s\n\n", s.Name, pprofkit.MarkdownCell(s.Section), s.Kind, pprofkit.MarkdownCell(s.Doc), pprofkit.MarkdownCell(s.Claim))
 		if s.Python != "" {
 			fmt.Fprintf(&b, "The article's Python:\n\n```python\n%s\n```\n\n", strings.TrimSpace(s.Python))
 		}
 		if s.Summary != "" {
-			fmt.Fprintf(&b, "Result of a round: %s\n\n", md(s.Summary))
+			fmt.Fprintf(&b, "Result of a round: %s\n\n", pprofkit.MarkdownCell(s.Summary))
 		}
 		fmt.Fprintf(&b, "![%s: speed-up vs GOMAXPROCS](%s)\n\n", s.Name, s.Chart)
 		if v.Multi {
@@ -271,13 +271,13 @@ func (d *Data) WriteMarkdown(w io.Writer) error {
 		b.WriteString("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|---|\n")
 		for _, r := range s.Rows {
 			if v.Multi {
-				fmt.Fprintf(&b, "| %s ", md(r.Machine))
+				fmt.Fprintf(&b, "| %s ", pprofkit.MarkdownCell(r.Machine))
 			}
 			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | `%s` | **%s** | %s | [cpu-%s.svg](%s) · [profile](%s) |\n",
-				r.N, r.Wall, r.OverPath, r.Serial, r.N1, r.Efficiency, r.Parallelism, r.Mutex, r.Block, r.Peak, r.Top, r.Verdict, md(withNote(r)), r.N, r.Flame, r.Profile)
+				r.N, r.Wall, r.OverPath, r.Serial, r.N1, r.Efficiency, r.Parallelism, r.Mutex, r.Block, r.Peak, r.Top, r.Verdict, pprofkit.MarkdownCell(withNote(r)), r.N, r.Flame, r.Profile)
 		}
 		if len(s.Top) > 0 {
-			fmt.Fprintf(&b, "\nTop functions by flat CPU at %s:\n\n", md(s.TopAt))
+			fmt.Fprintf(&b, "\nTop functions by flat CPU at %s:\n\n", pprofkit.MarkdownCell(s.TopAt))
 			for _, t := range s.Top {
 				fmt.Fprintf(&b, "- `%s`\n", t)
 			}
@@ -298,11 +298,6 @@ func withNote(r rowView) string {
 		return r.Evidence
 	}
 	return "**⚠ " + r.Note + ".** " + r.Evidence
-}
-
-// md escapes the characters that would break a Markdown table cell.
-func md(s string) string {
-	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
 }
 
 var htmlReport = template.Must(template.New("report").Funcs(template.FuncMap{

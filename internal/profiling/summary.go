@@ -41,7 +41,7 @@ func fmtParallelism(r *Row) string {
 
 // topFunc names r's hottest function and its share of the CPU.
 func topFunc(r *Row) string {
-	if r.CPU.Samples < pprofkit.MinSamples {
+	if r.CPU.Samples < pprofkit.MinFlameSamples {
 		return fmt.Sprintf("too few samples (%d)", r.CPU.Samples)
 	}
 	if len(r.CPU.Top) == 0 || r.CPU.CPUSeconds == 0 {

@@ -3,40 +3,27 @@ package scale
 import (
 	"context"
 	"errors"
-	"fmt"
 	"path/filepath"
 	"strings"
 
 	"github.com/conclab/conclab/internal/gotool"
 )
 
-// UsageError is bad input from the user: not a Go package, an unknown base
-// ref, a benchmark pattern matching nothing. The command exits with status
-// 2 on it.
-type UsageError struct{ Err error }
-
-func (e *UsageError) Error() string { return e.Err.Error() }
-func (e *UsageError) Unwrap() error { return e.Err }
-
-func usageErrorf(format string, args ...any) error {
-	return &UsageError{fmt.Errorf(format, args...)}
-}
-
 // goList resolves the package patterns in dir.
 func goList(ctx context.Context, dir string, patterns []string) ([]*gotool.Package, error) {
 	pkgs, err := gotool.List(ctx, dir, nil, patterns...)
 	if gerr, ok := errors.AsType[*gotool.Error](err); ok {
-		return nil, usageErrorf("go list %s: %s", strings.Join(patterns, " "), gerr.Line)
+		return nil, gotool.Usagef("go list %s: %s", strings.Join(patterns, " "), gerr.Line)
 	} else if err != nil {
 		return nil, err
 	}
 	for _, p := range pkgs {
 		if p.Error != nil {
-			return nil, usageErrorf("%s: %s", p.ImportPath, gotool.FirstLine(p.Error.Err, nil))
+			return nil, gotool.Usagef("%s: %s", p.ImportPath, gotool.FirstLine(p.Error.Err, nil))
 		}
 	}
 	if len(pkgs) == 0 {
-		return nil, usageErrorf("%s: no Go packages", strings.Join(patterns, " "))
+		return nil, gotool.Usagef("%s: no Go packages", strings.Join(patterns, " "))
 	}
 	return pkgs, nil
 }
@@ -56,7 +43,7 @@ func buildTest(ctx context.Context, p *gotool.Package, dir string) (string, erro
 func addWorktree(ctx context.Context, cwd, ref string) (*gotool.Worktree, error) {
 	wt, err := gotool.AddWorktree(ctx, cwd, ref)
 	if re, ok := errors.AsType[*gotool.RefError](err); ok {
-		return nil, usageErrorf("-base %v", re)
+		return nil, gotool.Usagef("-base %v", re)
 	}
 	return wt, err
 }

@@ -54,11 +54,13 @@ type deltaView struct {
 	N, Old, New, Change, P, DiffFlame string
 }
 
+var mutexSampled, blockSampled = SampledEvents()
+
 var legend = []string{
 	"**ns/op**: the mean over -count of what the benchmark printed, in its own child process at GOMAXPROCS n. **speed-up**: ns/op at n = 1 ÷ ns/op at n, on the same machine; **efficiency**: speed-up ÷ n.",
 	"**parallelism**: effective parallelism, the CPU seconds sampled in the CPU profile ÷ its wall seconds (internal/pprofkit.AnalyzeCPU, as `conclab profile` reads it): the average number of busy cores over the child's whole run.",
 	"**GC**, **sched**, **lock**: shares of the sampled CPU in the garbage collector (mark workers, assists, sweeping), in the scheduler (finding, stealing, parking goroutines, spinning) and in taking locks (sync's slow paths, semaphores, runtime.lock2 outside the scheduler). Each sample counts once, in that order of precedence; below " + fmt.Sprint(MinSamples) + " samples the report says too few samples.",
-	"**mutex wait**, **block wait**: seconds waited per op, summed over goroutines, from the mutex profile (1 contention in " + fmt.Sprint(MutexProfileFraction) + " sampled, scaled back) and the block profile (events under " + seconds(BlockProfileRate*1e-9) + " sampled), ÷ the ops run while profiled (the profile's wall time ÷ ns/op); in brackets the top call site — the first frame outside runtime and sync, for the mutex profile the code that held the lock — and its share. Waits of the testing package's driver are left out.",
+	"**mutex wait**, **block wait**: seconds waited per op, summed over goroutines, from the mutex profile (" + mutexSampled + " sampled, scaled back) and the block profile (" + blockSampled + " sampled), ÷ the ops run while profiled (the profile's wall time ÷ ns/op); in brackets the top call site — the first frame outside runtime and sync, for the mutex profile the code that held the lock — and its share. Waits of the testing package's driver are left out.",
 	"**USL**: the Universal Scalability Law X(n) = λn / (1 + σ(n−1) + κn(n−1)) fitted by least squares to the speed-ups (λ = throughput at n = 1); σ is contention (serialised share), κ coherency (cost per pair of cores, which makes a peak at √((1−σ)/κ)). No curve is drawn with fewer than three core counts or residuals above 15 % of the mean speed-up.",
 }
 
@@ -165,23 +167,23 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	fmt.Fprintf(&b, "# conclab scale: how the benchmarks use the cores\n\nGenerated %s by `conclab scale`.\n\n", v.Generated)
 	b.WriteString("## Machines\n\n| run | CPU | cores | Go | platform | recorded | load average | base | command |\n|---|---|---:|---|---|---|---:|---|---|\n")
 	for _, m := range v.Machines {
-		fmt.Fprintf(&b, "| %s | %s | %d | %s | %s | %s | %s | %s | `%s` |\n", md(m.Label), md(m.CPU), m.Cores, m.Go, m.Platform, m.Date, m.Load, md(m.Base), md(m.Args))
+		fmt.Fprintf(&b, "| %s | %s | %d | %s | %s | %s | %s | %s | `%s` |\n", pprofkit.MarkdownCell(m.Label), pprofkit.MarkdownCell(m.CPU), m.Cores, m.Go, m.Platform, m.Date, m.Load, pprofkit.MarkdownCell(m.Base), pprofkit.MarkdownCell(m.Args))
 	}
 	if v.Loaded {
 		b.WriteString("\n**Loaded machine**: the load average was above the number of cores, so other programs competed for them; speed-ups and parallelism are lower than the machine can give.\n")
 	}
 	b.WriteString("\n## Summary\n\n| benchmark | run | at n | speed-up | efficiency | verdict | USL |\n|---|---|---:|---:|---:|---|---|\n")
 	for _, s := range v.Summary {
-		fmt.Fprintf(&b, "| [%s](#%s) | %s | %s | %s | %s | **%s**: %s | %s |\n", md(s.Bench), s.Anchor, md(s.Machine), s.N, s.Speedup, s.Efficiency, s.Category, md(s.Verdict), s.Fit)
+		fmt.Fprintf(&b, "| [%s](#%s) | %s | %s | %s | %s | **%s**: %s | %s |\n", pprofkit.MarkdownCell(s.Bench), s.Anchor, pprofkit.MarkdownCell(s.Machine), s.N, s.Speedup, s.Efficiency, s.Category, pprofkit.MarkdownCell(s.Verdict), s.Fit)
 	}
 	b.WriteString("\n## How to read the tables\n\n")
 	for _, l := range v.Legend {
 		fmt.Fprintf(&b, "- %s\n", l)
 	}
 	for _, bv := range v.Benches {
-		fmt.Fprintf(&b, "\n<a id=\"%s\"></a>\n## %s\n\n`%s`\n\n![%s: speed-up vs GOMAXPROCS](%s)\n", bv.Anchor, md(bv.Name), bv.Package, md(bv.Name), bv.Chart)
+		fmt.Fprintf(&b, "\n<a id=\"%s\"></a>\n## %s\n\n`%s`\n\n![%s: speed-up vs GOMAXPROCS](%s)\n", bv.Anchor, pprofkit.MarkdownCell(bv.Name), bv.Package, pprofkit.MarkdownCell(bv.Name), bv.Chart)
 		for _, s := range bv.Series {
-			fmt.Fprintf(&b, "\n### %s\n\n**%s**: %s\n\n%s\n\n", md(s.Label), s.Category, md(s.Verdict), md(s.Fit))
+			fmt.Fprintf(&b, "\n### %s\n\n**%s**: %s\n\n%s\n\n", pprofkit.MarkdownCell(s.Label), s.Category, pprofkit.MarkdownCell(s.Verdict), pprofkit.MarkdownCell(s.Fit))
 			b.WriteString("| n | ns/op | speed-up | efficiency | parallelism | GC | sched | lock | mutex wait/op | block wait/op | memory/op | verdict | flame graph |\n|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|---|---|\n")
 			for _, r := range s.Rows {
 				flame := "-"
@@ -189,12 +191,12 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 					flame = fmt.Sprintf("[cpu-%s.svg](%s) · [profile](%s)", r.N, r.Flame, r.Profile)
 				}
 				fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | **%s**: %s | %s |\n",
-					r.N, r.NsOp, r.Speedup, r.Efficiency, r.Parallelism, r.GC, r.Sched, r.Lock, md(r.Mutex), md(r.Block), r.Mem, r.Category, md(r.Verdict), flame)
+					r.N, r.NsOp, r.Speedup, r.Efficiency, r.Parallelism, r.GC, r.Sched, r.Lock, pprofkit.MarkdownCell(r.Mutex), pprofkit.MarkdownCell(r.Block), r.Mem, r.Category, pprofkit.MarkdownCell(r.Verdict), flame)
 			}
 			b.WriteString("\nWhere the throughput went (points of m × the throughput at n = 1):\n\n| n | account |\n|---:|---|\n")
 			for _, r := range s.Rows {
 				if r.Account != "" {
-					fmt.Fprintf(&b, "| %s | %s |\n", r.N, md(r.Account))
+					fmt.Fprintf(&b, "| %s | %s |\n", r.N, pprofkit.MarkdownCell(r.Account))
 				}
 			}
 			if len(s.Pprof) > 0 {
@@ -208,7 +210,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 				if d.DiffFlame != "" {
 					diff = fmt.Sprintf("[diff-%s.svg](%s)", d.N, d.DiffFlame)
 				}
-				fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", d.N, md(d.Old), md(d.New), d.Change, d.P, diff)
+				fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", d.N, pprofkit.MarkdownCell(d.Old), pprofkit.MarkdownCell(d.New), d.Change, d.P, diff)
 			}
 		}
 	}

@@ -289,8 +289,3 @@ func waitText(v *float64, site *pprofkit.WaitSite) string {
 	}
 	return s
 }
-
-// md escapes the characters that would break a Markdown table cell.
-func md(s string) string {
-	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
-}

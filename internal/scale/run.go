@@ -24,6 +24,13 @@ const (
 	BlockProfileRate     = 10000 // ns: events shorter than 10 µs are sampled
 )
 
+// SampledEvents says which events the mutex and block profiles sample, as
+// the report's legend and conclab scale -h print it: "1 contention in 5",
+// "events under 10 µs".
+func SampledEvents() (mutex, block string) {
+	return fmt.Sprintf("1 contention in %d", MutexProfileFraction), fmt.Sprintf("events under %d µs", BlockProfileRate/1000)
+}
+
 // Options configure [Run].
 type Options struct {
 	// Dir is where the package patterns are resolved: the user's module.
@@ -53,12 +60,13 @@ type Options struct {
 
 // Run measures the benchmarks Options select at every core count, writes
 // OUT/scale.json beside the profiles and flame graphs, and returns the
-// results; the caller renders the report ([WriteReport]). Each package's
-// test binary is built once, into a temporary directory; each (benchmark,
-// core count) runs in its own child process in the package's directory.
+// results; the caller renders the report ([NewReport], [Report.Write]).
+// Each package's test binary is built once, into a temporary directory;
+// each (benchmark, core count) runs in its own child process in the
+// package's directory.
 // A benchmark that fails at some core count is recorded as failed there
 // ([Results.Failed]) and the others go on. Bad input (no packages, no
-// benchmark matching, an unknown base ref) returns a [*UsageError].
+// benchmark matching, an unknown base ref) returns a [*gotool.UsageError].
 func Run(ctx context.Context, opts Options) (*Results, error) {
 	if len(opts.Packages) == 0 {
 		opts.Packages = []string{"."}
@@ -67,14 +75,14 @@ func Run(ctx context.Context, opts Options) (*Results, error) {
 		opts.Bench = "."
 	}
 	if _, err := regexp.Compile(topLevel(opts.Bench)); err != nil {
-		return nil, usageErrorf("-bench %q: %v", opts.Bench, err)
+		return nil, gotool.Usagef("-bench %q: %v", opts.Bench, err)
 	}
 	if len(opts.Procs) == 0 {
 		opts.Procs = []int{1}
 	}
 	opts.Count = max(opts.Count, 1)
 	res := &Results{
-		Machine: pprofkit.ThisMachine(), Date: time.Now().UTC(), LoadAverage: loadAverage(), Args: opts.Args,
+		Machine: pprofkit.ThisMachine(), Date: time.Now().UTC(), LoadAverage: pprofkit.LoadAverage(), Args: opts.Args,
 		dir: opts.Out,
 	}
 	var wt *gotool.Worktree
@@ -104,7 +112,7 @@ func Run(ctx context.Context, opts Options) (*Results, error) {
 		}
 	}
 	if len(head) == 0 {
-		return nil, usageErrorf("no benchmark matches -bench %q in %s", opts.Bench, strings.Join(opts.Packages, " "))
+		return nil, gotool.Usagef("no benchmark matches -bench %q in %s", opts.Bench, strings.Join(opts.Packages, " "))
 	}
 	m.total = (len(head) + len(base)) * len(opts.Procs)
 	m.start = time.Now()
@@ -147,7 +155,7 @@ func (m *measurer) prepare(ctx context.Context, cwd, sub string) ([]*job, error)
 	}
 	pkgs = slices.DeleteFunc(pkgs, func(p *gotool.Package) bool { return !p.HasTests() })
 	if len(pkgs) == 0 {
-		return nil, usageErrorf("%s: no test files, so no benchmarks", strings.Join(m.opts.Packages, " "))
+		return nil, gotool.Usagef("%s: no test files, so no benchmarks", strings.Join(m.opts.Packages, " "))
 	}
 	binDir := filepath.Join(m.bins, sub)
 	if err := os.MkdirAll(binDir, 0o755); err != nil {
@@ -274,17 +282,6 @@ func slug(importPath, name string) string {
 
 func shortPkg(importPath string) string {
 	return importPath[strings.LastIndexByte(importPath, '/')+1:]
-}
-
-// loadAverage is the one-minute load average, 0 where unknown.
-func loadAverage() float64 {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return 0
-	}
-	var v float64
-	fmt.Sscan(string(b), &v)
-	return v
 }
 
 // DefaultProcs is 1, 2, 4, … below cores, cores itself, and the next

@@ -128,7 +128,7 @@ func (w *writer) pkg(p *Package) error {
 	if p.Module == nil || p.Module.Path == "" || p.Module.Dir == "" {
 		return fmt.Errorf("instrument: %s is not in a module", p.ImportPath)
 	}
-	dir, modDir, err := w.module(p)
+	dir, err := w.module(p)
 	if err != nil {
 		return err
 	}
@@ -168,46 +168,45 @@ func (w *writer) pkg(p *Package) error {
 			w.replace[orig] = copyPath
 		}
 	}
-	_ = modDir
 	return nil
 }
 
 // module returns the directory the build reads p's files from (p.Dir, or
 // its place in a copy of its module) and writes the module's runtime once.
-func (w *writer) module(p *Package) (string, string, error) {
+func (w *writer) module(p *Package) (string, error) {
 	modDir := p.Module.Dir
 	rel, err := filepath.Rel(modDir, p.Dir)
 	if err != nil || strings.HasPrefix(rel, "..") {
-		return "", "", fmt.Errorf("instrument: %s is outside its module %s", p.Dir, modDir)
+		return "", fmt.Errorf("instrument: %s is outside its module %s", p.Dir, modDir)
 	}
 	if w.inCache(modDir) {
 		if w.opts.GoMod == "" || w.opts.GoMod == os.DevNull {
-			return "", "", fmt.Errorf("instrument: %s is in the module cache; hunting it needs Options.GoMod (a main module)", p.ImportPath)
+			return "", fmt.Errorf("instrument: %s is in the module cache; hunting it needs Options.GoMod (a main module)", p.ImportPath)
 		}
 		copyDir, ok := w.modules[modDir]
 		if !ok {
 			copyDir = filepath.Join(w.work, "mod", strconv.Itoa(len(w.copies)+1))
 			if err := copyTree(modDir, copyDir); err != nil {
-				return "", "", err
+				return "", err
 			}
 			w.copies = append(w.copies, modCopy{path: p.Module.Path, dir: copyDir})
 			w.modules[modDir] = copyDir
 			if err := w.runtime(copyDir, false); err != nil {
-				return "", "", err
+				return "", err
 			}
 		}
-		return filepath.Join(copyDir, rel), copyDir, nil
+		return filepath.Join(copyDir, rel), nil
 	}
 	if _, ok := w.modules[modDir]; !ok {
 		if _, err := os.Stat(filepath.Join(modDir, RuntimeName)); err == nil {
-			return "", "", fmt.Errorf("instrument: %s already has a %s directory", modDir, RuntimeName)
+			return "", fmt.Errorf("instrument: %s already has a %s directory", modDir, RuntimeName)
 		}
 		w.modules[modDir] = modDir
 		if err := w.runtime(modDir, true); err != nil {
-			return "", "", err
+			return "", err
 		}
 	}
-	return p.Dir, modDir, nil
+	return p.Dir, nil
 }
 
 // runtime adds the runtime package to the module at modDir: through the
