@@ -16,8 +16,8 @@
 // Every configuration runs -reps times, the configurations interleaved so
 // that a burst of load spoils one run of each rather than all of one; each
 // run is followed by the same program with no work, whose time is the
-// run's fixed costs. The I/O configurations, which sleep, run at the same
-// time as each other. Python times itself (interpreter start-up excluded),
+// run's fixed costs. Python asyncio's and Go's I/O runs, which sleep and
+// barely use a core, run at the same time. Python times itself (interpreter start-up excluded),
 // Go times Scenario.Run. A claim's ratio pairs the two runs of each rep
 // (verdict.JudgePaired): the median of the reps' ratios, with its interval.
 // A rep measured while other programs were busy is left out. A claim is
