@@ -57,7 +57,8 @@ func main() {
 // 95 % interval of a median lies about between the second and the eighth
 // run, so one outlier on either side (a moment of load on a shared
 // machine) cannot flip a verdict, as it did with 5 (the interval is then
-// the whole range). About 17 s a rep at the full sizes on two cores.
+// the whole range). About 14 s a rep at the full sizes on two cores, 2 min
+// 12 s for the nine (the CPU runs take 7 s of it, the waits 4).
 const defaultReps = 9
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -68,7 +69,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.scripts, "scripts", "scripts/python", "the directory of the article's programs")
 	fs.IntVar(&o.reps, "reps", defaultReps, "interleaved runs of each configuration")
 	fs.IntVar(&o.cores, "cores", runtime.NumCPU(), "the worker count of the \"all cores\" runs")
-	quick := fs.Bool("quick", false, "a twentieth of the work, for a smoke test (fixed costs then leave most claims inconclusive)")
+	quick := fs.Bool("quick", false, "a twentieth of the work, for a smoke test (its figures mean little)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
