@@ -59,7 +59,7 @@ browser-test:
 compare-python:
 	scripts/compare-python
 
-## claims-stability: the comparison RUNS times (default 5); fails if any claim's verdict differs between runs (not in `make test`; about 17 min at the default nine reps).
+## claims-stability: the comparison RUNS times (default 5); fails if any claim's verdict differs between runs (not in `make test`; about 11 min at the default nine reps).
 claims-stability:
 	scripts/claims-stability
 

@@ -19,8 +19,10 @@ import (
 //
 // Pairs whose own load shows other programs busy (loads[i].Busy(), when
 // loads is not nil) are left out; when more than a third are, the verdict
-// is Inconclusive, as it is when load, the load over all the runs, is
-// busy. Six pairs at least are needed for a 95 % interval.
+// is Inconclusive, as it is when the load over the pairs kept is busy
+// (load, the load over all the runs, when loads is nil or knows none):
+// a burst of load during one pair leaves that pair out and does not spoil
+// the others. Six pairs at least are needed for a 95 % interval.
 func JudgePaired(c Claim, num, den []float64, loads []Load, load Load) Verdict {
 	v := Verdict{Claim: c}
 	switch {
@@ -36,13 +38,20 @@ func JudgePaired(c Claim, num, den []float64, loads []Load, load Load) Verdict {
 		return v
 	}
 	var kept []float64
-	var busy Load
+	var busy, keptLoad Load
 	for i, x := range num {
 		if loads != nil && loads[i].Busy() {
 			busy = busy.Add(loads[i])
 			continue
 		}
+		if loads != nil {
+			keptLoad = keptLoad.Add(loads[i])
+		}
 		kept = append(kept, math.Log(x/den[min(i, len(den)-1)]))
+	}
+	if keptLoad.Known {
+		// A pair left out for its load does not also veto the rest.
+		load = keptLoad
 	}
 	if left := len(num) - len(kept); 3*left > len(num) {
 		// Shown, not judged.

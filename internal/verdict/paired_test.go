@@ -37,6 +37,11 @@ func TestJudgePaired(t *testing.T) {
 		}
 		return l
 	}
+	num9, den9 := paired(9, 1.2, 0.02, 0)
+	allBusy := make([]Load, 9)
+	for i := range allBusy {
+		allBusy[i] = busy
+	}
 	for _, tc := range []struct {
 		name     string
 		claim    Claim
@@ -57,8 +62,14 @@ func TestJudgePaired(t *testing.T) {
 			want: Inconclusive, ratio: 1.483, lo: 1.35, hi: 1.61, reason: "straddles the threshold 1.5"},
 		{name: "drift-cancels-in-each-pair", claim: speedup, gen: [3]float64{1.8, 0.02, 1}, loads: quietLoads(9), load: quiet,
 			want: Yes, ratio: 1.8, lo: 1.75, hi: 1.85},
-		{name: "loaded-machine-never-says-no", claim: speedup, gen: [3]float64{1.2, 0.02, 0}, loads: quietLoads(9), load: busy,
+		{name: "loaded-machine-never-says-no", claim: speedup, num: num9, den: den9, load: busy,
 			want: Inconclusive, ratio: 1.2, lo: 1.17, hi: 1.23, reason: "the machine was loaded: other programs kept 1.00 of"},
+		{name: "every-pair-loaded-never-says-no", claim: speedup, gen: [3]float64{1.2, 0.02, 0}, loads: allBusy, load: busy,
+			want: Inconclusive, reason: "the machine was loaded during 9 of 9 pairs"},
+		// One pair taken during a burst: left out, and the burst, which
+		// makes the load over all the runs busy, does not veto the rest.
+		{name: "one-burst-left-out-does-not-veto", claim: speedup, gen: [3]float64{1.8, 0.02, 0}, loads: someBusy(9, 1),
+			load: quiet.Add(busy).Add(busy), want: Yes, ratio: 1.8, lo: 1.75, hi: 1.85},
 		{name: "two-busy-pairs-left-out", claim: speedup, gen: [3]float64{1.8, 0.02, 0}, loads: someBusy(9, 2), load: quiet,
 			want: Yes, ratio: 1.8, lo: 1.75, hi: 1.85},
 		{name: "four-busy-pairs-too-many", claim: speedup, gen: [3]float64{1.8, 0.02, 0}, loads: someBusy(9, 4), load: quiet,

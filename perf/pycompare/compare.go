@@ -87,9 +87,9 @@ type config struct {
 	workers  int
 	run      runner
 	zero     runner
-	// waits marks a configuration whose runs mostly sleep: it runs at the
-	// same time as the other waiting ones (see measureAll).
-	waits bool
+	// together names the configurations whose runs mostly sleep and run
+	// at the same time (see measureAll); empty for one that runs alone.
+	together string
 
 	// walls and zeros are the wall seconds of each run and zero-work run;
 	// items is the items of a run.
@@ -168,9 +168,10 @@ func configs(o options) []*config {
 	add(wl.io, pyThreads, s.waits, py("io_threads.py", itoa(s.waits), secs(s.latency)), py("io_threads.py", itoa(s.waits), "0"))
 	add(wl.io, pyAsyncio, s.waits, py("io_asyncio.py", itoa(s.waits), secs(s.latency)), py("io_asyncio.py", itoa(s.waits), "0"))
 	add(wl.io, goGoroutine, s.waits, goIO(s, s.latency), goIO(s, 0))
-	for _, c := range cs[len(cs)-3:] {
-		c.waits = true
-	}
+	// Python's threads start and wake 500 threads, enough CPU to jostle
+	// another program's waits: they run alone. asyncio's one event loop
+	// and Go's goroutines barely use a core: they wait side by side.
+	cs[len(cs)-2].together, cs[len(cs)-1].together = "waits", "waits"
 	// Pool.map of no items fails in the article's program: one item is
 	// its least work.
 	add(wl.pmap, pyProcesses, o.cores, py("pool_map.py", itoa(s.mapItems), itoa(o.cores)), py("pool_map.py", "1", itoa(o.cores)))
@@ -193,17 +194,17 @@ func workerCounts(cores int) []int {
 // measureAll runs every configuration reps times, interleaved: each rep
 // runs every configuration once, then its zero-work program, so that a
 // burst of load on a shared machine spoils one run of each rather than
-// every run of one. Consecutive configurations that wait (the I/O ones)
-// run at the same time, then their zero-work programs at the same time:
-// they sleep, so they do not compete for the cores, and the longest wait
-// sets the pace. A configuration that fails is left out of the later
+// every run of one. Consecutive configurations that wait side by side
+// (the same together: asyncio's and Go's I/O) run at the same time, then
+// their zero-work programs at the same time: they sleep, so they barely
+// compete for the cores, and the longer wait sets the pace. A configuration that fails is left out of the later
 // reps, with its error; the others go on. Only ctx's end stops it all.
 func measureAll(ctx context.Context, cs []*config, reps int, progress io.Writer) error {
 	for rep := range reps {
 		fmt.Fprintf(progress, "pycompare: run %d of %d\n", rep+1, reps)
 		for i := 0; i < len(cs); {
 			n := 1
-			for cs[i].waits && i+n < len(cs) && cs[i+n].waits {
+			for cs[i].together != "" && i+n < len(cs) && cs[i+n].together == cs[i].together {
 				n++
 			}
 			if err := measureGroup(ctx, cs[i:i+n]); err != nil {

@@ -16,8 +16,8 @@
 // Every configuration runs -reps times, the configurations interleaved so
 // that a burst of load spoils one run of each rather than all of one; each
 // run is followed by the same program with no work, whose time is the
-// run's fixed costs. The I/O configurations, which sleep, run at the same
-// time as each other. Python times itself (interpreter start-up excluded),
+// run's fixed costs. Python asyncio's and Go's I/O runs, which sleep and
+// barely use a core, run at the same time. Python times itself (interpreter start-up excluded),
 // Go times Scenario.Run. A claim's ratio pairs the two runs of each rep
 // (verdict.JudgePaired): the median of the reps' ratios, with its interval.
 // A rep measured while other programs were busy is left out. A claim is
@@ -57,7 +57,8 @@ func main() {
 // 95 % interval of a median lies about between the second and the eighth
 // run, so one outlier on either side (a moment of load on a shared
 // machine) cannot flip a verdict, as it did with 5 (the interval is then
-// the whole range). About 17 s a rep at the full sizes on two cores.
+// the whole range). About 14 s a rep at the full sizes on two cores, 2 min
+// 12 s for the nine (the CPU runs take 7 s of it, the waits 4).
 const defaultReps = 9
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -68,7 +69,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.scripts, "scripts", "scripts/python", "the directory of the article's programs")
 	fs.IntVar(&o.reps, "reps", defaultReps, "interleaved runs of each configuration")
 	fs.IntVar(&o.cores, "cores", runtime.NumCPU(), "the worker count of the \"all cores\" runs")
-	quick := fs.Bool("quick", false, "a twentieth of the work, for a smoke test (fixed costs then leave most claims inconclusive)")
+	quick := fs.Bool("quick", false, "a twentieth of the work, for a smoke test (its figures mean little)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
