@@ -29,7 +29,7 @@ import (
 func main() {
 	seeds := flag.String("seeds", "1,2", "corpus seeds: 1 is the tuned split, 2 the held-out one")
 	cpu := flag.String("cpu", "1,2", `GOMAXPROCS values, as conclab scale -cpu; "default" for conclab scale's default`)
-	benchtime := flag.String("benchtime", "400ms", "-benchtime of each child")
+	benchtime := flag.String("benchtime", "700ms", "-benchtime of each child")
 	out := flag.String("out", "", "keep the corpus and the results here (default: a temporary directory)")
 	from := flag.String("from", "", "re-read the results under this -out of an earlier run instead of measuring")
 	runs := flag.Int("runs", 1, "measure each seed this many times and report the verdicts that changed")
