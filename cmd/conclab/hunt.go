@@ -30,7 +30,8 @@ schedule, and a race may hide the deadlock it leads to):
 ` + hunt.DetectorHelp() + `
 
 Each finding prints its seed, GOMAXPROCS, run number and the command that
-replays it. Exit status 0 when clean, 1 on any finding, 2 on bad input.
+replays it. Exit status 0 when clean, 1 on any finding or a test not run
+(-time ran out first), 2 on bad input.
 'conclab hunt -merge a.json b.json' joins the -json outputs of -shard runs.`
 
 func endsHunt(d hunt.Detector) bool { return d.EndsHunt }
@@ -166,6 +167,8 @@ func finishHunt(sum *hunt.Summary, asJSON bool, out string, stdout io.Writer, in
 		return &exitError{1, fmt.Errorf("%d finding%s", sum.Findings, map[bool]string{true: "", false: "s"}[sum.Findings == 1])}
 	case interrupted:
 		return &exitError{1, errors.New("interrupted before every run was done")}
+	case sum.NotRun > 0:
+		return &exitError{1, fmt.Errorf("%d test%s not run: the hunt stopped first (raise -time)", sum.NotRun, map[bool]string{true: "", false: "s"}[sum.NotRun == 1])}
 	}
 	return nil
 }
