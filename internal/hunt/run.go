@@ -73,6 +73,8 @@ type hunter struct {
 	// run runs one batch in a child process: runBatch, or a fake in tests.
 	run func(context.Context, *batch) batchResult
 
+	paths *pathMapper // findings' paths into module copies -> the module cache
+
 	mu      sync.Mutex
 	tests   []*testState
 	batches int
@@ -109,7 +111,7 @@ func Hunt(ctx context.Context, cfg Config) (*Summary, error) {
 		}
 		return nil, err
 	}
-	h := &hunter{cfg: &cfg, work: filepath.Join(work, "runs"), procs: procCycle(cfg.CPU)}
+	h := &hunter{cfg: &cfg, work: filepath.Join(work, "runs"), procs: procCycle(cfg.CPU), paths: newPathMapper(work)}
 	h.run = h.runBatch
 	if err := os.MkdirAll(h.work, 0o755); err != nil {
 		return nil, err
@@ -298,6 +300,7 @@ func (h *hunter) finish(b *batch, r batchResult) {
 		Seed: seed, GOMAXPROCS: b.procs, Run: run, Stacks: e.stacks, Seconds: elapsed.Seconds(),
 		Yield: b.yield, Replay: replayCommand(h.cfg, t, seed, b.procs, b.yield),
 	}
+	h.paths.fixFinding(f)
 	t.findings = append(t.findings, f)
 	if !symptom(f.Kind) {
 		t.cancel()
