@@ -31,8 +31,8 @@ schedule, and a race may hide the deadlock it leads to):
 ` + hunt.DetectorHelp() + `
 
 Each finding prints its seed, GOMAXPROCS, run number and the command that
-replays it. Exit status 0 when clean, 1 on any finding, 2 on bad input,
-130 when interrupted (Ctrl-C).
+replays it. Exit status 0 when clean, 1 on any finding or a test not run
+(-time ran out first), 2 on bad input, 130 when interrupted (Ctrl-C).
 'conclab hunt -merge a.json b.json' joins the -json outputs of -shard runs.
 
 For CI: -sarif FILE writes the findings as SARIF 2.1.0 for GitHub code
@@ -199,6 +199,9 @@ func finishHunt(sum *hunt.Summary, asJSON bool, out string, ci *huntCI, stdout, 
 		}
 	case sum.Findings > 0:
 		return &exitError{1, errors.New(findings)}
+	}
+	if sum.NotRun > 0 {
+		return &exitError{1, fmt.Errorf("%d test%s not run: the hunt stopped first (raise -time)", sum.NotRun, map[bool]string{true: "", false: "s"}[sum.NotRun == 1])}
 	}
 	return nil
 }

@@ -191,10 +191,10 @@ func TestHuntStopsItsProgressLine(t *testing.T) {
 		assert.Equal(t, 24*time.Second, time.Since(start), "hunt returns with its last batch")
 		assert.Equal(t, 2, sum.Runs)
 		assert.Equal(t, []string{
-			"hunt: 0/2 tests done, 0 runs, 0 findings, 5s",
-			"hunt: 0/2 tests done, 0 runs, 0 findings, 10s",
-			"hunt: 1/2 tests done, 1 run, 0 findings, 15s",
-			"hunt: 1/2 tests done, 1 run, 0 findings, 20s",
+			"hunt: 0/2 tests done, 0 more run at least once, 0 runs, 0 findings, 5s",
+			"hunt: 0/2 tests done, 0 more run at least once, 0 runs, 0 findings, 10s",
+			"hunt: 1/2 tests done, 0 more run at least once, 1 run, 0 findings, 15s",
+			"hunt: 1/2 tests done, 0 more run at least once, 1 run, 0 findings, 20s",
 		}, strings.Split(strings.TrimSpace(progress.String()), "\n"))
 	})
 }
@@ -254,4 +254,48 @@ func TestHuntReleasesTheCallersContext(t *testing.T) {
 			assert.Zero(t, ctx.unreleased(), "contexts derived from the caller's and not released")
 		})
 	}
+}
+
+// TestTimeBudgetLeavesTestsNotRun: the tests whose first run had not ended
+// when -time ran out are "not run", counted in the summary, never clean;
+// a clean test has the seconds of its last run.
+func TestTimeBudgetLeavesTestsNotRun(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		child := func(ctx context.Context, b *batch) batchResult {
+			select {
+			case <-ctx.Done():
+				return batchResult{cancelled: true}
+			case <-time.After(600 * time.Millisecond):
+				return clean(ctx, b)
+			}
+		}
+		h := fakeHunter(Config{Runs: 1, Parallel: 1, Time: time.Second}, child, "TestA", "TestB", "TestC")
+		sum := h.hunt(t.Context())
+		require.Len(t, sum.Tests, 3)
+		assert.False(t, sum.Tests[0].NotRun)
+		assert.Equal(t, 1, sum.Tests[0].Runs)
+		assert.InDelta(t, 0.6, sum.Tests[0].Seconds, 0.01, "a clean test has the seconds of its last run")
+		assert.True(t, sum.Tests[1].NotRun, "its run was cut by -time")
+		assert.True(t, sum.Tests[2].NotRun, "never started")
+		assert.Equal(t, 2, sum.NotRun)
+		assert.False(t, sum.Clean(), "a hunt that left tests unrun is not clean")
+
+		var b bytes.Buffer
+		require.NoError(t, sum.WriteText(&b))
+		assert.Contains(t, b.String(), "not run (the hunt stopped before its first run ended)")
+		assert.NotContains(t, b.String(), "TestB  clean")
+		assert.Contains(t, b.String(), ": clean, 2 tests not run")
+	})
+}
+
+func TestProgressLine(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		h := fakeHunter(Config{Runs: 20, Time: time.Minute}, clean, "TestA", "TestB", "TestC")
+		h.start = time.Now()
+		h.tests[0].completed = 20
+		h.tests[1].completed = 3
+		h.runs = 23
+		time.Sleep(10 * time.Second)
+		assert.Equal(t, "hunt: 1/3 tests done, 1 more run at least once, 23 runs, 0 findings, 10s of 1m0s, 50s left", h.progressLine())
+	})
 }

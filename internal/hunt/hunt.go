@@ -93,8 +93,9 @@ type TestResult struct {
 	// leak or a failure found, in the order found: a deadlock, a lock-order
 	// finding or a panic ends the test's hunt.
 	Also    []*Finding `json:"also,omitempty"`
-	Slow    bool       `json:"slow,omitempty"` // some run outlived the hard timeout without being deadlocked
-	Seconds float64    `json:"seconds"`        // wall time from the start of the runs to the test's last run
+	Slow    bool       `json:"slow,omitempty"`    // some run outlived the hard timeout without being deadlocked
+	NotRun  bool       `json:"not_run,omitempty"` // no run finished: -time ran out or the hunt was interrupted first
+	Seconds float64    `json:"seconds"`           // wall time from the start of the runs to the end of the test's last run
 }
 
 // A Summary is the outcome of a hunt.
@@ -103,6 +104,7 @@ type Summary struct {
 	Tests       []TestResult `json:"tests"`
 	Findings    int          `json:"findings"`
 	Runs        int          `json:"runs"`
+	NotRun      int          `json:"not_run"` // tests of which no run finished
 	Seconds     float64      `json:"seconds"`
 	Interrupted bool         `json:"interrupted,omitempty"` // Ctrl-C or -time stopped it before every run was done
 }
@@ -132,8 +134,8 @@ func (r TestResult) All() []*Finding {
 	return append([]*Finding{r.Finding}, r.Also...)
 }
 
-// Clean reports whether the hunt found nothing.
-func (s *Summary) Clean() bool { return s.Findings == 0 }
+// Clean reports whether the hunt found nothing and ran every test.
+func (s *Summary) Clean() bool { return s.Findings == 0 && s.NotRun == 0 }
 
 // DefaultParallel is the number of child processes at once when
 // Config.Parallel is zero: GOMAXPROCS.

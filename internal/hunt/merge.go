@@ -22,6 +22,7 @@ func Merge(paths ...string) (*Summary, error) {
 		all.Tests = append(all.Tests, s.Tests...)
 		all.Findings += s.Findings
 		all.Runs += s.Runs
+		all.NotRun += s.NotRun
 		all.Seconds = max(all.Seconds, s.Seconds)
 		all.Interrupted = all.Interrupted || s.Interrupted
 	}

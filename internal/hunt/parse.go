@@ -128,7 +128,7 @@ var logLine = regexp.MustCompile(`^\s+\S+\.go:\d+: `)
 // streams them before the "--- FAIL" line; without it they follow.
 func failureText(before, rest string) string {
 	prev := strings.Split(before, "\n")
-	at := -1
+	at, printed := -1, ""
 	for i := len(prev) - 1; i >= 0 && i >= len(prev)-200; i-- {
 		l := prev[i]
 		if strings.HasPrefix(l, "=== RUN") || strings.HasPrefix(l, "=== CONT") || strings.HasPrefix(l, "--- ") {
@@ -137,6 +137,9 @@ func failureText(before, rest string) string {
 		if logLine.MatchString(l) {
 			at = i
 		}
+		if t := strings.TrimSpace(l); printed == "" && t != "" && !strings.HasPrefix(t, "=== ") && !strings.HasPrefix(t, "conclab-hunt: ") {
+			printed = t
+		}
 	}
 	if at >= 0 {
 		return logText(prev[at:])
@@ -144,11 +147,14 @@ func failureText(before, rest string) string {
 	lines := strings.Split(rest, "\n")
 	if len(lines) > 1 {
 		l := strings.TrimSpace(lines[1])
-		if l != "" && !strings.HasPrefix(l, "=== ") && !strings.HasPrefix(l, "--- ") {
+		if l != "" && !strings.HasPrefix(l, "=== ") && !strings.HasPrefix(l, "--- ") && l != "FAIL" && l != "PASS" && !strings.HasPrefix(l, "exit status ") {
 			return l
 		}
 	}
-	return "the test failed"
+	if printed != "" {
+		return "last printed: " + logText([]string{printed})
+	}
+	return "no message (t.Fail or t.FailNow without a log line, or a failed subtest's own)"
 }
 
 // maxFailureText bounds what a failure's message keeps of the log.

@@ -116,6 +116,8 @@ func TestParsePanicAndFailure(t *testing.T) {
 		{"testify assertion", "=== RUN   TestP\n    p_test.go:65: \n        \tError Trace:\t/x/p_test.go:65\n        \tError:      \tNot equal: \n        \t            \texpected: 1\n        \t            \tactual  : 2\n        \t            \t\n        \t            \tDiff:\n        \t            \t--- Expected\n        \tTest:       \tTestP\n        \tMessages:   \tone goroutine left\n--- FAIL: TestP (0.00s)\n", KindFailure, "TestP failed: p_test.go:65: Not equal: expected: 1 actual : 2; one goroutine left"},
 		{"message on the next line", "=== RUN   TestP\n    p_test.go:9: \n        got 3 items\n--- FAIL: TestP (0.00s)\n", KindFailure, "TestP failed: p_test.go:9: got 3 items"},
 		{"subtest failure", "=== RUN   TestP\n=== RUN   TestP/a\n    p_test.go:7: bad\n--- FAIL: TestP/a (0.00s)\n--- FAIL: TestP (0.00s)\n", KindFailure, "TestP/a failed: p_test.go:7: bad"},
+		{"failure printed, not logged", "=== RUN   TestP\nwant 3 got 4\n--- FAIL: TestP (0.00s)\nFAIL\n", KindFailure, "TestP failed: last printed: want 3 got 4"},
+		{"failure without a message", "=== RUN   TestP\n--- FAIL: TestP (0.00s)\nFAIL\n", KindFailure, "TestP failed: no message (t.Fail or t.FailNow without a log line, or a failed subtest's own)"},
 		{"runtime deadlock", "=== RUN   TestP\nfatal error: all goroutines are asleep - deadlock!\n\ngoroutine 6 [chan receive]:\nex/p.TestP(0xc0)\n\t/x/p_test.go:9 +0x3a\n", KindDeadlock, "all goroutines are asleep: 1 goroutines blocked: goroutine 6 chan receive at x/p_test.go:9 (p.TestP)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

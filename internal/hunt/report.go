@@ -28,6 +28,10 @@ func (s *Summary) WriteText(w io.Writer) error {
 		if t.Finding != nil {
 			continue
 		}
+		if t.NotRun {
+			fmt.Fprintf(&b, "--    %-*s  not run (the hunt stopped before its first run ended)\n", width, name)
+			continue
+		}
 		if t.Slow {
 			fmt.Fprintf(&b, "slow  %-*s  clean in %d run%s, then a run outlived the hard timeout with goroutines still running (a livelock, or a test slower than that: try a larger -stall)\n", width, name, t.Runs, plural(t.Runs))
 			continue
@@ -43,6 +47,9 @@ func (s *Summary) WriteText(w io.Writer) error {
 	status := "clean"
 	if s.Findings > 0 {
 		status = fmt.Sprintf("%d finding%s", s.Findings, plural(s.Findings))
+	}
+	if s.NotRun > 0 {
+		status += fmt.Sprintf(", %d test%s not run", s.NotRun, plural(s.NotRun))
 	}
 	if n := s.slow(); n > 0 {
 		status += fmt.Sprintf(", %d test%s stopped as slow", n, plural(n))
@@ -100,6 +107,9 @@ func (s *Summary) WriteReport(path string) error {
 func (s *Summary) WriteMarkdown(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "## Hunt\n\n%d test%s, %d run%s, %.1f s, %d finding%s", len(s.Tests), plural(len(s.Tests)), s.Runs, plural(s.Runs), s.Seconds, s.Findings, plural(s.Findings))
+	if s.NotRun > 0 {
+		fmt.Fprintf(&b, ", %d test%s not run", s.NotRun, plural(s.NotRun))
+	}
 	if s.Interrupted {
 		b.WriteString(" (stopped early)")
 	}
@@ -110,6 +120,8 @@ func (s *Summary) WriteMarkdown(w io.Writer) error {
 		}
 		switch {
 		case t.Finding != nil:
+		case t.NotRun:
+			fmt.Fprintf(&b, "| %s | %s | not run | 0 | | |\n", t.Package, t.Test)
 		case t.Slow:
 			fmt.Fprintf(&b, "| %s | %s | slow (clean, then a run outlived the hard timeout) | %d | | |\n", t.Package, t.Test, t.Runs)
 		default:
@@ -118,7 +130,11 @@ func (s *Summary) WriteMarkdown(w io.Writer) error {
 	}
 	for _, t := range s.Tests {
 		for _, f := range t.All() {
-			fmt.Fprintf(&b, "\n### %s: %s\n\n%s\n\n```\n%s\n```\n\nReplay: `%s`\n", f.Kind, f.Test, f.Message, strings.Join(f.Stacks, "\n\n"), f.Replay)
+			fmt.Fprintf(&b, "\n### %s: %s\n\n%s\n\n", f.Kind, f.Test, f.Message)
+			if len(f.Stacks) > 0 {
+				fmt.Fprintf(&b, "```\n%s\n```\n\n", strings.Join(f.Stacks, "\n\n"))
+			}
+			fmt.Fprintf(&b, "Replay: `%s`\n", f.Replay)
 		}
 	}
 	_, err := io.WriteString(w, b.String())
@@ -130,10 +146,10 @@ var htmlReport = template.Must(template.New("hunt").Parse(`<!DOCTYPE html>
 <style>body{font-family:sans-serif;max-width:72em;margin:2em auto}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .6em}pre{background:#f6f6f6;padding:.6em;overflow-x:auto}.found{color:#a00;font-weight:bold}</style>
 </head><body>
 <h2>Hunt</h2>
-<p>{{len .Tests}} tests, {{.Runs}} runs, {{printf "%.1f" .Seconds}} s, {{.Findings}} findings{{if .Interrupted}} (stopped early){{end}}.</p>
+<p>{{len .Tests}} tests, {{.Runs}} runs, {{printf "%.1f" .Seconds}} s, {{.Findings}} findings{{if .NotRun}}, {{.NotRun}} tests not run{{end}}{{if .Interrupted}} (stopped early){{end}}.</p>
 <table><tr><th>package</th><th>test</th><th>result</th><th>runs</th><th>seed</th><th>GOMAXPROCS</th></tr>
 {{range .Tests}}{{$t := .}}{{range .All}}<tr><td>{{$t.Package}}</td><td>{{$t.Test}}</td><td class="found">{{.Kind}}</td><td>{{.Run}}</td><td>{{.Seed}}</td><td>{{.GOMAXPROCS}}</td></tr>
-{{else}}<tr><td>{{.Package}}</td><td>{{.Test}}</td><td>{{if .Slow}}slow (clean, then a run outlived the hard timeout){{else}}clean{{end}}</td><td>{{.Runs}}</td><td></td><td></td></tr>
+{{else}}<tr><td>{{.Package}}</td><td>{{.Test}}</td><td>{{if .NotRun}}not run{{else if .Slow}}slow (clean, then a run outlived the hard timeout){{else}}clean{{end}}</td><td>{{.Runs}}</td><td></td><td></td></tr>
 {{end}}{{end}}</table>
 {{range .Tests}}{{range .All}}<h3>{{.Kind}}: {{.Test}}</h3><p>{{.Message}}</p>{{range .Stacks}}<pre>{{.}}</pre>{{end}}<p>Replay: <code>{{.Replay}}</code></p>
 {{end}}{{end}}</body></html>

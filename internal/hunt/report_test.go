@@ -50,6 +50,7 @@ func TestWriteReport(t *testing.T) {
 		{"hunt.html", "<h3>race: TestLeaky</h3>"},
 		{"hunt.md", "| example.com/p | TestSpin | slow (clean, then a run outlived the hard timeout) | 2 | | |"},
 		{"hunt.html", "<td>TestSpin</td><td>slow"},
+		{"hunt.md", "### leak: TestLeaky\n\n1 goroutine(s) started by TestLeaky still running\n\nReplay:"}, // no empty code block
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			path := filepath.Join(dir, tc.file)

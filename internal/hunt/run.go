@@ -34,6 +34,7 @@ type testState struct {
 	batches   int
 	findings  []*Finding // in the order found; only the last can be decisive
 	slow      bool
+	last      time.Duration // from the start of the runs to the end of its last batch
 	cancel    context.CancelFunc
 	stall     time.Duration
 }
@@ -74,6 +75,8 @@ type hunter struct {
 	// run runs one batch in a child process: runBatch, or a fake in tests.
 	run func(context.Context, *batch) batchResult
 
+	paths *pathMapper // findings' paths into module copies -> the module cache
+
 	mu      sync.Mutex
 	tests   []*testState
 	batches int
@@ -110,7 +113,7 @@ func Hunt(ctx context.Context, cfg Config) (*Summary, error) {
 		}
 		return nil, err
 	}
-	h := &hunter{cfg: &cfg, work: filepath.Join(work, "runs"), procs: procCycle(cfg.CPU)}
+	h := &hunter{cfg: &cfg, work: filepath.Join(work, "runs"), procs: procCycle(cfg.CPU), paths: newPathMapper(work)}
 	h.run = h.runBatch
 	if err := os.MkdirAll(h.work, 0o755); err != nil {
 		return nil, err
@@ -276,6 +279,9 @@ func (h *hunter) finish(b *batch, r batchResult) {
 	t.completed += r.completed
 	h.runs += r.completed
 	elapsed := time.Since(h.start)
+	if r.completed > 0 || r.ev != nil && !r.cancelled {
+		t.last = elapsed
+	}
 	if r.cancelled || r.ev == nil {
 		return
 	}
@@ -294,6 +300,7 @@ func (h *hunter) finish(b *batch, r batchResult) {
 		Seed: seed, GOMAXPROCS: b.procs, Run: run, Stacks: e.stacks, Seconds: elapsed.Seconds(),
 		Yield: b.yield, Replay: replayCommand(h.cfg, t, seed, b.procs, b.yield),
 	}
+	h.paths.fixFinding(f)
 	t.findings = append(t.findings, f)
 	if !symptom(f.Kind) {
 		t.cancel()
@@ -340,15 +347,7 @@ func (h *hunter) progress(ctx context.Context) (stop func()) {
 				return
 			case <-tick.C:
 				h.mu.Lock()
-				found, finished := 0, 0
-				for _, t := range h.tests {
-					found += len(t.findings)
-					if t.done() || t.completed >= h.cfg.Runs {
-						finished++
-					}
-				}
-				fmt.Fprintf(h.cfg.Progress, "hunt: %d/%d tests done, %d run%s, %d finding%s, %s\n",
-					finished, len(h.tests), h.runs, plural(h.runs), found, plural(found), time.Since(h.start).Round(time.Second))
+				fmt.Fprintln(h.cfg.Progress, h.progressLine())
 				h.mu.Unlock()
 			}
 		}
@@ -361,11 +360,14 @@ func (h *hunter) summary(interrupted bool) *Summary {
 	defer h.mu.Unlock()
 	s := &Summary{Runs: h.runs, Seconds: time.Since(h.start).Seconds()}
 	for _, t := range h.tests {
-		r := TestResult{Package: t.target.pkg.ImportPath, Test: t.name, Runs: t.completed, Slow: t.slow}
+		r := TestResult{Package: t.target.pkg.ImportPath, Test: t.name, Runs: t.completed, Slow: t.slow, Seconds: t.last.Seconds()}
 		if n := len(t.findings); n > 0 {
 			r.Finding, r.Also = t.findings[0], t.findings[1:]
-			r.Seconds = t.findings[n-1].Seconds
 			s.Findings += n
+		}
+		if t.completed == 0 && len(t.findings) == 0 && !t.slow {
+			r.NotRun = true
+			s.NotRun++
 		}
 		if !t.done() && t.completed < h.cfg.Runs {
 			s.Interrupted = s.Interrupted || interrupted
@@ -373,4 +375,28 @@ func (h *hunter) summary(interrupted bool) *Summary {
 		s.Tests = append(s.Tests, r)
 	}
 	return s
+}
+
+// progressLine sums up a hunt under way: the tests finished and those with
+// a run behind them (a test is finished only at the end of its budget, so
+// the first count alone stays at zero for long), the runs, the findings and
+// the time, against the -time budget when there is one.
+func (h *hunter) progressLine() string {
+	found, finished, started := 0, 0, 0
+	for _, t := range h.tests {
+		found += len(t.findings)
+		switch {
+		case t.done() || t.slow || t.completed >= h.cfg.Runs:
+			finished++
+		case t.completed > 0 || len(t.findings) > 0:
+			started++
+		}
+	}
+	elapsed := time.Since(h.start)
+	clock := elapsed.Round(time.Second).String()
+	if h.cfg.Time > 0 {
+		clock = fmt.Sprintf("%s of %s, %s left", clock, h.cfg.Time, max(h.cfg.Time-elapsed, 0).Round(time.Second))
+	}
+	return fmt.Sprintf("hunt: %d/%d tests done, %d more run at least once, %d run%s, %d finding%s, %s",
+		finished, len(h.tests), started, h.runs, plural(h.runs), found, plural(found), clock)
 }

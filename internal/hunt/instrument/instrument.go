@@ -15,6 +15,11 @@ import (
 	"github.com/conclab/conclab/internal/pprofkit"
 )
 
+// OriginFile, at the root of a copy of a module-cache module, holds the
+// directory it was copied from: the hunted binary's stacks name the copy,
+// which is deleted after the hunt, and a report names the original.
+const OriginFile = ".conclab-origin"
+
 // RuntimeName is the name of the runtime package the overlay adds to each
 // hunted module, and the name the rewritten files import it under.
 const RuntimeName = "conclabhuntrt"
@@ -189,6 +194,12 @@ func (w *writer) module(p *Package) (string, error) {
 			if err := copyTree(modDir, copyDir); err != nil {
 				return "", err
 			}
+			if err := ensureGoMod(copyDir, p.Module.Path); err != nil {
+				return "", err
+			}
+			if err := writeFile(filepath.Join(copyDir, OriginFile), []byte(modDir)); err != nil {
+				return "", err
+			}
 			w.copies = append(w.copies, modCopy{path: p.Module.Path, dir: copyDir})
 			w.modules[modDir] = copyDir
 			if err := w.runtime(copyDir, false); err != nil {
@@ -283,6 +294,17 @@ func (w *writer) modFile() (string, error) {
 		return "", err
 	}
 	return path, nil
+}
+
+// ensureGoMod gives a copied module that has no go.mod (a +incompatible
+// version, from before modules) the go.mod the go command assumes for it,
+// which a replacement directory must have.
+func ensureGoMod(dir, path string) error {
+	gomod := filepath.Join(dir, "go.mod")
+	if _, err := os.Stat(gomod); err == nil {
+		return nil
+	}
+	return writeFile(gomod, []byte(fmt.Sprintf("module %s\n\ngo 1.16\n", path)))
 }
 
 // copyTree copies the regular files under src to dst, writable.

@@ -219,13 +219,19 @@ func unlockNote(p *uint32, write bool) {
 // still release it (a Mutex belongs to no goroutine), so it polls for a
 // quarter of the leak grace period; if the lock stays taken the goroutine can
 // never go on, and the finding ends the program with status 3.
+//
+// The decision counts in deciding, which a test's end waits for: the
+// goroutine may be one the test never waited for, still at work after the
+// test function returned, and the binary must not exit before the finding.
 func waitSelf(t lockToken, try func() bool) {
 	raceDisable()
 	atomic.AddInt32(&checking, 1)
+	atomic.AddInt32(&deciding, 1)
 	raceEnable()
 	defer func() {
 		raceDisable()
 		atomic.AddInt32(&checking, -1)
+		atomic.AddInt32(&deciding, -1)
 		raceEnable()
 	}()
 	deadline := time.Now().Add(grace / 4)

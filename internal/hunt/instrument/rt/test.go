@@ -44,6 +44,7 @@ func Test(t testing.TB) {
 		if leaks {
 			checkLeaks(name, iter, before)
 		}
+		awaitDecisions(time.Now().Add(grace / 2))
 		raceDisable()
 		atomic.AddInt32(&running, -1)
 		raceEnable()
@@ -80,8 +81,26 @@ func currentTest() (string, int) {
 
 // running counts the hooked tests under way; checking counts the leak checks
 // and self-lock waits under way, whose goroutines the watchdog leaves to
-// them.
-var running, checking int32
+// them; deciding counts the self-lock waits alone.
+var running, checking, deciding int32
+
+// decisionsPending reports whether a goroutine is deciding whether a lock
+// it holds can still be granted to it (waitSelf), which ends the program
+// with a finding when it cannot.
+func decisionsPending() bool {
+	raceDisable()
+	defer raceEnable()
+	return atomic.LoadInt32(&deciding) > 0
+}
+
+// awaitDecisions waits until no self-lock is under decision, or until the
+// deadline: a test's end must not let the binary exit while a goroutine the
+// test left running is about to report.
+func awaitDecisions(deadline time.Time) {
+	for decisionsPending() && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+}
 
 // checkLeaks waits up to the grace period, retrying as goleak does, for the
 // goroutines started since before to end, and reports those that do not.
@@ -110,10 +129,22 @@ func checkLeaks(name string, iter int, before map[int64]bool) {
 				leaked = append(leaked, *g)
 			}
 		}
-		if len(leaked) == 0 {
+		// A goroutine deciding about a lock it holds is not a leak (its
+		// finding is a lock-order one), but the check waits for its
+		// decision: a goroutine at work after its test returned may reach
+		// its second Lock only now.
+		pending := decisionsPending()
+		if len(leaked) == 0 && !pending {
 			return
 		}
+		if pending && time.Now().Before(deadline.Add(grace/2)) {
+			awaitDecisions(deadline.Add(grace / 2))
+			continue
+		}
 		if !time.Now().Before(deadline) {
+			if len(leaked) == 0 {
+				return
+			}
 			var what, stacks []string
 			for i := range leaked {
 				g := &leaked[i]

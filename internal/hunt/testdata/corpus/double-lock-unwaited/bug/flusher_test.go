@@ -1,0 +1,8 @@
+package flusher
+
+import "testing"
+
+func TestStartEmpty(t *testing.T) {
+	f := &Flusher{}
+	f.Start(3)
+}
