@@ -78,12 +78,8 @@ func waitProfile() *builder {
 }
 
 var (
-	user      = frames{"example.com/m/cache.work", "example.com/m/cache.BenchmarkGet.func1", "testing.(*B).RunParallel.func1"}
-	gcWorker  = frames{"runtime.scanobject", "runtime.gcDrain", "runtime.gcBgMarkWorker"}
-	gcAssist  = frames{"runtime.gcDrainN", "runtime.gcAssistAlloc", "runtime.mallocgc", "example.com/m/cache.work"}
-	alloc     = frames{"runtime.memclrNoHeapPointers", "runtime.mallocgc", "example.com/m/cache.work"}
-	lockSpin  = frames{"runtime.procyield", "internal/sync.(*Mutex).lockSlow", "sync.(*Mutex).Lock", "example.com/m/cache.(*Cache).Get"}
-	schedSpin = frames{"runtime.runqgrab", "runtime.stealWork", "runtime.findRunnable", "runtime.schedule", "runtime.park_m", "runtime.mcall"}
+	user     = frames{"example.com/m/cache.work", "example.com/m/cache.BenchmarkGet.func1", "testing.(*B).RunParallel.func1"}
+	gcWorker = frames{"runtime.scanobject", "runtime.gcDrain", "runtime.gcBgMarkWorker"}
 )
 
 // measured writes the profiles of one point and analyses them.
