@@ -23,6 +23,9 @@ func TestDetectorsDocumented(t *testing.T) {
 	for _, d := range Detectors {
 		kinds = append(kinds, d.Kind)
 		assert.NotEmpty(t, d.Doc, "%s: no doc line", d.Kind)
+		assert.NotEmpty(t, d.Rule.Name, "%s: no SARIF rule name", d.Kind)
+		assert.NotEmpty(t, d.Rule.Short, "%s: no SARIF description", d.Kind)
+		assert.NotEmpty(t, d.Rule.Help, "%s: no SARIF help", d.Kind)
 	}
 	assert.Equal(t, kinds, documented, "docs/detectors.md lists the detectors of the table, in its order")
 

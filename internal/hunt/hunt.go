@@ -15,7 +15,8 @@
 //     `conclab hunt -h` prints, its place in the table (its priority when
 //     one run shows several kinds), whether it ends a test's hunt, and the
 //     environment setting, if any, that turns it off in the runs after its
-//     first finding. Add its row to the table in docs/detectors.md, in the
+//     first finding, and its [Rule]: the name, description and help of its
+//     SARIF rule. Add its row to the table in docs/detectors.md, in the
 //     same place (TestDetectorsDocumented holds the two together).
 //  2. Its hook. A finding the runtime raises inside the hunted binary is a
 //     constant in package rt (instrument/rt/kinds.go, untagged, so that

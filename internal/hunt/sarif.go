@@ -14,37 +14,8 @@ import (
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 )
 
-// Rule is what code scanning shows of one finding kind: a one-line
-// description and the help beside each alert.
-type Rule struct {
-	Kind              Kind
-	Name, Short, Help string
-}
-
 // helpURI is where the rules' help continues.
 const helpURI = "https://github.com/conclab/conclab/blob/main/docs/detectors.md#conclab-hunt"
-
-// Rules are the SARIF rules, one per finding kind, in the order hunt's help
-// lists the kinds.
-var Rules = []Rule{
-	{KindRace, "DataRace", "Data race: two goroutines touched the same memory, one writing, with no happens-before edge.",
-		"The race detector saw two accesses to the same memory from two goroutines, at least one a write, with nothing ordering them. " +
-			"The first frame of each access in your code is where a lock, an atomic or a channel is missing; " +
-			"the related locations are the other access and where each goroutine was created."},
-	{KindLeak, "GoroutineLeak", "Goroutine leak: a goroutine the test started was still alive after it ended.",
-		"A goroutine the test started was still running, or blocked, after the test returned. " +
-			"The top frame is where it waits (usually a send or receive nobody will complete): give it an owner that waits for it and a context that stops it."},
-	{KindDeadlock, "Deadlock", "Deadlock: no goroutine made progress for the stall deadline.",
-		"Under some schedule the test's goroutines stopped making progress: each waits on a channel, a lock, a WaitGroup or a Cond that only another waiting goroutine could release. " +
-			"The related locations say what each goroutine waits on and, for a lock, where its holder took it."},
-	{KindLockOrder, "LockOrder", "Lock order: two locks taken in opposite orders, a double Lock, or a recursive RLock.",
-		"Two goroutines took the same locks in opposite orders (AB-BA), a goroutine locked a mutex it already held, or took a read lock twice while a writer waited. " +
-			"Each can deadlock under another schedule even when this run did not: take locks in one order, and never re-enter one."},
-	{KindPanic, "Panic", "Panic: the test panicked or died with a fatal error under some schedule.",
-		"The test panicked (a send on a closed channel, a nil map, a close of a closed channel) or the runtime stopped it with a fatal error (concurrent map writes) under some schedule."},
-	{KindFailure, "ScheduleDependentFailure", "Failure: the test failed under some schedule.",
-		"The test failed under one of the schedules hunt tried: its result depends on the order goroutines run in. The message has the test's own failure lines."},
-}
 
 // SARIFOptions say where a SARIF log's paths are relative to.
 type SARIFOptions struct {
@@ -64,7 +35,7 @@ type SARIFOptions struct {
 }
 
 // SARIF builds the SARIF 2.1.0 log of the summary's findings: one rule per
-// kind, one result per finding located at its first user frame, the other
+// detector (its [Rule], in the order of [Detectors]), one result per finding located at its first user frame, the other
 // witnesses as related locations and as a code flow of one thread flow each,
 // and a partial fingerprint (see [Finding.Fingerprint]) so that the same bug
 // is one alert across runs.
@@ -73,15 +44,16 @@ func (s *Summary) SARIF(opts SARIFOptions) *sarif.Report {
 	if opts.Version != "" {
 		run.Tool.Driver.WithVersion(opts.Version)
 	}
-	for _, r := range Rules {
-		run.AddRule(string(r.Kind)).
+	for _, d := range Detectors {
+		r := d.Rule
+		run.AddRule(string(d.Kind)).
 			WithName(r.Name).
 			WithDescription(r.Short).
 			WithFullDescription(sarif.NewMultiformatMessageString().WithText(r.Short)).
 			WithHelp(sarif.NewMultiformatMessageString().WithText(r.Help).WithMarkdown(r.Help + "\n\nSee [what each detector catches and cannot](" + helpURI + ").")).
 			WithHelpURI(helpURI).
 			WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(sarif.LevelError)).
-			WithProperties(sarif.NewPropertyBag().WithTags([]string{"concurrency", string(r.Kind)}).Add("precision", "high").Add("problem.severity", "error"))
+			WithProperties(sarif.NewPropertyBag().WithTags([]string{"concurrency", string(d.Kind)}).Add("precision", "high").Add("problem.severity", "error"))
 	}
 	for _, t := range s.Tests {
 		for _, f := range t.All() {

@@ -131,7 +131,7 @@ func TestSARIFValidates(t *testing.T) {
 	require.Len(t, log.Runs, 1)
 	run := log.Runs[0]
 	assert.Equal(t, "conclab", run.Tool.Driver.Name)
-	require.Len(t, run.Tool.Driver.Rules, len(Rules), "one rule per finding kind")
+	require.Len(t, run.Tool.Driver.Rules, len(Detectors), "one rule per detector")
 	for _, r := range run.Tool.Driver.Rules {
 		assert.NotEmpty(t, r.Help.Text, "rule %s has help", r.ID)
 	}
