@@ -32,19 +32,11 @@ type AAResult struct {
 // of the gate with the same binary on both sides: every failure is a false
 // alarm. opts.Plan.Budget is the budget of one decision.
 func AA(ctx context.Context, opts Options, n int) (*AAResult, error) {
-	opts.defaults()
-	if err := checkBench(opts.Bench); err != nil {
-		return nil, err
-	}
-	tmp, err := os.MkdirTemp("", "conclab-gate-aa-")
+	pkgs, tmp, err := opts.setUp(ctx, "conclab-gate-aa-")
 	if err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(tmp)
-	pkgs, err := opts.packages(ctx)
-	if err != nil {
-		return nil, err
-	}
 	opts.logf("gate: building %d package%s of the work tree, once, for both sides\n", len(pkgs), plural(len(pkgs)))
 	var sides []side
 	for i, p := range pkgs {

@@ -84,19 +84,11 @@ type Result struct {
 // Run gates the work tree against the base.
 func Run(ctx context.Context, opts Options) (*Result, error) {
 	start := time.Now()
-	opts.defaults()
-	if err := checkBench(opts.Bench); err != nil {
-		return nil, err
-	}
-	tmp, err := os.MkdirTemp("", "conclab-gate-")
+	pkgs, tmp, err := opts.setUp(ctx, "conclab-gate-")
 	if err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(tmp)
-	pkgs, err := opts.packages(ctx)
-	if err != nil {
-		return nil, err
-	}
 	baseDir := opts.BaseDir
 	label := baseDir
 	if opts.Base != "" {

@@ -3,6 +3,7 @@ package gate
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -44,6 +45,21 @@ func (opts *Options) packages(ctx context.Context) ([]pkg, error) {
 		return nil, usagef("%s: no test files, so no benchmarks", strings.Join(opts.Patterns, " "))
 	}
 	return pkgs, nil
+}
+
+// setUp applies the defaults, checks -bench, lists the work tree's
+// packages with tests and makes the directory their test binaries go in;
+// the caller removes it.
+func (opts *Options) setUp(ctx context.Context, prefix string) (pkgs []pkg, tmp string, err error) {
+	opts.defaults()
+	if err := checkBench(opts.Bench); err != nil {
+		return nil, "", err
+	}
+	if pkgs, err = opts.packages(ctx); err != nil {
+		return nil, "", err
+	}
+	tmp, err = os.MkdirTemp("", prefix)
+	return pkgs, tmp, err
 }
 
 // build compiles every package's test binary in the work tree and, where
