@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/conclab/conclab/internal/gotool"
 	"github.com/conclab/conclab/internal/verdict"
 	"github.com/conclab/conclab/scenarios"
 )
@@ -289,25 +290,20 @@ func runPython(ctx context.Context, python string, argv []string) (measure, erro
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	what := filepath.Base(argv[0]) + " " + strings.Join(argv[1:], " ")
 	if err := cmd.Run(); err != nil {
-		return measure{}, fmt.Errorf("%s: %v: %s", what, err, lastLine(stderr.String()))
+		return measure{}, fmt.Errorf("%s: %v: %s", what, err, gotool.LastLine(stderr.String()))
 	}
 	var out struct {
 		Wall  *float64 `json:"wall"`
 		Items int      `json:"items"`
 	}
-	line := lastLine(stdout.String())
+	var line string
+	if strings.TrimSpace(stdout.String()) != "" {
+		line = gotool.LastLine(stdout.String())
+	}
 	if err := json.Unmarshal([]byte(line), &out); err != nil || out.Wall == nil || *out.Wall < 0 || math.IsInf(*out.Wall, 0) || math.IsNaN(*out.Wall) {
 		return measure{}, fmt.Errorf("%s: printed %q, not {\"wall\": SECONDS, \"items\": N}", what, truncate(line, 60))
 	}
 	return measure{wall: time.Duration(*out.Wall * float64(time.Second)), items: out.Items}, nil
-}
-
-func lastLine(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
-		return s[i+1:]
-	}
-	return s
 }
 
 func truncate(s string, n int) string {
