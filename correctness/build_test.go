@@ -8,10 +8,13 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/conclab/conclab/internal/gotool"
 )
 
 // childTimeout bounds every child process a test starts, so that a broken
@@ -43,18 +46,6 @@ func removeBuilt() {
 	}
 }
 
-// goTool returns the go command that runs this test: the one in GOROOT, or
-// the one on PATH.
-func goTool() (string, error) {
-	if root := os.Getenv("GOROOT"); root != "" {
-		p := filepath.Join(root, "bin", "go")
-		if _, err := os.Stat(p); err == nil {
-			return p, nil
-		}
-	}
-	return exec.LookPath("go")
-}
-
 // raceUnsupported matches the go command's refusal to build with -race.
 var raceUnsupported = regexp.MustCompile(`-race requires cgo|-race is not supported|race detector is not supported|unsupported`)
 
@@ -84,12 +75,13 @@ func buildRace(t *testing.T, name string) string {
 }
 
 func buildRaceLocked(name string) buildResult {
-	gocmd, err := goTool()
-	if err != nil {
+	if _, err := exec.LookPath("go"); err != nil {
 		return buildResult{skip: "no go command: " + err.Error()}
 	}
-	if out, err := exec.Command(gocmd, "env", "CGO_ENABLED").Output(); err == nil && strings.TrimSpace(string(out)) != "1" {
-		return buildResult{skip: "CGO_ENABLED=" + strings.TrimSpace(string(out)) + " (the race detector needs cgo on " + runtime.GOOS + ")"}
+	ctx, cancel := context.WithTimeout(context.Background(), childTimeout)
+	defer cancel()
+	if cgo, err := gotool.Env(ctx, "", "CGO_ENABLED"); err == nil && cgo != "1" {
+		return buildResult{skip: "CGO_ENABLED=" + cgo + " (the race detector needs cgo on " + runtime.GOOS + ")"}
 	}
 	if built.dir == "" {
 		dir, err := os.MkdirTemp("", "conclab-race-")
@@ -102,10 +94,7 @@ func buildRaceLocked(name string) buildResult {
 	if runtime.GOOS == "windows" {
 		bin += ".exe"
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), childTimeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, gocmd, "build", "-race", "-o", bin, "./testdata/"+name)
-	out, err := cmd.CombinedOutput()
+	out, err := gotool.Go(ctx, "", "build", "-race", "-o", bin, "./testdata/"+name).CombinedOutput()
 	if err != nil {
 		if raceUnsupported.Match(out) {
 			return buildResult{skip: strings.TrimSpace(string(out))}
@@ -122,13 +111,10 @@ func runChild(t *testing.T, bin string, args []string, env ...string) (out strin
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), childTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, args...)
-	for _, kv := range os.Environ() {
-		if strings.HasPrefix(kv, "GODEBUG=") || strings.HasPrefix(kv, "GOMAXPROCS=") || strings.HasPrefix(kv, "GORACE=") {
-			continue
-		}
-		cmd.Env = append(cmd.Env, kv)
-	}
+	cmd := gotool.Command(ctx, "", bin, args...)
+	cmd.Env = slices.DeleteFunc(cmd.Env, func(kv string) bool {
+		return strings.HasPrefix(kv, "GODEBUG=") || strings.HasPrefix(kv, "GOMAXPROCS=") || strings.HasPrefix(kv, "GORACE=")
+	})
 	cmd.Env = append(cmd.Env, env...)
 	b, err := cmd.CombinedOutput()
 	if ctx.Err() != nil {
