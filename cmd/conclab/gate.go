@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/conclab/conclab/internal/gate"
+	"github.com/conclab/conclab/internal/gotool"
 	decide "github.com/conclab/conclab/perf/gate"
 )
 
@@ -122,7 +123,7 @@ func validCount(s string) bool {
 }
 
 func gateError(err error) error {
-	if ue, ok := errors.AsType[*gate.UsageError](err); ok {
+	if ue, ok := errors.AsType[*gotool.UsageError](err); ok {
 		return &exitError{2, ue}
 	}
 	return err

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	decide "github.com/conclab/conclab/perf/gate"
+
+	"github.com/conclab/conclab/internal/gotool"
 )
 
 // AAResult is the gate measured on a module: the work tree against itself.
@@ -42,7 +44,7 @@ func AA(ctx context.Context, opts Options, n int) (*AAResult, error) {
 	for i, p := range pkgs {
 		bin := decide.Binary{Path: filepath.Join(tmp, fmt.Sprintf("aa-%d.test", i)), Dir: p.Dir}
 		if err := buildTest(ctx, opts.Dir, p.ImportPath, bin.Path); err != nil {
-			return nil, usagef("%s does not build: %v", p.ImportPath, err)
+			return nil, gotool.Usagef("%s does not build: %v", p.ImportPath, err)
 		}
 		sides = append(sides, side{pkg: p, old: bin, new: bin, hasOld: true})
 	}

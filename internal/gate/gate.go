@@ -25,6 +25,8 @@ import (
 	"time"
 
 	decide "github.com/conclab/conclab/perf/gate"
+
+	"github.com/conclab/conclab/internal/gotool"
 )
 
 // Options say what to gate and how.
@@ -59,14 +61,6 @@ const (
 	DefaultReps      = 3
 )
 
-// A UsageError is bad input: a base that is not a commit, no benchmark to
-// gate, a side that does not build. The command exits with status 2.
-type UsageError struct{ Msg string }
-
-func (e *UsageError) Error() string { return e.Msg }
-
-func usagef(format string, args ...any) error { return &UsageError{fmt.Sprintf(format, args...)} }
-
 // A Result is what Run measured and decided.
 type Result struct {
 	decide.Outcome
@@ -100,7 +94,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		baseDir, label = wt.Cwd, opts.Base
 	}
 	if baseDir == "" {
-		return nil, usagef("name the base: -base REF")
+		return nil, gotool.Usagef("name the base: -base REF")
 	}
 	opts.logf("gate: building %d package%s at %s and in the work tree\n", len(pkgs), plural(len(pkgs)), label)
 	sides, err := build(ctx, opts, pkgs, tmp, baseDir, label)
@@ -165,7 +159,7 @@ func (opts *Options) logf(format string, args ...any) {
 // checkBench checks that the pattern is a regexp the test binary accepts.
 func checkBench(re string) error {
 	if _, err := regexp.Compile(re); err != nil {
-		return usagef("-bench %q: %v", re, err)
+		return gotool.Usagef("-bench %q: %v", re, err)
 	}
 	return nil
 }

@@ -25,14 +25,14 @@ func goList(ctx context.Context, dir string, patterns []string, missingOK bool) 
 		}
 		var ge *gotool.Error
 		if errors.As(err, &ge) {
-			return nil, usagef("go list: %s", ge.Line)
+			return nil, gotool.Usagef("go list: %s", ge.Line)
 		}
 		return nil, err
 	}
 	if !missingOK {
 		for _, p := range pkgs {
 			if p.Error != nil {
-				return nil, usagef("%s: %s", p.ImportPath, gotool.FirstLine(p.Error.Err, nil))
+				return nil, gotool.Usagef("%s: %s", p.ImportPath, gotool.FirstLine(p.Error.Err, nil))
 			}
 		}
 	}
@@ -57,7 +57,7 @@ func addWorktree(ctx context.Context, cwd, ref string) (*gotool.Worktree, error)
 	wt, err := gotool.AddWorktree(ctx, cwd, ref)
 	var re *gotool.RefError
 	if errors.As(err, &re) {
-		return nil, usagef("-base %s", re.Error())
+		return nil, gotool.Usagef("-base %s", re.Error())
 	}
 	return wt, err
 }

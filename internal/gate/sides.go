@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	decide "github.com/conclab/conclab/perf/gate"
+
+	"github.com/conclab/conclab/internal/gotool"
 )
 
 // side is one package's test binary on both sides.
@@ -42,7 +44,7 @@ func (opts *Options) packages(ctx context.Context) ([]pkg, error) {
 		}
 	}
 	if len(pkgs) == 0 {
-		return nil, usagef("%s: no test files, so no benchmarks", strings.Join(opts.Patterns, " "))
+		return nil, gotool.Usagef("%s: no test files, so no benchmarks", strings.Join(opts.Patterns, " "))
 	}
 	return pkgs, nil
 }
@@ -71,7 +73,7 @@ func build(ctx context.Context, opts Options, pkgs []pkg, tmp, baseDir, label st
 	}
 	basePkgs, err := goList(ctx, baseDir, paths, true)
 	if err != nil {
-		return nil, usagef("-base %s: %v", label, err)
+		return nil, gotool.Usagef("-base %s: %v", label, err)
 	}
 	at := map[string]pkg{}
 	for _, p := range basePkgs {
@@ -82,7 +84,7 @@ func build(ctx context.Context, opts Options, pkgs []pkg, tmp, baseDir, label st
 		s := side{pkg: p}
 		s.new = decide.Binary{Path: filepath.Join(tmp, fmt.Sprintf("new-%d.test", i)), Dir: p.Dir}
 		if err := buildTest(ctx, opts.Dir, p.ImportPath, s.new.Path); err != nil {
-			return nil, usagef("%s does not build in the work tree: %v", p.ImportPath, err)
+			return nil, gotool.Usagef("%s does not build in the work tree: %v", p.ImportPath, err)
 		}
 		switch b, ok := at[p.ImportPath]; {
 		case !ok || b.Error != nil:
@@ -92,7 +94,7 @@ func build(ctx context.Context, opts Options, pkgs []pkg, tmp, baseDir, label st
 		default:
 			s.old = decide.Binary{Path: filepath.Join(tmp, fmt.Sprintf("old-%d.test", i)), Dir: b.Dir}
 			if err := buildTest(ctx, baseDir, p.ImportPath, s.old.Path); err != nil {
-				return nil, usagef("-base %s: %s does not build: %v", label, p.ImportPath, err)
+				return nil, gotool.Usagef("-base %s: %s does not build: %v", label, p.ImportPath, err)
 			}
 			s.hasOld = true
 		}
@@ -130,7 +132,7 @@ func (opts *Options) list(ctx context.Context, sides []side, res *Result) (*runn
 		ls = append(ls, l)
 	}
 	if withBench == 0 {
-		return nil, nil, usagef("no benchmark matches -bench %q in %s", opts.Bench, strings.Join(opts.Patterns, " "))
+		return nil, nil, gotool.Usagef("no benchmark matches -bench %q in %s", opts.Bench, strings.Join(opts.Patterns, " "))
 	}
 	r := &runner{execs: map[string]*decide.Exec{}, names: map[string]string{}}
 	var names []string
