@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
+
+	"github.com/conclab/conclab/internal/pprofkit"
 )
 
 // helpURI is where the rules' help continues.
@@ -180,25 +182,13 @@ func findLine(file string, re *regexp.Regexp) int {
 	return 0
 }
 
-// WriteSARIF writes the SARIF log to path through a temporary file renamed
-// into place.
+// WriteSARIF writes the SARIF log to path atomically ([pprofkit.WriteBytes]).
 func (s *Summary) WriteSARIF(path string, opts SARIFOptions) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".hunt-sarif-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
 	data, err := MarshalSARIF(s.SARIF(opts))
-	if err == nil {
-		_, err = f.Write(data)
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
 	if err != nil {
 		return err
 	}
-	return os.Rename(f.Name(), path)
+	return pprofkit.WriteBytes(path, data)
 }
 
 // MarshalSARIF encodes the log without the fields the library fills with
