@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"go/ast"
+	"go/build"
 	"go/parser"
 	"go/token"
 	"io/fs"
@@ -26,6 +27,12 @@ type span struct {
 // call becomes `_ = []any{recv, args…}`, so that no variable goes unused.
 // A mutation's id is file:Decl:rule, with #2, #3, … for the second and
 // later of one rule in one declaration (in source order).
+//
+// A file the default build leaves out (a build tag, another GOOS) is
+// skipped: no test of this build compiles it, so none could catch its
+// mutations. The hooks of internal/hunt/instrument/rt are such files: they
+// reach a binary only embedded by package instrument, and go -overlay does
+// not reach what go:embed reads (golang/go#59406).
 func generate(root string, dirs []string) ([]mutation, error) {
 	var ms []mutation
 	for _, dir := range dirs {
@@ -41,6 +48,9 @@ func generate(root string, dirs []string) ([]mutation, error) {
 			}
 			if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
 				return nil
+			}
+			if ok, err := build.Default.MatchFile(filepath.Dir(path), d.Name()); err != nil || !ok {
+				return err
 			}
 			src, err := os.ReadFile(path)
 			if err != nil {

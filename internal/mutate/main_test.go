@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -148,6 +149,24 @@ func TestGenerateCoversTheTree(t *testing.T) {
 	for _, dir := range []string{"scenarios", "internal/mutate", "cmd/conclab"} {
 		assert.True(t, files[dir], "mutations in %s", dir)
 	}
+}
+
+// TestGenerateSkipsFilesTheBuildLeavesOut: a file behind a build tag the
+// default build does not set is compiled by no test, so it has no mutation.
+func TestGenerateSkipsFilesTheBuildLeavesOut(t *testing.T) {
+	root := t.TempDir()
+	body := "package p\n\nimport \"sync\"\n\nvar mu sync.Mutex\n\nfunc F() {\n\tmu.Lock()\n\tmu.Unlock()\n}\n"
+	for name, header := range map[string]string{"built.go": "", "tagged.go": "//go:build conclabhunt\n\n"} {
+		require.NoError(t, os.MkdirAll(filepath.Join(root, "p"), 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(root, "p", name), []byte(header+strings.Replace(body, "F()", strings.TrimSuffix(name, ".go")+"()", 1)), 0o644))
+	}
+	ms, err := generate(root, []string{"p"})
+	require.NoError(t, err)
+	var ids []string
+	for _, m := range ms {
+		ids = append(ids, m.id)
+	}
+	assert.Equal(t, []string{"p/built.go:built:no-lock"}, ids)
 }
 
 func TestReadEquivalents(t *testing.T) {
