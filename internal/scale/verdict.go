@@ -56,8 +56,8 @@ const (
 	MinSamples = 50
 	// MinIdleSamples is the fewest CPU samples at n = 1 and at n that an
 	// effective parallelism, and so the idle cores, is read from. It is
-	// low because a benchmark asleep 90 % of the time takes only 7
-	// samples a -benchtime of 700 ms: at 5 a parallelism is read within
+	// low because a benchmark asleep 90 % of the time takes only about
+	// 10 samples in the default -benchtime of 1s: at 5 a parallelism is read within
 	// about ±45 %, which moves the idle cores between their half and the
 	// CPU's, but not what the idle cores waited on (the wait profiles and
 	// the off-CPU time, not the CPU samples, split it); and below
