@@ -43,7 +43,7 @@ var parts = []struct {
 	doc  string
 }{
 	{IdleSerial, Serial, "the share s of the work's CPU on the benchmark's own goroutine idles the other cores for Amdahl's 1 − 1/(m·s + 1 − s)"},
-	{IdleLock, Contention, "the rest of the idle cores in proportion to the waits the block and mutex profiles recorded: for a sync.Mutex or RWMutex"},
+	{IdleLock, Contention, "the rest of the idle cores in proportion to the waits per op the block and mutex profiles recorded beyond 1/m of those at n = 1 (a join's wait at n = 1, while one core ran the work it waits for, idled no core): for a sync.Mutex or RWMutex"},
 	{IdleChannel, Channel, "… for a channel send, receive or select"},
 	{IdleSync, Sync, "… for a WaitGroup, a Cond or another semaphore"},
 	{IdleGC, GC, "… for the runtime's locks of the allocator and the collector (mutex profile); or, with no wait recorded at all, in proportion to the shares of CPU in GC, locking and the scheduler: GC (assists parked, stop-the-world)"},
@@ -52,7 +52,7 @@ var parts = []struct {
 	{IdleOther, Idle, "idle cores nothing accounts for (other load on the machine, too few goroutines)"},
 	{CPUGC, GC, "CPU per op grown in the collector and the allocator"},
 	{CPULock, Contention, "CPU per op grown in lock slow paths and spinning (sync's, and the runtime's locks as channels take)"},
-	{CPUSched, Scheduler, "CPU per op grown in the scheduler: finding, stealing, parking goroutines"},
+	{CPUSched, Scheduler, "CPU per op grown in the scheduler: finding, stealing, starting, parking and waking goroutines (a WaitGroup's or Cond's semaphore too, and runtime stacks with no user frame)"},
 	{CPUUser, Memory, "CPU per op grown in the benchmark's own frames with no runtime cause: cache-line contention, false sharing, memory bandwidth"},
 	{CPUUnsplit, Inconclusive, fmt.Sprintf("CPU per op grown, with fewer than %d CPU samples to say where", MinSamples)},
 }
@@ -142,8 +142,12 @@ func account(one, p *Point, cores int) Account {
 		idle -= serial
 	}
 	if idle > 0 {
+		// A wait counts beyond what it was at n = 1 scaled down m times:
+		// a join that waited while one core ran the work it waits for
+		// waits 1/m as long when m cores run it, and idles none.
+		beyond := func(k WaitKind) float64 { return p.waitOf(k) - one.waitOf(k)/float64(m) }
 		weights := []Share{
-			{IdleLock, p.waitOf(WaitLock)}, {IdleChannel, p.waitOf(WaitChannel)}, {IdleSync, p.waitOf(WaitSync)}, {IdleGC, p.waitOf(WaitGC)},
+			{IdleLock, beyond(WaitLock)}, {IdleChannel, beyond(WaitChannel)}, {IdleSync, beyond(WaitSync)}, {IdleGC, beyond(WaitGC)},
 			{IdleSleep, max(0, 1-BaselineIdle-one.Parallelism) * ns1 * 1e-9},
 		}
 		if !spread(weights, idle, add) && !spread([]Share{{IdleGC, on.GC + on.Alloc}, {IdleSched, on.Sched}, {IdleLock, on.Lock}}, idle, add) {

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/google/pprof/profile"
+
 	"github.com/conclab/conclab/internal/pprofkit"
 )
 
@@ -34,7 +36,7 @@ func analyze(dir string, p *Point, title string, flame bool) error {
 	if len(st.Top) > 0 && st.CPUSeconds > 0 {
 		p.Top, p.TopShare = st.Top[0].Name, st.Top[0].Flat/st.CPUSeconds
 	}
-	if p.Overheads, err = pprofkit.AnalyzeOverheads(prof); err != nil {
+	if p.Overheads, err = schedOverheads(prof); err != nil {
 		return fmt.Errorf("%s: %w", cpuPath, err)
 	}
 	// Operations run while profiled, estimated from the profile's wall time.
@@ -81,6 +83,75 @@ func analyze(dir string, p *Point, title string, flame bool) error {
 		})
 	}
 	return nil
+}
+
+// wakeFuncs mark a sample as parking or waking a goroutine for a
+// WaitGroup or a Cond when one is the first frame, leaf first, outside the
+// runtime and sync's semaphores: the semaphore under them is no lock.
+var wakeFuncs = []string{"sync.(*WaitGroup).", "sync.(*Cond)."}
+
+// wakes reports whether a stack's leaf-most frame outside the runtime and
+// sync's semaphores is a WaitGroup's or a Cond's.
+func wakes(names []string) bool {
+	for _, n := range names {
+		if runtimeFunc(n) || strings.HasPrefix(n, "sync.runtime_") || strings.HasPrefix(n, "internal/sync.") {
+			continue
+		}
+		return slices.ContainsFunc(wakeFuncs, func(p string) bool { return strings.HasPrefix(n, p) })
+	}
+	return false
+}
+
+// schedOverheads is [pprofkit.AnalyzeOverheads] with two more kinds of
+// sample counted as the scheduler's: a WaitGroup's or a Cond's semaphore
+// (pprofkit counts it as a lock: it parks and readies goroutines, and
+// locks nothing), and a stack wholly in the runtime that names none of
+// pprofkit's overheads (a goroutine's exit, a P's search for work under
+// runtime.mcall or runtime.mstart: the cost of goroutines coming and
+// going, with no user frame to charge).
+func schedOverheads(prof *profile.Profile) (pprofkit.Overheads, error) {
+	o, err := pprofkit.AnalyzeOverheads(prof)
+	if err != nil || o.Samples == 0 {
+		return o, err
+	}
+	vi := slices.IndexFunc(prof.SampleType, func(st *profile.ValueType) bool { return st.Type == "cpu" && st.Unit == "nanoseconds" })
+	var total float64
+	var wake, runtimeOnly []*profile.Sample
+	var wakeV, runtimeV float64
+	for _, s := range prof.Sample {
+		v := float64(s.Value[vi])
+		total += v
+		names := stackNames(s)
+		switch {
+		case wakes(names):
+			wake, wakeV = append(wake, s), wakeV+v
+		case len(names) > 0 && !slices.ContainsFunc(names, func(n string) bool { return !runtimeFunc(n) }):
+			runtimeOnly, runtimeV = append(runtimeOnly, s), runtimeV+v
+		}
+	}
+	if total <= 0 {
+		return o, nil
+	}
+	sub := func(samples []*profile.Sample) pprofkit.Overheads {
+		so, _ := pprofkit.AnalyzeOverheads(&profile.Profile{SampleType: prof.SampleType, PeriodType: prof.PeriodType, Period: prof.Period, Sample: samples})
+		return so
+	}
+	if len(wake) > 0 {
+		moved := sub(wake).Lock * wakeV / total
+		o.Lock -= moved
+		o.Sched += moved
+	}
+	if len(runtimeOnly) > 0 {
+		so := sub(runtimeOnly)
+		o.Sched += max(0, 1-so.GC-so.Alloc-so.Lock-so.Sched) * runtimeV / total
+	}
+	return o, nil
+}
+
+// runtimeFunc reports whether a function is the runtime's own.
+func runtimeFunc(name string) bool {
+	pkg := pprofkit.FuncPackage(name)
+	return pkg == "runtime" || strings.HasPrefix(pkg, "internal/runtime/") || strings.HasPrefix(pkg, "runtime/internal/")
 }
 
 // mergeWaits adds the waits of one profile to those of another: a kind

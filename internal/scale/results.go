@@ -181,3 +181,22 @@ func ReadResults(dirs ...string) ([]*Results, error) {
 	}
 	return all, nil
 }
+
+// Reanalyze reads the profiles of every point of r again with this
+// version's analysis (the shares, the roles, the waits), leaving the
+// measured figures (ns/op, B/op) as they were; the flame graphs are not
+// redrawn. It lets a change of the analysis be judged on measurements
+// already made.
+func (r *Results) Reanalyze() error {
+	for _, b := range slices.Concat(r.Benchmarks, r.Base) {
+		for _, p := range b.Points {
+			if p.Err != "" || p.CPUFile == "" {
+				continue
+			}
+			if err := analyze(filepath.Join(r.dir, b.Dir), p, b.Name, false); err != nil {
+				return fmt.Errorf("%s at n=%d: %w", b.Name, p.Procs, err)
+			}
+		}
+	}
+	return nil
+}

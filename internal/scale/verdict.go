@@ -55,8 +55,15 @@ const (
 	// at 50 samples one sample moves a share by 2 %, at 10 by 10 %.
 	MinSamples = 50
 	// MinIdleSamples is the fewest CPU samples at n = 1 and at n that an
-	// effective parallelism, and so the idle cores, is read from.
-	MinIdleSamples = 10
+	// effective parallelism, and so the idle cores, is read from. It is
+	// low because a benchmark asleep 90 % of the time takes only about
+	// 10 samples in the default -benchtime of 1s: at 5 a parallelism is read within
+	// about ±45 %, which moves the idle cores between their half and the
+	// CPU's, but not what the idle cores waited on (the wait profiles and
+	// the off-CPU time, not the CPU samples, split it); and below
+	// [MinSamples] the CPU half is not split, so a noisy reading of it is
+	// inconclusive, not a cause.
+	MinIdleSamples = 5
 	// BaselineIdle is the share of the one core at n = 1 that idles in
 	// the testing framework itself (the binary's start, the b.N ramp-up,
 	// writing the profiles): off-CPU time beyond it is sleeping or I/O.

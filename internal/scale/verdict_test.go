@@ -129,6 +129,23 @@ func TestAnalyzeReadsRolesAndWaits(t *testing.T) {
 	assert.Equal(t, "cache.(*Cache).Get at cache.go:88", p.siteOf(WaitChannel).String())
 }
 
+// TestAnalyzeCountsGoroutinesComingAndGoingAsScheduler reads a CPU profile
+// built in code: a WaitGroup's semaphore, which pprofkit counts as a lock,
+// and runtime stacks with no user frame that pprofkit names no overhead of,
+// are the scheduler's; a sync.Mutex's slow path stays a lock, in a
+// goroutine started by WaitGroup.Go too.
+func TestAnalyzeCountsGoroutinesComingAndGoingAsScheduler(t *testing.T) {
+	wake := frames{"runtime.semrelease1", "sync.runtime_Semrelease", "sync.(*WaitGroup).Done", "example.com/m/cache.BenchmarkGet.func1.1"}
+	exit := frames{"runtime.gfput", "runtime.goexit0", "runtime.mcall"}                          // pprofkit: the scheduler already
+	spin := frames{"runtime.casgstatus", "runtime.execute", "runtime.mstart1", "runtime.mstart"} // pprofkit: none
+	lock := frames{"runtime.semacquire1", "sync.runtime_SemacquireMutex", "internal/sync.(*Mutex).lockSlow", "sync.(*Mutex).Lock", "example.com/m/cache.work", "sync.(*WaitGroup).Go.func1"}
+	cpu := cpuProfile(time.Second).cpu(user, 50).cpu(wake, 20).cpu(exit, 10).cpu(spin, 10).cpu(lock, 10)
+	p := measured(t, t.TempDir(), 2, 500, cpu, nil, nil)
+	assert.Equal(t, int64(100), p.Overheads.Samples)
+	assert.InDelta(t, 0.4, p.Overheads.Sched, 1e-9, "the WaitGroup's 20, the exit's 10 and the runtime's 10")
+	assert.InDelta(t, 0.1, p.Overheads.Lock, 1e-9, "the Mutex's 10")
+}
+
 // pt is a point built in code: ns/op, parallelism, CPU samples and the
 // shares of GC, lock and scheduler, the CPU by role and the waits.
 func pt(procs int, ns, par float64, samples int64, gc, lock, sched float64, roles Roles, waits ...Wait) *Point {
@@ -154,6 +171,8 @@ func TestDiagnose(t *testing.T) {
 		{"lock-cpu", base, pt(2, 1000, 2, 200, 0, 0.5, 0, parallel), Contention, 1, "locking takes 50 % of CPU (0 % at n = 1)"},
 		{"channel", base, pt(2, 1000, 1, 100, 0, 0, 0, parallel, wait(WaitChannel, 1e-6)), Channel, 1, "goroutines wait on a channel"},
 		{"sync", base, pt(2, 1000, 1, 100, 0, 0, 0, parallel, wait(WaitSync, 1e-6)), Sync, 1, "WaitGroup"},
+		{"sync-grown", pt(1, 1000, 1, 100, 0, 0, 0, Roles{Own: 1}, wait(WaitSync, 0.9e-6)), pt(2, 1000, 1, 100, 0, 0, 0, Roles{Own: 1}, wait(WaitSync, 1.35e-6)), Sync, 1, "goroutines wait on a WaitGroup, Cond or semaphore (1.35 µs per op"},
+		{"join-while-cores-busy", pt(1, 2000, 0.8, 100, 0, 0, 0, Roles{Own: 1}, wait(WaitSync, 1.2e-6)), pt(2, 1500, 3.2/3, 100, 0, 0, 0, Roles{Own: 1}, wait(WaitSync, 0.6e-6)), Waiting, 1, "off-CPU with no wait recorded: 0.80 of a core busy at n = 1"},
 		{"gc-cpu", base, pt(2, 1000, 2, 200, 0.5, 0, 0, parallel), GC, 1, "GC and the allocator take 50 % of CPU at n = 2 (0 % at n = 1), each op 2.00× the CPU of n = 1"},
 		{"gc-idle", pt(1, 1000, 1, 100, 0.5, 0, 0, parallel), pt(2, 1000, 1, 100, 0.5, 0, 0, parallel), GC, 1, "GC and the allocator take 50 % of CPU"},
 		{"gc-heap-lock", base, pt(2, 1000, 1, 100, 0, 0, 0, parallel, wait(WaitGC, 1e-6)), GC, 1, "GC"},
@@ -166,7 +185,8 @@ func TestDiagnose(t *testing.T) {
 		{"past-the-cores", base, pt(4, 1000, 1, 100, 0, 0, 0, parallel, wait(WaitLock, 1e-6)), Contention, 1, "of the 50 % lost at n = 4"},
 		{"too-close", base, pt(2, 1000, 1, 100, 0, 0, 0, parallel, wait(WaitLock, 1e-6), wait(WaitChannel, 1e-6)), Inconclusive, 0.5, "channel (50 % of the loss) and contention (50 %) too close to call"},
 		{"unsplit", base, pt(2, 1000, 2, 40, 0.5, 0, 0, parallel), Inconclusive, 1, "too few samples to split the CPU per op that grew"},
-		{"too-few-samples", base, pt(2, 1000, 2, 5, 0.5, 0, 0, parallel), Inconclusive, 0, "too few samples (5 CPU samples"},
+		{"too-few-samples", base, pt(2, 1000, 2, 4, 0.5, 0, 0, parallel), Inconclusive, 0, "too few samples (4 CPU samples, at least 5 needed"},
+		{"waiting-few-samples", pt(1, 1000, 0.1, 5, 0, 0, 0, parallel), pt(2, 1000, 0.1, 5, 0, 0, 0, parallel), Waiting, 1, "off-CPU with no wait recorded: 0.10 of a core busy at n = 1"},
 		{"failed", base, &Point{Procs: 2, Err: "panic: broken at two"}, Failed, 0, "panic: broken at two"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

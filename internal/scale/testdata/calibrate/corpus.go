@@ -107,11 +107,13 @@ var causes = []cause{
 	}},
 	{"Loop", "serial", func(f float64, w int) string {
 		// The share f of each op runs on the benchmark's goroutine, the
-		// rest fanned out over GOMAXPROCS goroutines.
+		// rest fanned out over GOMAXPROCS goroutines. An op is about 2 ms
+		// (1000 w units), so that the fork and the join (tens of µs to
+		// wake an idle core) cost little beside the serial share.
 		return fmt.Sprintf(`procs := runtime.GOMAXPROCS(0)
 	for b.Loop() {
 		sink.Add(fanOut(procs, %d) + work(1, %d))
-	}`, int(float64(50*w)*(1-f)), int(float64(50*w)*f))
+	}`, int(float64(1000*w)*(1-f)), int(float64(1000*w)*f))
 	}},
 	{"GoPerOp", "scheduler", func(f float64, w int) string {
 		return fmt.Sprintf(`b.RunParallel(func(pb *testing.PB) {
@@ -152,12 +154,17 @@ var causes = []cause{
 	})`, int(f*f*40)+1, int(float64(w)*(1-f)*(1-f)/2))
 	}},
 	{"Sleep", "waiting", func(f float64, w int) string {
-		// Work fanned out over the cores, then a wait for I/O.
+		// Work fanned out over the cores, then a wait for I/O: a sleep of
+		// f × 20 ms and work of (1.2 − f) × 20 ms at n = 1 (10 000 w
+		// units), so that even a dominant sleep leaves a CPU profile
+		// samples to read. The shortest sleep is 2 ms: Go's timers on
+		// Linux round a shorter one up to about 1 ms, and the share
+		// would not be f.
 		return fmt.Sprintf(`procs := runtime.GOMAXPROCS(0)
 	for b.Loop() {
 		sink.Add(fanOut(procs, %d))
 		time.Sleep(%d * time.Microsecond)
-	}`, int(float64(400*w)*(1.2-f)), int(float64(w)*f/10)+1)
+	}`, int(float64(10000*w)*(1.2-f)), int(float64(10*w)*f))
 	}},
 	{"Compute", "scales", func(f float64, w int) string {
 		return fmt.Sprintf(`b.RunParallel(func(pb *testing.PB) {

@@ -8,7 +8,7 @@
 // verdict) for the dominant levels and one for the others, with the share
 // right. Seed 1 is the corpus the verdict's constants were tuned on; seed 2
 // is held out. With -from DIR it re-reads the results of an earlier run
-// instead of measuring.
+// instead of measuring, their profiles analysed again by this code.
 package main
 
 import (
@@ -29,9 +29,9 @@ import (
 func main() {
 	seeds := flag.String("seeds", "1,2", "corpus seeds: 1 is the tuned split, 2 the held-out one")
 	cpu := flag.String("cpu", "1,2", `GOMAXPROCS values, as conclab scale -cpu; "default" for conclab scale's default`)
-	benchtime := flag.String("benchtime", "700ms", "-benchtime of each child")
+	benchtime := flag.String("benchtime", "1s", "-benchtime of each child (conclab scale's default)")
 	out := flag.String("out", "", "keep the corpus and the results here (default: a temporary directory)")
-	from := flag.String("from", "", "re-read the results under this -out of an earlier run instead of measuring")
+	from := flag.String("from", "", "re-read the results under this -out of an earlier run instead of measuring, their profiles analysed again by this code")
 	runs := flag.Int("runs", 1, "measure each seed this many times and report the verdicts that changed")
 	flag.Parse()
 	if err := run(*seeds, *cpu, *benchtime, *out, *from, *runs); err != nil {
@@ -41,20 +41,12 @@ func main() {
 }
 
 func run(seedList, cpuList, benchtime, out, from string, runs int) error {
-	var procs []int
-	if cpuList == "default" {
-		procs = scale.DefaultProcs(runtime.NumCPU())
-		cpuList = fmt.Sprintf("%v (the default)", procs)
+	procs, err := parseProcs(cpuList)
+	if err != nil {
+		return err
 	}
-	for _, s := range strings.Split(cpuList, ",") {
-		if procs != nil {
-			break
-		}
-		n, err := strconv.Atoi(s)
-		if err != nil {
-			return fmt.Errorf("-cpu %q: %v", cpuList, err)
-		}
-		procs = append(procs, n)
+	if cpuList == "default" {
+		cpuList = fmt.Sprintf("%v (the default)", procs)
 	}
 	if from != "" {
 		out = from
@@ -84,6 +76,11 @@ func run(seedList, cpuList, benchtime, out, from string, runs int) error {
 				if res, err = scale.ReadResults(dir); err != nil {
 					return err
 				}
+				for _, r := range res {
+					if err := r.Reanalyze(); err != nil {
+						return err
+					}
+				}
 			} else {
 				r, err := measure(dir, src, procs, benchtime)
 				if err != nil {
@@ -98,6 +95,23 @@ func run(seedList, cpuList, benchtime, out, from string, runs int) error {
 		report(fmt.Sprintf("seed %d (%s), -cpu %s, -benchtime %s, %d run(s)", seed, split, cpuList, benchtime, runs), expect, verdicts)
 	}
 	return nil
+}
+
+// parseProcs reads -cpu: a list of GOMAXPROCS values, or "default" for
+// conclab scale's default on this machine.
+func parseProcs(list string) ([]int, error) {
+	if list == "default" {
+		return scale.DefaultProcs(runtime.NumCPU()), nil
+	}
+	var procs []int
+	for _, s := range strings.Split(list, ",") {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("-cpu %q: %q is not a GOMAXPROCS value", list, s)
+		}
+		procs = append(procs, n)
+	}
+	return procs, nil
 }
 
 // measure writes the corpus into dir/module and runs conclab scale on it.
