@@ -117,6 +117,13 @@ func (s *coverState) sequential() bool {
 	return !s.ops || s.runs >= 2 && !s.renewed
 }
 
+// undecided reports whether the runs so far cannot tell yet whether the
+// test is sequential: one run more than needed would be wasted on it, so it
+// gets one run at a time until they can.
+func (s *coverState) undecided() bool {
+	return s.reported() == 0 || s.unknown == 0 && !s.started && s.ops && s.runs < 2
+}
+
 // novelty is the share of the latest (up to eight) reported runs that
 // reached a pair of operations no earlier run had.
 func (s *coverState) novelty() float64 {
