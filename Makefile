@@ -77,7 +77,7 @@ ci: lint test-cpus stress-short fuzz-short bench-compare profile
 ## hunt: the long sweep of 'conclab hunt': the bug corpus (its table: kernel, detector, runs, seconds), runs with and
 ## without perturbation for the schedule-dependent kernels, and conclab's own packages, golang.org/x/sync and go.uber.org/goleak clean.
 hunt:
-	$(GO) test -race -timeout 60m -v -run 'TestCorpus|TestOldGoModule|TestPerturbationTable|TestSweep' ./internal/hunt/ -args -hunt.long
+	$(GO) test -race -timeout 60m -v -run 'TestCorpus|TestOldGoModule|TestPerturbationTable|TestRareTable|TestSweep' ./internal/hunt/ -args -hunt.long
 
 ## test-cpus: the proof at GOMAXPROCS 1, 2 and 4.
 test-cpus:

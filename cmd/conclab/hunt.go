@@ -21,14 +21,29 @@ import (
 var huntDoc = `Hunt the concurrency bugs in the tests of PACKAGES (default ./...), from
 inside any Go module: build each package's test binary once under -race,
 instrumented through 'go test -overlay' (the package's files are never
-written), then run every test alone, -runs times, in child processes with
-seeded schedule perturbation and GOMAXPROCS cycling through 2, 1, NumCPU, 4.
-A test stops at its first ` + hunt.KindList(endsHunt) + `. A ` + hunt.KindList(not(endsHunt)) + ` is
+written), then run every test alone, again and again, in child processes
+with seeded schedule perturbation and GOMAXPROCS cycling through 2, 1,
+NumCPU, 4. A test stops at its first ` + hunt.KindList(endsHunt) + `. A ` + hunt.KindList(not(endsHunt)) + ` is
 reported at once and the test's remaining runs look on for the other kinds
 (a leak is often what a race or a hang leaves behind under another
 schedule, and a race may hide the deadlock it leads to):
 
 ` + hunt.DetectorHelp() + `
+
+How many runs: with neither -runs nor -time, every test runs once; a test
+whose run started no goroutine and reached no concurrency operation is done
+(another run would do the same again), and so is one that started none and
+whose second run reached the same pairs of operations as its first (a
+mutex locked alone on its goroutine). The other tests share a budget of
+` + hunt.DefaultBudget.String() + ` of runs, or ten times as long as one run of each of them takes,
+whichever is longer: each next run goes to the test likeliest to find
+something per second, (1 + novelty)/(runs + 1) over its seconds per run,
+where novelty is the share of its latest runs that reached a pair of
+concurrency operations no earlier run had. So a cheap concurrent test gets
+many runs, a slow one few, every concurrent test about the same time. The
+progress line says the budget and the time left. -time D caps the whole
+hunt at D of runs and spends it by the same rule (tests not reached by then
+are "not run"); -runs N runs every test exactly N times.
 
 Each finding prints its seed, GOMAXPROCS, run number and the command that
 replays it. Exit status 0 when clean, 1 on any finding or a test not run
@@ -52,8 +67,8 @@ func not(f func(hunt.Detector) bool) func(hunt.Detector) bool {
 func runHunt(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("hunt", "[flags] [packages]", huntDoc, stdout)
 	run := fs.String("run", "", "hunt only the tests matching this regexp")
-	runs := fs.Int("runs", 20, "runs per test")
-	budget := fs.Duration("time", 0, "total time budget for the runs (0: none)")
+	runs := fs.Int("runs", 0, "runs per test, exactly (0: as many as the budget gives each, see above)")
+	budget := fs.Duration("time", 0, "total time budget for the runs, spent by the rule above (0: the default budget, or none with -runs)")
 	parallel := fs.Int("parallel", hunt.DefaultParallel(), "child processes at once")
 	stall := fs.Duration("stall", hunt.DefaultStall, "no progress for this long is a deadlock")
 	seed := fs.String("seed", "", "seed of the first run (replay a finding)")
@@ -90,8 +105,8 @@ func runHunt(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		CPU: *cpu, Yield: *yield, Count: *count, Plain: *plain,
 	}
 	switch {
-	case *runs < 1 || *runs > 1_000_000:
-		return usageErrorf("-runs %d: must be between 1 and 1000000", *runs)
+	case *runs < 0 || *runs > 1_000_000:
+		return usageErrorf("-runs %d: must be between 1 and 1000000 (or 0: the budget)", *runs)
 	case *parallel < 1 || *parallel > 1024:
 		return usageErrorf("-parallel %d: must be between 1 and 1024", *parallel)
 	case *stall <= 0:

@@ -65,7 +65,7 @@ func TestHuntBadInput(t *testing.T) {
 		{"bad regexp", []string{"hunt", "-run", "Test(", "./clean"}, "conclab hunt: -run \"Test(\": error parsing regexp"},
 		{"no test matches", []string{"hunt", "-quiet", "-run", "^TestNone$", "./clean"}, `no tests match -run "^TestNone$"`},
 		{"bad shard", []string{"hunt", "-shard", "2/2", "./clean"}, `-shard "2/2": want i/n with 0 <= i < n`},
-		{"bad runs", []string{"hunt", "-runs", "0", "./clean"}, "-runs 0: must be between 1 and"},
+		{"bad runs", []string{"hunt", "-runs", "-1", "./clean"}, "-runs -1: must be between 1 and"},
 		{"bad yield", []string{"hunt", "-yield", "2", "./clean"}, "-yield 2: must be between 0 and 1"},
 		{"bad seed", []string{"hunt", "-seed", "x", "./clean"}, `-seed "x": want a non-negative integer`},
 		{"merge nothing", []string{"hunt", "-merge"}, "-merge: name the -json files to join"},

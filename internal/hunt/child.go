@@ -36,6 +36,7 @@ type batchResult struct {
 	completed int  // iterations that finished cleanly before the finding or the end
 	slow      bool // the hard timeout fired on a run that was not deadlocked
 	cancelled bool
+	covers    []runCover // what the injected runtime saw each iteration reach
 }
 
 // maxOutput bounds what is kept of one child's output.
@@ -138,6 +139,7 @@ wait:
 		res.cancelled = true
 		return res
 	}
+	res.covers = readCoverage(report, t.name, out)
 	events := parseOutput(out, t.name)
 	events = append(events, readReport(report, t.name, b.seed, out)...)
 	if quitSent {

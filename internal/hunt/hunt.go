@@ -44,8 +44,8 @@ type Config struct {
 	Dir      string         // where the go command runs (the user's module); "" is the current directory
 	Patterns []string       // package patterns; none means ./...
 	Run      *regexp.Regexp // hunt only the top-level tests it matches; nil means all
-	Runs     int            // runs per test (default 20)
-	Time     time.Duration  // total budget for the runs; 0 means none
+	Runs     int            // runs per test; 0 means as many as schedule.go's rule gives each
+	Time     time.Duration  // total budget for the runs; 0 means the default budget (schedule.go), or none with Runs
 	Parallel int            // child processes at once (default GOMAXPROCS)
 	Stall    time.Duration  // watchdog deadline: no progress for this long is a deadlock (default 3s)
 	Seed     uint64         // first seed when SeedSet (replay)
@@ -150,8 +150,8 @@ const DefaultYield = 0.15
 const DefaultStall = 3 * time.Second
 
 func (c *Config) defaults() {
-	if c.Runs <= 0 {
-		c.Runs = 20
+	if c.Runs < 0 {
+		c.Runs = 0
 	}
 	if c.Stall <= 0 {
 		c.Stall = DefaultStall

@@ -37,6 +37,10 @@ type testState struct {
 	last      time.Duration // from the start of the runs to the end of its last batch
 	cancel    context.CancelFunc
 	stall     time.Duration
+	inflight  int           // batches under way
+	cover     coverState    // what its runs reached
+	spent     time.Duration // wall time of its batches that ran to their end
+	timed     int           // iterations those batches ran
 }
 
 // symptom reports whether a finding of kind leaves its test worth hunting
@@ -77,11 +81,16 @@ type hunter struct {
 
 	paths *pathMapper // findings' paths into module copies -> the module cache
 
-	mu      sync.Mutex
-	tests   []*testState
-	batches int
-	runs    int
-	procs   []int
+	mu       sync.Mutex
+	cond     *sync.Cond // on mu: a batch ended
+	ctx      context.Context
+	tests    []*testState
+	batches  int
+	runs     int
+	procs    []int
+	inflight int
+	costs    map[*target]*costSum // by package, for the tests not run yet
+	cost     costSum              // of every batch
 }
 
 // Hunt discovers, builds and hunts cfg's packages. It returns a
@@ -180,6 +189,8 @@ func (h *hunter) hunt(ctx context.Context) *Summary {
 		defer cancel()
 	}
 	h.start = time.Now()
+	h.ctx = runCtx
+	h.cond = sync.NewCond(&h.mu)
 	testCtxs := make([]context.Context, len(h.tests))
 	for i, t := range h.tests {
 		testCtxs[i], t.cancel = context.WithCancel(runCtx)
@@ -194,28 +205,32 @@ func (h *hunter) hunt(ctx context.Context) *Summary {
 				if b == nil {
 					return
 				}
-				h.finish(b, h.run(testCtxs[slices.Index(h.tests, b.t)], b))
+				start := time.Now()
+				r := h.run(testCtxs[slices.Index(h.tests, b.t)], b)
+				h.finish(b, r, time.Since(start))
 			}
 		})
 	}
 	wg.Wait()
 	stopProgress()
-	return h.summary(runCtx.Err() != nil)
+	return h.summary(ctx.Err() != nil, runCtx.Err() != nil)
 }
 
-// next picks the test with the fewest runs scheduled and returns its next
-// batch, or nil when every test is done.
+// next returns the next batch of the test schedule.go picks, waiting while
+// none is wanted now but batches under way may change that (a test's first
+// run tells whether it wants more), or nil when the hunt is over.
 func (h *hunter) next() *batch {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	var pick *testState
-	for _, t := range h.tests {
-		if t.done() || t.slow || t.scheduled >= h.cfg.Runs {
-			continue
+	for {
+		if h.ctx.Err() != nil {
+			return nil
 		}
-		if pick == nil || t.scheduled < pick.scheduled {
-			pick = t
+		if pick = h.pick(time.Since(h.start)); pick != nil || h.inflight == 0 {
+			break
 		}
+		h.cond.Wait()
 	}
 	if pick == nil {
 		return nil
@@ -228,6 +243,8 @@ func (h *hunter) next() *batch {
 	}
 	pick.scheduled += n
 	pick.batches++
+	pick.inflight++
+	h.inflight++
 	h.batches++
 	return b
 }
@@ -238,8 +255,11 @@ func (h *hunter) next() *batch {
 // variables), and find races and failures that go test -count=1 never shows;
 // measured on golang.org/x/sync's tests, a process a run cost 5 % more time.
 func (h *hunter) batchSize(t *testState) int {
-	if h.cfg.Count > 0 {
+	if h.cfg.Count > 0 && h.cfg.Runs > 0 {
 		return min(h.cfg.Count, h.cfg.Runs-t.scheduled)
+	}
+	if h.cfg.Count > 0 {
+		return h.cfg.Count
 	}
 	return 1
 }
@@ -265,11 +285,17 @@ func (h *hunter) yield(i int) float64 {
 	return defaultYields[(i/len(h.procs))%len(defaultYields)]
 }
 
-// finish records a batch's outcome.
-func (h *hunter) finish(b *batch, r batchResult) {
+// finish records a batch's outcome and its wall time d.
+func (h *hunter) finish(b *batch, r batchResult, d time.Duration) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	defer h.cond.Broadcast()
 	t := b.t
+	t.inflight--
+	h.inflight--
+	if !r.cancelled {
+		h.account(b, r, d)
+	}
 	if r.slow {
 		t.slow = true // a run outlived the hard timeout, busy: hunting on would cost that much per run
 	}
@@ -355,10 +381,13 @@ func (h *hunter) progress(ctx context.Context) (stop func()) {
 	return func() { cancel(); <-done }
 }
 
-func (h *hunter) summary(interrupted bool) *Summary {
+// summary sums the hunt up; cancelled says the caller stopped it (Ctrl-C),
+// stopped that it or the -time budget did.
+func (h *hunter) summary(cancelled, stopped bool) *Summary {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	s := &Summary{Runs: h.runs, Seconds: time.Since(h.start).Seconds()}
+	elapsed := time.Since(h.start)
+	s := &Summary{Runs: h.runs, Seconds: elapsed.Seconds()}
 	for _, t := range h.tests {
 		r := TestResult{Package: t.target.pkg.ImportPath, Test: t.name, Runs: t.completed, Slow: t.slow, Seconds: t.last.Seconds()}
 		if n := len(t.findings); n > 0 {
@@ -369,8 +398,11 @@ func (h *hunter) summary(interrupted bool) *Summary {
 			r.NotRun = true
 			s.NotRun++
 		}
-		if !t.done() && t.completed < h.cfg.Runs {
-			s.Interrupted = s.Interrupted || interrupted
+		switch {
+		case h.cfg.Runs > 0 && !t.done() && t.completed < h.cfg.Runs, r.NotRun:
+			s.Interrupted = s.Interrupted || stopped
+		case h.cfg.Runs == 0 && cancelled && h.wants(t, elapsed):
+			s.Interrupted = true // Ctrl-C before the budget was spent
 		}
 		s.Tests = append(s.Tests, r)
 	}
@@ -380,22 +412,27 @@ func (h *hunter) summary(interrupted bool) *Summary {
 // progressLine sums up a hunt under way: the tests finished and those with
 // a run behind them (a test is finished only at the end of its budget, so
 // the first count alone stays at zero for long), the runs, the findings and
-// the time, against the -time budget when there is one.
+// the time, against the -time budget or the default one (schedule.go).
 func (h *hunter) progressLine() string {
 	found, finished, started := 0, 0, 0
+	elapsed := time.Since(h.start)
 	for _, t := range h.tests {
 		found += len(t.findings)
 		switch {
-		case t.done() || t.slow || t.completed >= h.cfg.Runs:
+		case t.done() || t.slow || h.cfg.Runs > 0 && t.completed >= h.cfg.Runs,
+			h.cfg.Runs == 0 && t.inflight == 0 && !h.wants(t, elapsed):
 			finished++
 		case t.completed > 0 || len(t.findings) > 0:
 			started++
 		}
 	}
-	elapsed := time.Since(h.start)
 	clock := elapsed.Round(time.Second).String()
-	if h.cfg.Time > 0 {
+	switch {
+	case h.cfg.Time > 0:
 		clock = fmt.Sprintf("%s of %s, %s left", clock, h.cfg.Time, max(h.cfg.Time-elapsed, 0).Round(time.Second))
+	case h.cfg.Runs == 0:
+		b := h.budget()
+		clock = fmt.Sprintf("%s of a %s budget, %s left", clock, b.Round(time.Second), max(b-elapsed, 0).Round(time.Second))
 	}
 	return fmt.Sprintf("hunt: %d/%d tests done, %d more run at least once, %d run%s, %d finding%s, %s",
 		finished, len(h.tests), started, h.runs, plural(h.runs), found, plural(found), clock)

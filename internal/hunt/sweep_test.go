@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -74,4 +75,55 @@ func TestPerturbationTable(t *testing.T) {
 		rows = append(rows, fmt.Sprintf("| %s | %s | %s | %s |", k.Name, k.Detector, with, without))
 	}
 	t.Logf("schedule-dependent kernels, seeds 1.., GOMAXPROCS 2, up to %d runs:\n%s", runs, strings.Join(rows, "\n"))
+}
+
+// rareKernels are the corpus kernels that plain runs (go test -race, a
+// process a run, no perturbation) show in fewer than 1 run in 100, with the
+// rate the corpus README measured.
+var rareKernels = []struct{ name, plain string }{
+	{"send-after-check-deadlock", "0/100"},
+	{"close-check-then-close", "0/100"},
+	{"cond-if-not-for", "0/50"},
+	{"check-then-act", "0/50"},
+}
+
+// TestRareTable (make hunt) hunts each rare kernel five times from seeds
+// 1..5 with the old default of 20 runs and with the default budget, each
+// hunt stopped at its first finding, and prints how many hunts found the
+// bug and the seconds from the first run to the finding.
+func TestRareTable(t *testing.T) {
+	if !*long {
+		t.Skip("the long sweep runs with -hunt.long (make hunt)")
+	}
+	ks := map[string]kernel{}
+	for _, k := range loadCorpus(t, "testdata/corpus/corpus.json") {
+		ks[k.Name] = k
+	}
+	const hunts = 5
+	cell := func(k kernel, runs int) string {
+		var secs []float64
+		var runsTo []int
+		for seed := uint64(1); seed <= hunts; seed++ {
+			f, err := firstFinding(t.Context(), Config{
+				Dir: ".", Patterns: []string{"./testdata/corpus/" + k.Name + "/bug"},
+				Run: regexp.MustCompile("^" + k.Test + "$"), Runs: runs, Seed: seed << 20, SeedSet: true,
+			})
+			require.NoError(t, err)
+			if f != nil {
+				secs = append(secs, f.Seconds)
+				runsTo = append(runsTo, f.Run)
+			}
+		}
+		if len(secs) == 0 {
+			return fmt.Sprintf("0/%d", hunts)
+		}
+		return fmt.Sprintf("%d/%d at runs %v, median %.2f s, worst %.2f s", len(secs), hunts, runsTo, median(secs), slices.Max(secs))
+	}
+	rows := []string{"| kernel | plain runs | 20 runs (old default) | default budget |", "|---|---|---|---|"}
+	for _, r := range rareKernels {
+		k, ok := ks[r.name]
+		require.True(t, ok, r.name)
+		rows = append(rows, fmt.Sprintf("| %s | %s | %s | %s |", r.name, r.plain, cell(k, 20), cell(k, 0)))
+	}
+	t.Logf("rare kernels, %d hunts each, time from the first run to the first finding:\n%s", hunts, strings.Join(rows, "\n"))
 }

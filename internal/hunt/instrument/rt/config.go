@@ -89,6 +89,7 @@ func Yield(site uint32) {
 	}
 	raceDisable()
 	atomic.AddUint64(&progress, 1)
+	cover(site)
 	seed := atomic.LoadUint64(&curSeed)
 	raceEnable()
 	if yieldP <= 0 {

@@ -21,9 +21,10 @@ var tests struct {
 }
 
 // Test is the hook every top-level test of a hunted package calls first. It
-// notes the goroutines alive now, starts the watchdog, and registers a
-// cleanup (which runs after the test's subtests and parallel tests) that
-// reports the goroutines the test started and left running.
+// notes the goroutines alive now, starts the watchdog and the count of what
+// the run reaches, and registers a cleanup (which runs after the test's
+// subtests and parallel tests) that reports the goroutines the test started
+// and left running, then what the run reached (cover.go).
 func Test(t testing.TB) {
 	if !active {
 		return
@@ -32,6 +33,7 @@ func Test(t testing.TB) {
 	raceDisable()
 	iter := startTest(name)
 	raceEnable()
+	coverStart()
 	startWatchdog()
 	before := make(map[int64]bool)
 	for _, g := range ParseGoroutines(allStacks()) {
@@ -48,6 +50,7 @@ func Test(t testing.TB) {
 		raceDisable()
 		atomic.AddInt32(&running, -1)
 		raceEnable()
+		coverEnd(name, iter)
 	})
 }
 

@@ -57,6 +57,9 @@ func interval() time.Duration {
 // for I/O or a system call), none changed its stack and no instrumented site
 // ran, it reports a deadlock and exits with status 3.
 func watch() {
+	raceDisable()
+	atomic.AddUint64(&wdFires, 1)
+	raceEnable()
 	if stuck := sample(); stuck != nil {
 		deadlock(stuck)
 	}
