@@ -27,7 +27,7 @@ var afterReturn = []string{"double-lock-unwaited", "double-lock-unwaited-helper"
 // Replay measurement: each replay is the printed command run as it is, up
 // to tableRuns runs, tableReplays times.
 const (
-	tableRuns  = 5
+	tableRuns    = 5
 	tableReplays = 10
 )
 

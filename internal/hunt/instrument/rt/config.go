@@ -123,6 +123,10 @@ var (
 	testGoid int64
 )
 
+// visitSlots is the number of per-site visit counters of a run; sites
+// whose ids agree in their low bits share one.
+const visitSlots = 1 << 12
+
 // resetSchedule starts the perturbation of a new run, from the test's own
 // goroutine.
 func resetSchedule(seed uint64) {

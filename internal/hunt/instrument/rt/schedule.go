@@ -11,10 +11,6 @@ import "time"
 // itself: with GOMAXPROCS above one, or when a yield sleeps, the goroutines
 // may still reach a site in another order.
 
-// visitSlots is the number of per-site visit counters of a run; sites
-// whose ids agree in their low bits share one.
-const visitSlots = 1 << 12
-
 // siteHash is the seed's hash of a yield site.
 func siteHash(seed uint64, site uint32) uint64 {
 	return mix(seed ^ uint64(site)*0x9e3779b97f4a7c15)
