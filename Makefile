@@ -7,7 +7,7 @@ PKGS    ?= ./...
 CPUS    ?= 1,2,4
 BENCHOUT ?= bench.txt
 
-.PHONY: scale-calibrate all test stress fuzz bench bench-gate bench-compare gate-power profile report compare-python claims-stability lint ci test-cpus stress-short fuzz-short mutate hunt clean help browser-test
+.PHONY: scale-calibrate all test stress fuzz bench bench-gate bench-compare gate-power profile report compare-python claims-stability lint ci test-cpus stress-short fuzz-short mutate hunt hunt-replay clean help browser-test
 
 ## all: lint, then test.
 all: lint test
@@ -75,9 +75,14 @@ lint:
 ci: lint test-cpus stress-short fuzz-short bench-compare profile
 
 ## hunt: the long sweep of 'conclab hunt': the bug corpus (its table: kernel, detector, runs, seconds), runs with and
-## without perturbation for the schedule-dependent kernels, and conclab's own packages, golang.org/x/sync and go.uber.org/goleak clean.
+## without perturbation for the schedule-dependent kernels, the rare kernels' table, and conclab's own packages, golang.org/x/sync and go.uber.org/goleak clean.
 hunt:
 	$(GO) test -race -timeout 60m -v -run 'TestCorpus|TestOldGoModule|TestPerturbationTable|TestRareTable|TestSweep' ./internal/hunt/ -args -hunt.long
+
+## hunt-replay: the replay table alone: each schedule-dependent or after-return kernel found from seed 1, then its printed
+## replay command run 10 times; how many show the finding within 5 runs (a timing measurement, about 5 min; not in `make test`).
+hunt-replay:
+	$(GO) test -race -count=1 -timeout 30m -v -run 'TestReplayTable' ./internal/hunt/ -args -hunt.replay
 
 ## test-cpus: the proof at GOMAXPROCS 1, 2 and 4.
 test-cpus:

@@ -46,7 +46,11 @@ hunt at D of runs and spends it by the same rule (tests not reached by then
 are "not run"); -runs N runs every test exactly N times.
 
 Each finding prints its seed, GOMAXPROCS, run number and the command that
-replays it. Exit status 0 when clean, 1 on any finding or a test not run
+replays it: -replay runs the finding's own run (its seed, GOMAXPROCS and
+yield probability) ` + strconv.Itoa(hunt.ReplayRuns) + ` times. The seed fixes every decision of the
+perturbation, not the Go scheduler: with GOMAXPROCS above 1 the same seed
+can take another interleaving, so a replay shows the finding in some of its
+runs, not always in the first. Exit status 0 when clean, 1 on any finding or a test not run
 (-time ran out first), 2 on bad input, 130 when interrupted (Ctrl-C).
 'conclab hunt -merge a.json b.json' joins the -json outputs of -shard runs.
 
@@ -71,7 +75,8 @@ func runHunt(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	budget := fs.Duration("time", 0, "total time budget for the runs, spent by the rule above (0: the default budget, or none with -runs)")
 	parallel := fs.Int("parallel", hunt.DefaultParallel(), "child processes at once")
 	stall := fs.Duration("stall", hunt.DefaultStall, "no progress for this long is a deadlock")
-	seed := fs.String("seed", "", "seed of the first run (replay a finding)")
+	seed := fs.String("seed", "", "seed of the first run; run r uses seed+r")
+	replay := fs.Bool("replay", false, "every run uses the -seed seed: replay one finding's run -runs times")
 	cpu := fs.Int("cpu", 0, "GOMAXPROCS of every run (0: cycle through 2, 1, NumCPU, 4)")
 	yield := fs.Float64("yield", -1, "yield probability at concurrency operations, 0..1 (0: no perturbation; default: 0.15, 0.8, 0.4 and 0 in turn)")
 	count := fs.Int("count", 0, "iterations per child process (0: one, so that no run sees what an earlier one left behind)")
@@ -102,7 +107,7 @@ func runHunt(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	cfg := hunt.Config{
 		Patterns: rest, Runs: *runs, Time: *budget, Parallel: *parallel, Stall: *stall,
-		CPU: *cpu, Yield: *yield, Count: *count, Plain: *plain,
+		CPU: *cpu, Yield: *yield, Count: *count, Plain: *plain, Replay: *replay,
 	}
 	switch {
 	case *runs < 0 || *runs > 1_000_000:
@@ -119,6 +124,8 @@ func runHunt(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return usageErrorf("-yield %v: must be between 0 and 1", *yield)
 	case *count < 0:
 		return usageErrorf("-count %d: must not be negative", *count)
+	case *replay && *seed == "":
+		return usageErrorf("-replay: give the -seed of the run to replay")
 	}
 	switch *yield {
 	case -1:

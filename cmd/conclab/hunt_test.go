@@ -68,6 +68,7 @@ func TestHuntBadInput(t *testing.T) {
 		{"bad runs", []string{"hunt", "-runs", "-1", "./clean"}, "-runs -1: must be between 1 and"},
 		{"bad yield", []string{"hunt", "-yield", "2", "./clean"}, "-yield 2: must be between 0 and 1"},
 		{"bad seed", []string{"hunt", "-seed", "x", "./clean"}, `-seed "x": want a non-negative integer`},
+		{"replay without a seed", []string{"hunt", "-replay", "./clean"}, "-replay: give the -seed of the run to replay"},
 		{"merge nothing", []string{"hunt", "-merge"}, "-merge: name the -json files to join"},
 		{"merge a missing file", []string{"hunt", "-merge", "nope.json"}, "-merge: open nope.json"},
 	} {
@@ -117,7 +118,7 @@ func TestHuntLeavesTheTreeAlone(t *testing.T) {
 	assert.Contains(t, stdout, "ok    example.com/usermod/clean TestCounter")
 	assert.Contains(t, stdout, "data race")
 	assert.Contains(t, stdout, "racy/hits.go:")
-	assert.Regexp(t, `replay: conclab hunt -run '\^TestHits\$' -seed \d+ -cpu \d+( -yield \S+)? \./racy`, stdout)
+	assert.Regexp(t, `replay: conclab hunt -replay -run '\^TestHits\$' -seed \d+ -cpu \d+ -yield [0-9.]+ -runs 10 \./racy`, stdout)
 	assert.Equal(t, "conclab hunt: 1 finding\n", stderr)
 	md, err := os.ReadFile(report)
 	require.NoError(t, err)

@@ -48,8 +48,9 @@ type Config struct {
 	Time     time.Duration  // total budget for the runs; 0 means the default budget (schedule.go), or none with Runs
 	Parallel int            // child processes at once (default GOMAXPROCS)
 	Stall    time.Duration  // watchdog deadline: no progress for this long is a deadlock (default 3s)
-	Seed     uint64         // first seed when SeedSet (replay)
+	Seed     uint64         // first seed when SeedSet: run r uses Seed+r
 	SeedSet  bool
+	Replay   bool          // with SeedSet: every run uses Seed (replays one finding's run Runs times)
 	CPU      int           // GOMAXPROCS of every run; 0 cycles through 2, 1, NumCPU, 4
 	Yield    float64       // yield probability at concurrency operations; 0 means DefaultYield, negative none
 	Shard    int           // hunt the tests whose hash is Shard mod Shards

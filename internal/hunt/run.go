@@ -238,7 +238,7 @@ func (h *hunter) next() *batch {
 	n := h.batchSize(pick)
 	b := &batch{
 		t: pick, first: pick.scheduled, count: n, procs: h.procs[pick.batches%len(h.procs)],
-		yield: h.yield(pick.batches), seed: pick.base + uint64(pick.scheduled), index: h.batches,
+		yield: h.yield(pick.batches), seed: h.seed(pick), index: h.batches,
 		ignore: pick.found(),
 	}
 	pick.scheduled += n
@@ -249,12 +249,24 @@ func (h *hunter) next() *batch {
 	return b
 }
 
+// seed returns the seed of t's next run: the run number after the test's
+// first seed, or that seed itself in every run of a replay.
+func (h *hunter) seed(t *testState) uint64 {
+	if h.cfg.Replay {
+		return t.base
+	}
+	return t.base + uint64(t.scheduled)
+}
+
 // batchSize chooses how many iterations one child runs: one unless
 // Config.Count says otherwise. A second iteration in the same process would
 // share it with what the first left behind (its goroutines, its package
 // variables), and find races and failures that go test -count=1 never shows;
 // measured on golang.org/x/sync's tests, a process a run cost 5 % more time.
 func (h *hunter) batchSize(t *testState) int {
+	if h.cfg.Replay { // a child's later iterations would use the next seeds
+		return 1
+	}
 	if h.cfg.Count > 0 && h.cfg.Runs > 0 {
 		return min(h.cfg.Count, h.cfg.Runs-t.scheduled)
 	}
@@ -336,8 +348,15 @@ func (h *hunter) finish(b *batch, r batchResult, d time.Duration) {
 	}
 }
 
-// replayCommand is the command line that runs the finding's schedule first:
-// its seed, GOMAXPROCS and, unless it was the default first one, its yield
+// ReplayRuns is the number of runs of a finding's replay command. The seed
+// fixes every decision of hunt's perturbation (which yields fire, where a
+// goroutine sleeps), not the Go scheduler: with GOMAXPROCS above one, or
+// where a yield sleeps, the same seed can take another interleaving, so the
+// replay runs the finding's own run several times.
+const ReplayRuns = 10
+
+// replayCommand is the command line that replays a finding's run ReplayRuns
+// times: its seed in every run (-replay), its GOMAXPROCS and its yield
 // probability.
 func replayCommand(cfg *Config, t *testState, seed uint64, procs int, yield float64) string {
 	pkg := t.target.pkg.ImportPath
@@ -349,11 +368,8 @@ func replayCommand(cfg *Config, t *testState, seed uint64, procs int, yield floa
 			}
 		}
 	}
-	y := ""
-	if yield != DefaultYield {
-		y = fmt.Sprintf(" -yield %g", yield)
-	}
-	return fmt.Sprintf("conclab hunt -run '^%s$' -seed %d -cpu %d%s %s", t.name, seed, procs, y, pkg)
+	return fmt.Sprintf("conclab hunt -replay -run '^%s$' -seed %d -cpu %d -yield %g -runs %d %s",
+		t.name, seed, procs, max(yield, 0), ReplayRuns, pkg)
 }
 
 // progress prints a line on cfg.Progress every few seconds until stopped.

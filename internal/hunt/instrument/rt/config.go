@@ -5,7 +5,6 @@ package rt
 import (
 	"encoding/json"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"reflect"
 	"runtime"
@@ -73,16 +72,15 @@ func init() {
 	gorootSrc = strings.TrimSuffix(file, "runtime/proc.go")
 }
 
-// Yield perturbs the schedule at a concurrency operation: with the seeded
-// probability of the site it calls runtime.Gosched or sleeps a few
-// microseconds. The seed sets each site's probability, so a replay with the
-// same seed perturbs the same sites; each call draws from math/rand/v2's
-// runtime source, which the race detector does not see. One goroutine in
-// four, chosen by the seed and its id, is slow in the run: where it yields
-// it sleeps 25 to 500 µs, so that the others run through a window that two
-// goroutines of the same code would otherwise cross alike (GoBench's
-// serving#2137 needs one request's goroutine to stall while another takes
-// the only slot).
+// Yield perturbs the schedule at a concurrency operation: whether the
+// site's n-th visit in the run yields, and whether by runtime.Gosched or by
+// sleeping a few microseconds, is a function of the run's seed, the site and
+// n (schedule.go), so that a replay with the same seed makes the same
+// decisions. One goroutine in four, chosen by the seed and its id counted
+// from the test goroutine's, is slow in the run: where it yields it sleeps
+// 25 to 500 µs, so that the others run through a window that two goroutines
+// of the same code would otherwise cross alike (GoBench's serving#2137 needs
+// one request's goroutine to stall while another takes the only slot).
 func Yield(site uint32) {
 	if !active {
 		return
@@ -91,33 +89,53 @@ func Yield(site uint32) {
 	atomic.AddUint64(&progress, 1)
 	cover(site)
 	seed := atomic.LoadUint64(&curSeed)
-	raceEnable()
-	if yieldP <= 0 {
-		return
+	var visit uint64
+	if yieldP > 0 {
+		visit = atomic.AddUint64(&visits[site%visitSlots], 1)
 	}
-	h := mix(seed ^ uint64(site)*0x9e3779b97f4a7c15)
-	p := 2 * yieldP * float64(h>>11) / (1 << 53)
-	if rand.Float64() >= p {
+	raceEnable()
+	if !yieldAt(seed, site, visit, yieldP) {
 		return
 	}
 	if inBubble() {
 		runtime.Gosched()
 		return
 	}
-	slow := mix(seed^uint64(goid())*0xbf58476d1ce4e5b9)%4 == 0
-	if !slow && h&1 == 0 || !sleepBudget() {
+	raceDisable()
+	rel := goid() - atomic.LoadInt64(&testGoid)
+	raceEnable()
+	d := pauseAt(seed, site, slowGoroutine(seed, rel))
+	if d == 0 || !sleepBudget() {
 		runtime.Gosched()
 		return
-	}
-	d := time.Duration(1+(h>>1)%20) * time.Microsecond
-	if slow {
-		d *= 25
 	}
 	start := time.Now()
 	time.Sleep(d)
 	raceDisable()
 	atomic.AddInt64(&slept, int64(time.Since(start)))
 	raceEnable()
+}
+
+// visits counts each site's visits in the current run; testGoid is the id
+// of the current test's goroutine. Both are reset when a test starts and
+// touched only with atomics under raceDisable.
+var (
+	visits   [visitSlots]uint64
+	testGoid int64
+)
+
+// visitSlots is the number of per-site visit counters of a run; sites
+// whose ids agree in their low bits share one.
+const visitSlots = 1 << 12
+
+// resetSchedule starts the perturbation of a new run, from the test's own
+// goroutine.
+func resetSchedule(seed uint64) {
+	for i := range visits {
+		atomic.StoreUint64(&visits[i], 0)
+	}
+	atomic.StoreInt64(&testGoid, goid())
+	atomic.StoreUint64(&curSeed, seed)
 }
 
 // slept is the time yields spent sleeping. A short sleep lasts as long as
@@ -141,15 +159,6 @@ var bubbleEpoch = time.Date(2010, 1, 1, 0, 0, 0, 0, time.UTC)
 // sleep waits for virtual time, which does not pass while another goroutine
 // of the bubble waits for a mutex: a yield there must not sleep.
 func inBubble() bool { return time.Now().Before(bubbleEpoch) }
-
-func mix(x uint64) uint64 {
-	x ^= x >> 30
-	x *= 0xbf58476d1ce4e5b9
-	x ^= x >> 27
-	x *= 0x94d049bb133111eb
-	x ^= x >> 31
-	return x
-}
 
 // goid returns the current goroutine's id, read from runtime.Stack's header.
 func goid() int64 {

@@ -71,7 +71,7 @@ func startTest(name string) int {
 		tests.runs = append(tests.runs, 0)
 	}
 	tests.name, tests.iter = name, iter
-	storeSeed(baseSeed + uint64(iter))
+	resetSchedule(baseSeed + uint64(iter))
 	return iter
 }
 

@@ -22,8 +22,6 @@ var (
 	wdSince    int64
 )
 
-func storeSeed(s uint64) { atomic.StoreUint64(&curSeed, s) }
-
 func startWatchdog() {
 	if stall <= 0 {
 		return
