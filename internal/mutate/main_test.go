@@ -212,9 +212,18 @@ func TestRunTestsStopsAtTheFirstFailure(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "p_test.go"), []byte(`package p
 
 import (
+	"flag"
+	"os"
 	"testing"
 	"time"
 )
+
+// TestMain: -parallel defaults to GOMAXPROCS, and at 1 TestB would hold
+// the only slot while TestA waits for it.
+func TestMain(m *testing.M) {
+	flag.Set("test.parallel", "2")
+	os.Exit(m.Run())
+}
 
 func TestA(t *testing.T) {
 	t.Parallel()
