@@ -31,7 +31,9 @@ schedule, and a race may hide the deadlock it leads to):
 ` + hunt.DetectorHelp() + `
 
 Each finding prints its seed, GOMAXPROCS, run number and the command that
-replays it. Exit status 0 when clean, 1 on any finding or a test not run
+replays it, and how sure it is: definite, releasable (a leak the test
+could end: it never closes what it built), timing-dependent (the test
+measures or waits on time) or likely (see docs/detectors.md). Exit status 0 when clean, 1 on any finding or a test not run
 (-time ran out first), 2 on bad input, 130 when interrupted (Ctrl-C).
 'conclab hunt -merge a.json b.json' joins the -json outputs of -shard runs.
 
