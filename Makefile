@@ -7,7 +7,7 @@ PKGS    ?= ./...
 CPUS    ?= 1,2,4
 BENCHOUT ?= bench.txt
 
-.PHONY: scale-calibrate all test stress fuzz bench bench-gate bench-compare gate-power profile report compare-python claims-stability lint ci test-cpus stress-short fuzz-short mutate hunt clean help browser-test
+.PHONY: scale-calibrate all test stress fuzz bench bench-gate bench-compare gate-power profile report compare-python claims-stability lint ci test-cpus stress-short fuzz-short mutate hunt hunt-modules clean help browser-test
 
 ## all: lint, then test.
 all: lint test
@@ -78,6 +78,11 @@ ci: lint test-cpus stress-short fuzz-short bench-compare profile
 ## without perturbation for the schedule-dependent kernels, and conclab's own packages, golang.org/x/sync and go.uber.org/goleak clean.
 hunt:
 	$(GO) test -race -timeout 60m -v -run 'TestCorpus|TestOldGoModule|TestPerturbationTable|TestSweep' ./internal/hunt/ -args -hunt.long
+
+## hunt-modules: hunt the tests of eight real modules nobody here wrote (conc, ants, x/time, golang-lru, xsync, gobreaker, x/sync, goleak), each at a pinned version, from a scratch module under $TMPDIR, HUNT_TIME (60s) each, beside `go test -race` of the same packages: the table of docs/detectors.md (not in `make test`; about 20 min).
+HUNT_TIME ?= 60s
+hunt-modules:
+	scripts/hunt-modules -time $(HUNT_TIME)
 
 ## test-cpus: the proof at GOMAXPROCS 1, 2 and 4.
 test-cpus:
