@@ -132,15 +132,12 @@ func releasableBy(g *rt.Goroutine) string {
 	if len(methods) == 0 {
 		return ""
 	}
-	test := enclosingFunc(site.File, site.Line)
-	if test == nil {
-		return ""
-	}
-	if called := selects(test, methods); called != "" {
-		return "" // the test releases it: the goroutine outlived that
+	test, released := releasedAt(site.File, site.Line, methods)
+	if test == "" || released {
+		return "" // no test function there, or the test releases it: the goroutine outlived that
 	}
 	return fmt.Sprintf("goroutine %d was started by %s, called at %s:%d in %s, whose result the test never releases (%s)",
-		g.ID, shortFunc(callee.Func), filepath.Base(site.File), site.Line, test.Name.Name, strings.Join(methods, ", "))
+		g.ID, shortFunc(callee.Func), filepath.Base(site.File), site.Line, test, strings.Join(methods, ", "))
 }
 
 // releasers returns the release methods of the type that fn belongs to (a
@@ -256,31 +253,106 @@ func parseDir(dir string, tests bool) []*ast.File {
 	return files
 }
 
-// enclosingFunc returns the top-level function of file whose body holds
-// line.
-func enclosingFunc(file string, line int) *ast.FuncDecl {
+// releasedAt reads the call at file:line that started a goroutine and says
+// which top-level function holds it and whether the value the call is on
+// (g in g.Go(f)) or returns (p in p := New()) is released by one of
+// methods: in the innermost function that declares that variable, or,
+// when none does (a field, a parameter), anywhere in the top-level
+// function.
+func releasedAt(file string, line int, methods []string) (string, bool) {
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, file, nil, parser.SkipObjectResolution)
 	if err != nil {
-		return nil
+		return "", false
 	}
+	var top *ast.FuncDecl
 	for _, d := range f.Decls {
 		if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil && fset.Position(fd.Pos()).Line <= line && line <= fset.Position(fd.End()).Line {
-			return fd
+			top = fd
 		}
 	}
-	return nil
+	if top == nil {
+		return "", false
+	}
+	var scopes []ast.Node // the functions around line, outermost first
+	name := ""
+	ast.Inspect(top, func(n ast.Node) bool {
+		if n == nil || fset.Position(n.Pos()).Line > line || fset.Position(n.End()).Line < line {
+			return n == nil
+		}
+		switch x := n.(type) {
+		case *ast.FuncDecl, *ast.FuncLit:
+			scopes = append(scopes, n)
+		case *ast.AssignStmt:
+			if fset.Position(x.Pos()).Line == line && len(x.Lhs) > 0 {
+				if id, ok := x.Lhs[0].(*ast.Ident); ok && name == "" {
+					name = id.Name
+				}
+			}
+		case *ast.CallExpr:
+			if sel, ok := x.Fun.(*ast.SelectorExpr); ok && fset.Position(x.Pos()).Line == line && name == "" {
+				if id, ok := sel.X.(*ast.Ident); ok {
+					name = id.Name
+				}
+			}
+		}
+		return true
+	})
+	for i := len(scopes) - 1; i >= 0 && name != ""; i-- {
+		if declares(scopes[i], name) {
+			return top.Name.Name, releases(scopes[i], name, methods)
+		}
+	}
+	return top.Name.Name, releases(top, "", methods)
 }
 
-// selects returns the first of names that fd selects (x.Close(),
-// defer p.Release(), t.Cleanup(c.Stop)), or "".
-func selects(fd *ast.FuncDecl, names []string) string {
-	found := ""
-	ast.Inspect(fd, func(n ast.Node) bool {
-		if s, ok := n.(*ast.SelectorExpr); ok && found == "" && slices.Contains(names, s.Sel.Name) {
-			found = s.Sel.Name
+// declares reports whether fn declares name (name := ..., var name) in its
+// own body or parameters.
+func declares(fn ast.Node, name string) bool {
+	found := false
+	ast.Inspect(fn, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.FuncLit:
+			if x != fn {
+				return false // a nested function's declarations are its own
+			}
+		case *ast.AssignStmt:
+			if x.Tok == token.DEFINE {
+				for _, l := range x.Lhs {
+					if id, ok := l.(*ast.Ident); ok && id.Name == name {
+						found = true
+					}
+				}
+			}
+		case *ast.ValueSpec:
+			for _, id := range x.Names {
+				if id.Name == name {
+					found = true
+				}
+			}
+		case *ast.Field:
+			for _, id := range x.Names {
+				if id.Name == name {
+					found = true
+				}
+			}
 		}
-		return found == ""
+		return !found
+	})
+	return found
+}
+
+// releases reports whether fn selects one of methods (x.Close(), defer
+// p.Release(), t.Cleanup(c.Stop)) on name, or on anything when name is "".
+func releases(fn ast.Node, name string, methods []string) bool {
+	found := false
+	ast.Inspect(fn, func(n ast.Node) bool {
+		if s, ok := n.(*ast.SelectorExpr); ok && slices.Contains(methods, s.Sel.Name) {
+			if id, ok := s.X.(*ast.Ident); name == "" || ok && id.Name == name {
+				found = true
+			}
+		}
+		return !found
 	})
 	return found
 }

@@ -27,3 +27,22 @@ func TestElapsed(t *testing.T) {
 		t.Fatal("slow")
 	}
 }
+
+func TestSubtests(t *testing.T) {
+	t.Run("closed", func(t *testing.T) {
+		p := New()
+		p.Close()
+	})
+	t.Run("never closed", func(t *testing.T) {
+		p := New()
+		p.Submit(func() {})
+	})
+}
+
+func TestShared(t *testing.T) {
+	p := New()
+	defer p.Close()
+	t.Run("submit", func(t *testing.T) {
+		p.Submit(func() {})
+	})
+}
