@@ -132,12 +132,12 @@ func releasableBy(g *rt.Goroutine) string {
 	if len(methods) == 0 {
 		return ""
 	}
-	test, released := releasedAt(site.File, site.Line, methods)
+	test, line, released := releasedAt(site.File, site.Line, lastName(callee.Func), methods)
 	if test == "" || released {
 		return "" // no test function there, or the test releases it: the goroutine outlived that
 	}
 	return fmt.Sprintf("goroutine %d was started by %s, called at %s:%d in %s, whose result the test never releases (%s)",
-		g.ID, shortFunc(callee.Func), filepath.Base(site.File), site.Line, test, strings.Join(methods, ", "))
+		g.ID, shortFunc(callee.Func), filepath.Base(site.File), line, test, strings.Join(methods, ", "))
 }
 
 // releasers returns the release methods of the type that fn belongs to (a
@@ -253,17 +253,49 @@ func parseDir(dir string, tests bool) []*ast.File {
 	return files
 }
 
-// releasedAt reads the call at file:line that started a goroutine and says
-// which top-level function holds it and whether the value the call is on
+// lastName is the function or method name of a frame's function: "Go"
+// for "pkg.(*Pool[...]).Go", "New" for "pkg.New".
+func lastName(fn string) string {
+	fn = genericArgs.ReplaceAllString(shortFunc(fn), "")
+	return fn[strings.LastIndexByte(fn, '.')+1:]
+}
+
+// releasedAt reads the call of callee at file:line that started a
+// goroutine (or on the line before: a creator's stack under
+// tracebackancestors gives the return address, which may be the next
+// line), and says which top-level function holds it, on which line, and
+// whether the value the call is on
 // (g in g.Go(f)) or returns (p in p := New()) is released by one of
 // methods: in the innermost function that declares that variable, or,
 // when none does (a field, a parameter), anywhere in the top-level
 // function.
-func releasedAt(file string, line int, methods []string) (string, bool) {
+func releasedAt(file string, line int, callee string, methods []string) (string, int, bool) {
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, file, nil, parser.SkipObjectResolution)
 	if err != nil {
-		return "", false
+		return "", line, false
+	}
+	calls := func(l int) bool {
+		found := false
+		ast.Inspect(f, func(n ast.Node) bool {
+			if c, ok := n.(*ast.CallExpr); ok && fset.Position(c.Pos()).Line <= l && l <= fset.Position(c.End()).Line {
+				switch fn := c.Fun.(type) {
+				case *ast.SelectorExpr:
+					found = found || fn.Sel.Name == callee
+				case *ast.Ident:
+					found = found || fn.Name == callee
+				case *ast.IndexExpr: // New[int]()
+					if id, ok := fn.X.(*ast.Ident); ok {
+						found = found || id.Name == callee
+					}
+				}
+			}
+			return !found
+		})
+		return found
+	}
+	if !calls(line) && line > 1 && calls(line-1) {
+		line--
 	}
 	var top *ast.FuncDecl
 	for _, d := range f.Decls {
@@ -272,7 +304,7 @@ func releasedAt(file string, line int, methods []string) (string, bool) {
 		}
 	}
 	if top == nil {
-		return "", false
+		return "", line, false
 	}
 	var scopes []ast.Node // the functions around line, outermost first
 	name := ""
@@ -284,13 +316,13 @@ func releasedAt(file string, line int, methods []string) (string, bool) {
 		case *ast.FuncDecl, *ast.FuncLit:
 			scopes = append(scopes, n)
 		case *ast.AssignStmt:
-			if fset.Position(x.Pos()).Line == line && len(x.Lhs) > 0 {
+			if fset.Position(x.Pos()).Line == line && len(x.Lhs) > 0 && name == "" {
 				if id, ok := x.Lhs[0].(*ast.Ident); ok && name == "" {
 					name = id.Name
 				}
 			}
 		case *ast.CallExpr:
-			if sel, ok := x.Fun.(*ast.SelectorExpr); ok && fset.Position(x.Pos()).Line == line && name == "" {
+			if sel, ok := x.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == callee && fset.Position(x.Pos()).Line == line && name == "" {
 				if id, ok := sel.X.(*ast.Ident); ok {
 					name = id.Name
 				}
@@ -300,10 +332,10 @@ func releasedAt(file string, line int, methods []string) (string, bool) {
 	})
 	for i := len(scopes) - 1; i >= 0 && name != ""; i-- {
 		if declares(scopes[i], name) {
-			return top.Name.Name, releases(scopes[i], name, methods)
+			return top.Name.Name, line, releases(scopes[i], name, methods)
 		}
 	}
-	return top.Name.Name, releases(top, "", methods)
+	return top.Name.Name, line, releases(top, "", methods)
 }
 
 // declares reports whether fn declares name (name := ..., var name) in its
