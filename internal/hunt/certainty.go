@@ -52,7 +52,7 @@ const (
 var Certainties = []Certainty{Definite, Releasable, TimingDependent, Likely}
 
 // releaseMethods are the method names that end what a constructor started.
-var releaseMethods = []string{"Close", "Stop", "Release", "ReleaseTimeout", "Shutdown", "Wait", "Cancel", "Quit", "Terminate", "Dispose", "Purge"}
+var releaseMethods = []string{"Close", "Stop", "Release", "ReleaseTimeout", "Shutdown", "Wait", "Cancel", "Quit", "Terminate", "Dispose"}
 
 // classify sets f's Certainty and Why from its kind, its stacks and the
 // sources: the test's, in pkgDir, and those its frames name.
