@@ -7,7 +7,7 @@ PKGS    ?= ./...
 CPUS    ?= 1,2,4
 BENCHOUT ?= bench.txt
 
-.PHONY: scale-calibrate all test stress fuzz bench bench-gate bench-compare gate-power profile report compare-python claims-stability lint ci test-cpus stress-short fuzz-short mutate hunt hunt-replay clean help browser-test
+.PHONY: scale-calibrate all test stress fuzz bench bench-gate bench-compare gate-power profile report compare-python claims-stability lint ci test-cpus stress-short fuzz-short mutate hunt hunt-replay hunt-modules clean help browser-test
 
 ## all: lint, then test.
 all: lint test
@@ -83,6 +83,11 @@ hunt:
 ## replay command run 10 times; how many show the finding within 5 runs (a timing measurement, about 5 min; not in `make test`).
 hunt-replay:
 	$(GO) test -race -count=1 -timeout 30m -v -run 'TestReplayTable' ./internal/hunt/ -args -hunt.replay
+
+## hunt-modules: hunt the tests of eight real modules nobody here wrote (conc, ants, x/time, golang-lru, xsync, gobreaker, x/sync, goleak), each at a pinned version, from a scratch module under $TMPDIR, HUNT_TIME (60s) each, beside `go test -race` of the same packages: the table of docs/detectors.md (not in `make test`; about 20 min).
+HUNT_TIME ?= 60s
+hunt-modules:
+	scripts/hunt-modules -time $(HUNT_TIME)
 
 ## test-cpus: the proof at GOMAXPROCS 1, 2 and 4.
 test-cpus:

@@ -46,11 +46,14 @@ hunt at D of runs and spends it by the same rule (tests not reached by then
 are "not run"); -runs N runs every test exactly N times.
 
 Each finding prints its seed, GOMAXPROCS, run number and the command that
-replays it: -replay runs the finding's own run (its seed, GOMAXPROCS and
-yield probability) ` + strconv.Itoa(hunt.ReplayRuns) + ` times. The seed fixes every decision of the
-perturbation, not the Go scheduler: with GOMAXPROCS above 1 the same seed
-can take another interleaving, so a replay shows the finding in some of its
-runs, not always in the first. Exit status 0 when clean, 1 on any finding or a test not run
+replays it, and how sure it is: definite, releasable (a leak the test
+could end: it never closes what it built), timing-dependent (the test
+measures or waits on time) or likely (see docs/detectors.md). -replay runs
+the finding's own run (its seed, GOMAXPROCS and yield probability)
+` + strconv.Itoa(hunt.ReplayRuns) + ` times. The seed fixes every decision of the perturbation, not the
+Go scheduler: with GOMAXPROCS above 1 the same seed can take another
+interleaving, so a replay shows the finding in some of its runs, not always
+in the first. Exit status 0 when clean, 1 on any finding or a test not run
 (-time ran out first), 2 on bad input, 130 when interrupted (Ctrl-C).
 'conclab hunt -merge a.json b.json' joins the -json outputs of -shard runs.
 

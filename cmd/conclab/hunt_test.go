@@ -122,7 +122,7 @@ func TestHuntLeavesTheTreeAlone(t *testing.T) {
 	assert.Equal(t, "conclab hunt: 1 finding\n", stderr)
 	md, err := os.ReadFile(report)
 	require.NoError(t, err)
-	assert.Contains(t, string(md), "| example.com/usermod/racy | TestHits | **race** |")
+	assert.Contains(t, string(md), "| example.com/usermod/racy | TestHits | **race** (definite) |")
 
 	after, filesAfter := treeHash(t, mod)
 	assert.Equal(t, files, filesAfter, "no file added or removed")

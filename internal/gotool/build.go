@@ -16,6 +16,8 @@ type TestBuild struct {
 	Race, NoVet, TrimPath bool
 	// Overlay and ModFile, when set, are -overlay and -modfile.
 	Overlay, ModFile string
+	// Env is added to the go command's environment ("GOEXPERIMENT=...").
+	Env []string
 }
 
 // args are the go command's arguments for b.
@@ -72,6 +74,7 @@ func (e *BuildError) Lines(n int) string {
 // [*BuildError]; a cancelled ctx returns ctx.Err().
 func BuildTest(ctx context.Context, dir string, b TestBuild) error {
 	cmd := Go(ctx, dir, b.args()...)
+	cmd.Env = append(cmd.Env, b.Env...)
 	var out strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &out
 	err := cmd.Run()

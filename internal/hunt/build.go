@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 
 	"golang.org/x/sync/errgroup"
 
@@ -96,6 +97,7 @@ func compile(ctx context.Context, cfg *Config, dir, bin string, p *gotool.Packag
 			return fmt.Errorf("instrument %s: %v", p.ImportPath, err)
 		}
 		b.Overlay, b.ModFile = ib.Overlay, ib.ModFile
+		b.Env = leakProfileEnv(ctx, cfg.Dir)
 	}
 	return gotool.BuildTest(ctx, cfg.Dir, b)
 }
@@ -120,3 +122,38 @@ func listTests(ctx context.Context, bin, dir string) ([]string, error) {
 	}
 	return tests, sc.Err()
 }
+
+// leakProfileEnv is the GOEXPERIMENT setting that gives the hunted binary
+// the goroutineleak profile (Go 1.26's experiment: a GC that finds the
+// goroutines blocked on what no live goroutine can reach), where the
+// toolchain in dir has it and the user has not turned it off; nil
+// elsewhere. The injected runtime labels a leak definite with it.
+func leakProfileEnv(ctx context.Context, dir string) []string {
+	leakEnvOnce.Do(func() {
+		out, _, err := gotool.Output(gotool.Go(ctx, dir, "env", "GOROOT", "GOEXPERIMENT"))
+		if err != nil {
+			return
+		}
+		lines := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
+		if len(lines) < 2 {
+			lines = append(lines, "")
+		}
+		goroot, exp := strings.TrimSpace(lines[0]), strings.TrimSpace(lines[1])
+		if _, err := os.Stat(filepath.Join(goroot, "src", "internal", "goexperiment", "exp_goroutineleakprofile_on.go")); err != nil {
+			return
+		}
+		if strings.Contains(exp, "goroutineleakprofile") { // on already, or nogoroutineleakprofile: the user's choice
+			return
+		}
+		if exp != "" {
+			exp += ","
+		}
+		leakEnv = []string{"GOEXPERIMENT=" + exp + "goroutineleakprofile"}
+	})
+	return leakEnv
+}
+
+var (
+	leakEnvOnce sync.Once
+	leakEnv     []string
+)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/conclab/conclab/internal/gotool"
+	"github.com/conclab/conclab/internal/hunt/instrument/rt"
 )
 
 // A batch is one child process: iterations first..first+count-1 of a test.
@@ -88,6 +89,7 @@ func (h *hunter) runBatch(ctx context.Context, b *batch) batchResult {
 		"GOMAXPROCS="+strconv.Itoa(b.procs),
 		"GOTRACEBACK=all",
 		goraceEnv(),
+		godebugEnv(), rt.EnvGODEBUG+"="+os.Getenv("GODEBUG"),
 		"CONCLAB_HUNT_SEED="+strconv.FormatUint(b.seed, 10),
 		"CONCLAB_HUNT_STALL="+h.cfg.Stall.String(),
 		"CONCLAB_HUNT_REPORT="+report,
@@ -185,6 +187,26 @@ func goraceEnv() string {
 		opts = strings.TrimSpace(opts + " atexit_sleep_ms=0")
 	}
 	return "GORACE=" + opts
+}
+
+// ancestors is how many creators' stacks a goroutine's traceback shows:
+// enough to reach the test's call that started a leaked goroutine through
+// a pool's or a group's own spawning goroutine.
+const ancestors = 3
+
+// godebugEnv adds GODEBUG=tracebackancestors to the user's GODEBUG (unless
+// it sets it): a leaked goroutine's stack then says which call of the test
+// started it. The injected runtime restores the user's GODEBUG for the
+// processes a test starts.
+func godebugEnv() string {
+	v := os.Getenv("GODEBUG")
+	if strings.Contains(v, "tracebackancestors=") {
+		return "GODEBUG=" + v
+	}
+	if v != "" {
+		v += ","
+	}
+	return "GODEBUG=" + v + "tracebackancestors=" + strconv.Itoa(ancestors)
 }
 
 // dropAfter keeps the events found before the SIGQUIT dump at pos (a panic

@@ -27,6 +27,8 @@ type kernel struct {
 	ScheduleDependent bool   `json:"schedule_dependent"`
 	Shape             string `json:"shape"`
 	Also              []Kind `json:"also"` // other detectors that may see the same bug first
+	// Certainty, when set, is the certainty the finding must have.
+	Certainty Certainty `json:"certainty"`
 }
 
 func loadCorpus(t testing.TB, path string) []kernel {
@@ -78,6 +80,9 @@ func checkCorpus(t *testing.T, modPath string, ks []kernel, results map[string]T
 			if assert.NotNil(t, bug.Finding, "%s: the bug went unseen in %d runs", k.Name, bug.Runs) {
 				f := bug.Finding
 				assert.Contains(t, append([]Kind{k.Detector}, k.Also...), f.Kind, "%s: found by the wrong detector: %s", k.Name, f.Message)
+				if k.Certainty != "" && f.Kind == k.Detector {
+					assert.Equal(t, k.Certainty, f.Certainty, "%s: %s", k.Name, f.Why)
+				}
 				t.Logf("%s: %s in %d runs, %.1fs (%s)", k.Name, f.Kind, f.Run, f.Seconds, f.Message)
 				table = append(table, fmt.Sprintf("| %s | %s | %s | %d | %.1f |", k.Name, k.Detector, f.Kind, f.Run, f.Seconds))
 			}

@@ -3,6 +3,7 @@ package hunt
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/conclab/conclab/internal/hunt/instrument/rt"
@@ -101,7 +102,7 @@ func partialDeadlock(dump string) bool {
 		case w == rt.WaitRunning:
 			return false
 		case !w.Blocking():
-		case strings.Contains(g.Text, "testing.tRunner("):
+		case slices.ContainsFunc(g.Frames, func(f rt.Frame) bool { return f.Func == "testing.tRunner" }): // its own frames: a creator's stack (tracebackancestors) holds tRunner too
 			testWaits = true
 		case w != rt.WaitSelect:
 			otherWaits = true

@@ -71,18 +71,23 @@ type Config struct {
 
 // A Finding is the first bug of one kind hunt saw in one test.
 type Finding struct {
-	Type       string   `json:"type"` // "finding", set by MarshalJSON
-	Kind       Kind     `json:"kind"`
-	Package    string   `json:"package"`
-	Test       string   `json:"test"`
-	Message    string   `json:"message"`
-	Seed       uint64   `json:"seed"`
-	GOMAXPROCS int      `json:"gomaxprocs"`
-	Run        int      `json:"run"`   // 1-based run number of the test
-	Yield      float64  `json:"yield"` // the yield probability of that run
-	Stacks     []string `json:"stacks,omitempty"`
-	Replay     string   `json:"replay"`
-	Seconds    float64  `json:"seconds"` // from the start of the runs to the finding
+	Type    string `json:"type"` // "finding", set by MarshalJSON
+	Kind    Kind   `json:"kind"`
+	Package string `json:"package"`
+	Test    string `json:"test"`
+	Message string `json:"message"`
+	// Certainty says how sure the finding is that it shows a defect of the
+	// code rather than of the test's hygiene or timing; Why says what it
+	// rests on (see [Certainty]).
+	Certainty  Certainty `json:"certainty,omitempty"`
+	Why        string    `json:"why,omitempty"`
+	Seed       uint64    `json:"seed"`
+	GOMAXPROCS int       `json:"gomaxprocs"`
+	Run        int       `json:"run"`   // 1-based run number of the test
+	Yield      float64   `json:"yield"` // the yield probability of that run
+	Stacks     []string  `json:"stacks,omitempty"`
+	Replay     string    `json:"replay"`
+	Seconds    float64   `json:"seconds"` // from the start of the runs to the finding
 }
 
 // A TestResult is what hunt saw of one test.

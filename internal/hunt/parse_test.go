@@ -168,6 +168,8 @@ func TestPartialDeadlock(t *testing.T) {
 		{"a goroutine runs", strings.Replace(withSleeper, "[sleep]", "[runnable]", 1), false},
 		{"the test itself sleeps", strings.Replace(withSleeper, "[sync.Mutex.Lock]", "[sleep]", 1), false},
 		{"the test waits on a ticker's select", strings.Replace(withSleeper, "[sync.Mutex.Lock]", "[select]", 1), true},
+		{"the sender's creator stack holds tRunner (tracebackancestors)", strings.Replace(withSleeper, "\t/tmp/hx/p/p_test.go:21 +0x2d\n",
+			"\t/tmp/hx/p/p_test.go:21 +0x2d\n[originating from goroutine 5]:\nex/p.TestHang(...)\n\t/tmp/hx/p/p_test.go:21 +0x2d\ntesting.tRunner(...)\n\t/usr/local/go/src/testing/testing.go:2039 +0x21d\n", 1), true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			assert.Equal(t, tc.want, partialDeadlock(tc.dump))

@@ -23,7 +23,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 	for _, t := range s.Tests {
 		name := t.Package + " " + t.Test
 		for _, f := range t.All() {
-			fmt.Fprintf(&b, "FOUND %-*s  %s in run %d (seed %d, GOMAXPROCS %d)\n", width, name, f.Kind, f.Run, f.Seed, f.GOMAXPROCS)
+			fmt.Fprintf(&b, "FOUND %-*s  %s in run %d (seed %d, GOMAXPROCS %d)\n", width, name, f.Label(), f.Run, f.Seed, f.GOMAXPROCS)
 		}
 		if t.Finding != nil {
 			continue
@@ -64,14 +64,28 @@ func (s *Summary) WriteText(w io.Writer) error {
 }
 
 func writeFinding(b *strings.Builder, f *Finding) {
-	fmt.Fprintf(b, "--- %s: %s %s (run %d, seed %d, GOMAXPROCS %d, yield %g, %.1fs)\n", f.Kind, f.Package, f.Test, f.Run, f.Seed, f.GOMAXPROCS, f.Yield, f.Seconds)
+	fmt.Fprintf(b, "--- %s: %s %s (run %d, seed %d, GOMAXPROCS %d, yield %g, %.1fs)\n", f.Label(), f.Package, f.Test, f.Run, f.Seed, f.GOMAXPROCS, f.Yield, f.Seconds)
 	fmt.Fprintf(b, "%s\n", f.Message)
+	if f.Certainty != "" {
+		fmt.Fprintf(b, "certainty: %s: %s\n", f.Certainty, f.Why)
+	}
 	for _, st := range f.Stacks {
 		for line := range strings.SplitSeq(st, "\n") {
 			fmt.Fprintf(b, "    %s\n", line)
 		}
 	}
 	fmt.Fprintf(b, "replay: %s\n", f.Replay)
+}
+
+// Label is the finding's kind with its certainty, as the reports head it:
+// "leak (releasable)".
+func (f *Finding) Label() string { return string(f.Kind) + f.certaintySuffix() }
+
+func (f *Finding) certaintySuffix() string {
+	if f.Certainty == "" {
+		return ""
+	}
+	return " (" + string(f.Certainty) + ")"
 }
 
 // slow counts the tests stopped as slow without a finding.
@@ -116,7 +130,7 @@ func (s *Summary) WriteMarkdown(w io.Writer) error {
 	b.WriteString(".\n\n| package | test | result | runs | seed | GOMAXPROCS |\n|---|---|---|---:|---:|---:|\n")
 	for _, t := range s.Tests {
 		for _, f := range t.All() {
-			fmt.Fprintf(&b, "| %s | %s | **%s** | %d | %d | %d |\n", t.Package, t.Test, f.Kind, f.Run, f.Seed, f.GOMAXPROCS)
+			fmt.Fprintf(&b, "| %s | %s | **%s**%s | %d | %d | %d |\n", t.Package, t.Test, f.Kind, f.certaintySuffix(), f.Run, f.Seed, f.GOMAXPROCS)
 		}
 		switch {
 		case t.Finding != nil:
@@ -130,7 +144,10 @@ func (s *Summary) WriteMarkdown(w io.Writer) error {
 	}
 	for _, t := range s.Tests {
 		for _, f := range t.All() {
-			fmt.Fprintf(&b, "\n### %s: %s\n\n%s\n\n", f.Kind, f.Test, f.Message)
+			fmt.Fprintf(&b, "\n### %s: %s\n\n%s\n\n", f.Label(), f.Test, f.Message)
+			if f.Certainty != "" {
+				fmt.Fprintf(&b, "Certainty: **%s**: %s.\n\n", f.Certainty, f.Why)
+			}
 			if len(f.Stacks) > 0 {
 				fmt.Fprintf(&b, "```\n%s\n```\n\n", strings.Join(f.Stacks, "\n\n"))
 			}
@@ -143,15 +160,15 @@ func (s *Summary) WriteMarkdown(w io.Writer) error {
 
 var htmlReport = template.Must(template.New("hunt").Parse(`<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>conclab hunt</title>
-<style>body{font-family:sans-serif;max-width:72em;margin:2em auto}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .6em}pre{background:#f6f6f6;padding:.6em;overflow-x:auto}.found{color:#a00;font-weight:bold}</style>
+<style>body{font-family:sans-serif;max-width:72em;margin:2em auto}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .6em}pre{background:#f6f6f6;padding:.6em;overflow-x:auto}.found{color:#a00;font-weight:bold}.certainty{font-weight:normal;color:#555}</style>
 </head><body>
 <h2>Hunt</h2>
 <p>{{len .Tests}} tests, {{.Runs}} runs, {{printf "%.1f" .Seconds}} s, {{.Findings}} findings{{if .NotRun}}, {{.NotRun}} tests not run{{end}}{{if .Interrupted}} (stopped early){{end}}.</p>
 <table><tr><th>package</th><th>test</th><th>result</th><th>runs</th><th>seed</th><th>GOMAXPROCS</th></tr>
-{{range .Tests}}{{$t := .}}{{range .All}}<tr><td>{{$t.Package}}</td><td>{{$t.Test}}</td><td class="found">{{.Kind}}</td><td>{{.Run}}</td><td>{{.Seed}}</td><td>{{.GOMAXPROCS}}</td></tr>
+{{range .Tests}}{{$t := .}}{{range .All}}<tr><td>{{$t.Package}}</td><td>{{$t.Test}}</td><td class="found">{{.Kind}}{{with .Certainty}} <span class="certainty">({{.}})</span>{{end}}</td><td>{{.Run}}</td><td>{{.Seed}}</td><td>{{.GOMAXPROCS}}</td></tr>
 {{else}}<tr><td>{{.Package}}</td><td>{{.Test}}</td><td>{{if .NotRun}}not run{{else if .Slow}}slow (clean, then a run outlived the hard timeout){{else}}clean{{end}}</td><td>{{.Runs}}</td><td></td><td></td></tr>
 {{end}}{{end}}</table>
-{{range .Tests}}{{range .All}}<h3>{{.Kind}}: {{.Test}}</h3><p>{{.Message}}</p>{{range .Stacks}}<pre>{{.}}</pre>{{end}}<p>Replay: <code>{{.Replay}}</code></p>
+{{range .Tests}}{{range .All}}<h3>{{.Label}}: {{.Test}}</h3><p>{{.Message}}</p>{{if .Certainty}}<p>Certainty: <strong>{{.Certainty}}</strong>: {{.Why}}</p>{{end}}{{range .Stacks}}<pre>{{.}}</pre>{{end}}<p>Replay: <code>{{.Replay}}</code></p>
 {{end}}{{end}}</body></html>
 `))
 

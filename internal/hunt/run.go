@@ -339,6 +339,7 @@ func (h *hunter) finish(b *batch, r batchResult, d time.Duration) {
 		Yield: b.yield, Replay: replayCommand(h.cfg, t, seed, b.procs, b.yield),
 	}
 	h.paths.fixFinding(f)
+	classify(f, t.target.pkg.Dir)
 	t.findings = append(t.findings, f)
 	if !symptom(f.Kind) {
 		t.cancel()

@@ -69,15 +69,22 @@ func (s *Summary) SARIF(opts SARIFOptions) *sarif.Report {
 
 func (opts SARIFOptions) result(run *sarif.Run, f *Finding) *sarif.Result {
 	text := fmt.Sprintf("%s: %s in %s %s (run %d, seed %d, GOMAXPROCS %d). Replay: %s",
-		f.Kind, f.Message, f.Package, f.Test, f.Run, f.Seed, f.GOMAXPROCS, f.Replay)
+		f.Label(), f.Message, f.Package, f.Test, f.Run, f.Seed, f.GOMAXPROCS, f.Replay)
+	if f.Certainty != "" {
+		text += fmt.Sprintf(". Certainty: %s: %s", f.Certainty, f.Why)
+	}
+	props := sarif.NewPropertyBag().
+		Add("package", f.Package).Add("test", f.Test).Add("seed", f.Seed).
+		Add("gomaxprocs", f.GOMAXPROCS).Add("run", f.Run).Add("replay", f.Replay)
+	if f.Certainty != "" {
+		props.Add("certainty", string(f.Certainty)).Add("certaintyReason", f.Why)
+	}
 	res := sarif.NewRuleResult(string(f.Kind)).
 		WithRuleIndex(run.GetRuleIndex(string(f.Kind))).
-		WithLevel(sarif.LevelError).
+		WithLevel(f.level()).
 		WithMessage(sarif.NewTextMessage(text)).
 		WithPartialFingerprints(map[string]string{FingerprintVersion: f.Fingerprint()}).
-		WithProperties(sarif.NewPropertyBag().
-			Add("package", f.Package).Add("test", f.Test).Add("seed", f.Seed).
-			Add("gomaxprocs", f.GOMAXPROCS).Add("run", f.Run).Add("replay", f.Replay))
+		WithProperties(props)
 	if opts.Baseline != nil {
 		state := "new"
 		if opts.Baseline.Known(f) {
@@ -122,6 +129,16 @@ func (opts SARIFOptions) result(run *sarif.Run, f *Finding) *sarif.Result {
 		}
 	}
 	return res
+}
+
+// level is the SARIF level of f: a warning for a leak the test could
+// release or a finding that depends on timing, an error for the others.
+func (f *Finding) level() string {
+	switch f.Certainty {
+	case Releasable, TimingDependent:
+		return sarif.LevelWarning
+	}
+	return sarif.LevelError
 }
 
 // location is file:line relative to Root, or nil for a file outside it.
@@ -267,8 +284,11 @@ func (s *Summary) WriteAnnotations(w io.Writer, opts SARIFOptions) error {
 				pl := res.Locations[0].PhysicalLocation
 				props = append(props, "file="+escapeProperty(*pl.ArtifactLocation.URI), fmt.Sprintf("line=%d", *pl.Region.StartLine))
 			}
-			props = append(props, "title="+escapeProperty("conclab hunt: "+string(f.Kind)+" in "+f.Test))
-			level, msg := "error", f.Message+"\nreplay: "+f.Replay
+			props = append(props, "title="+escapeProperty("conclab hunt: "+f.Label()+" in "+f.Test))
+			level, msg := f.level(), f.Message+"\nreplay: "+f.Replay
+			if f.Certainty != "" {
+				msg += "\ncertainty: " + string(f.Certainty) + ": " + f.Why
+			}
 			if opts.Baseline.Known(f) {
 				level, msg = "warning", "known (in the baseline "+opts.Baseline.Path+"): "+msg
 			}

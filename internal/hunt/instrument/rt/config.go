@@ -62,6 +62,15 @@ func init() {
 	leaks = os.Getenv(EnvLeaks) != "off"
 	// Processes the tests start (a test binary re-running itself) run
 	// plainly, as they would without hunt, and never write this report.
+	// The runtime read GODEBUG at start: hunt's tracebackancestors stays in
+	// force here and the user's own setting goes back in the environment.
+	if v, ok := os.LookupEnv(EnvGODEBUG); ok {
+		if v == "" {
+			os.Unsetenv("GODEBUG")
+		} else {
+			os.Setenv("GODEBUG", v)
+		}
+	}
 	for _, kv := range os.Environ() {
 		if strings.HasPrefix(kv, "CONCLAB_HUNT_") {
 			os.Unsetenv(kv[:strings.IndexByte(kv, '=')])
@@ -295,6 +304,15 @@ func stackText(g *Goroutine) string {
 	}
 	if g.CreatedBy.Func != "" {
 		fmt.Fprintf(&b, "created by %s in goroutine %d\n\t%s:%d\n", g.CreatedBy.Func, g.CreatorID, g.CreatedBy.File, g.CreatedBy.Line)
+	}
+	for _, a := range g.Ancestors {
+		fmt.Fprintf(&b, "[originating from goroutine %d]:\n", a.ID)
+		for _, f := range a.Frames {
+			fmt.Fprintf(&b, "%s(...)\n\t%s:%d\n", f.Func, f.File, f.Line)
+		}
+		if a.CreatedBy.Func != "" {
+			fmt.Fprintf(&b, "created by %s\n\t%s:%d\n", a.CreatedBy.Func, a.CreatedBy.File, a.CreatedBy.Line)
+		}
 	}
 	return b.String()
 }

@@ -23,8 +23,38 @@ type Goroutine struct {
 	// for the main goroutine); CreatorID its goroutine, 0 when not printed.
 	CreatedBy Frame
 	CreatorID int64
+	// Ancestors are the stacks of the goroutines that created it, as they
+	// were at its go statement, innermost creator first: the dump has them
+	// under GODEBUG=tracebackancestors=N.
+	Ancestors []Ancestor
 	// Text is the goroutine as the dump prints it, from its header line.
 	Text string
+}
+
+// An Ancestor is the stack of a goroutine's creator at the go statement,
+// as GODEBUG=tracebackancestors prints it ("[originating from goroutine
+// N]:").
+type Ancestor struct {
+	ID        int64
+	Frames    []Frame
+	CreatedBy Frame // what started the creator, without a goroutine id
+}
+
+// CreationChain is where g came from, innermost first: the go statement
+// that started it, then each ancestor's frames and its own go statement.
+// Without ancestors in the dump it is the go statement alone.
+func (g *Goroutine) CreationChain() []Frame {
+	var chain []Frame
+	if g.CreatedBy.Func != "" {
+		chain = append(chain, g.CreatedBy)
+	}
+	for _, a := range g.Ancestors {
+		chain = append(chain, a.Frames...)
+		if a.CreatedBy.Func != "" {
+			chain = append(chain, a.CreatedBy)
+		}
+	}
+	return chain
 }
 
 // Wait is what a goroutine waits for, as Classify reports it.
@@ -143,19 +173,34 @@ func ParseGoroutines(dump string) []Goroutine {
 			flush(i)
 			continue
 		}
+		if id, ok := strings.CutPrefix(line, "[originating from goroutine "); ok && strings.HasSuffix(id, "]:") {
+			n, _ := strconv.ParseInt(strings.TrimSuffix(id, "]:"), 10, 64)
+			cur.Ancestors = append(cur.Ancestors, Ancestor{ID: n})
+			pending = ""
+			continue
+		}
 		if strings.HasPrefix(line, "\t") {
 			if pending == "" {
 				continue
 			}
 			file, n := parseFileLine(line)
-			if strings.HasPrefix(pending, "created by ") {
+			var anc *Ancestor
+			if k := len(cur.Ancestors); k > 0 {
+				anc = &cur.Ancestors[k-1]
+			}
+			switch {
+			case strings.HasPrefix(pending, "created by ") && anc != nil:
+				anc.CreatedBy = Frame{Func: strings.TrimPrefix(pending, "created by "), File: file, Line: n}
+			case strings.HasPrefix(pending, "created by "):
 				fn := strings.TrimPrefix(pending, "created by ")
 				if k := strings.Index(fn, " in goroutine "); k >= 0 {
 					cur.CreatorID, _ = strconv.ParseInt(fn[k+len(" in goroutine "):], 10, 64)
 					fn = fn[:k]
 				}
 				cur.CreatedBy = Frame{Func: fn, File: file, Line: n}
-			} else {
+			case anc != nil:
+				anc.Frames = append(anc.Frames, Frame{Func: funcName(pending), File: file, Line: n})
+			default:
 				cur.Frames = append(cur.Frames, Frame{Func: funcName(pending), File: file, Line: n})
 			}
 			pending = ""

@@ -55,6 +55,46 @@ func TestParseGoroutines(t *testing.T) {
 	assert.True(t, strings.HasSuffix(gs[0].Text, "/src/p/server.go:20 +0x3c"), gs[0].Text)
 }
 
+// ancestorDump is a goroutine under GODEBUG=tracebackancestors=2: its
+// creator's stack at the go statement, and that one's creator's.
+const ancestorDump = `goroutine 21 [chan receive (leaked)]:
+example.com/m/p.(*Pool).loop(...)
+	/src/p/pool.go:14
+created by example.com/m/p.NewPool in goroutine 20
+	/src/p/pool.go:13 +0xdf
+[originating from goroutine 20]:
+example.com/m/p.NewPool(...)
+	/src/p/pool.go:13 +0xdf
+example.com/m/p.TestX(...)
+	/src/p/pool_test.go:21 +0x25
+created by testing.(*T).Run
+	/usr/local/go/src/testing/testing.go:2101 +0xb13
+[originating from goroutine 1]:
+testing.(*T).Run(...)
+	/usr/local/go/src/testing/testing.go:2109 +0xb13
+...additional frames elided...
+`
+
+func TestParseAncestors(t *testing.T) {
+	gs := rt.ParseGoroutines(ancestorDump)
+	require.Len(t, gs, 1)
+	g := gs[0]
+	assert.Equal(t, "chan receive (leaked)", g.State)
+	assert.Equal(t, []rt.Frame{{Func: "example.com/m/p.(*Pool).loop", File: "/src/p/pool.go", Line: 14}}, g.Frames, "the ancestors' frames are not the goroutine's")
+	assert.Equal(t, rt.Frame{Func: "example.com/m/p.NewPool", File: "/src/p/pool.go", Line: 13}, g.CreatedBy)
+	assert.Equal(t, int64(20), g.CreatorID)
+	assert.Equal(t, []rt.Ancestor{
+		{ID: 20, Frames: []rt.Frame{
+			{Func: "example.com/m/p.NewPool", File: "/src/p/pool.go", Line: 13},
+			{Func: "example.com/m/p.TestX", File: "/src/p/pool_test.go", Line: 21},
+		}, CreatedBy: rt.Frame{Func: "testing.(*T).Run", File: "/usr/local/go/src/testing/testing.go", Line: 2101}},
+		{ID: 1, Frames: []rt.Frame{{Func: "testing.(*T).Run", File: "/usr/local/go/src/testing/testing.go", Line: 2109}}},
+	}, g.Ancestors)
+	chain := g.CreationChain()
+	require.Len(t, chain, 5)
+	assert.Equal(t, "example.com/m/p.TestX", chain[2].Func, "the test's call follows the go statement and the creator's own frame")
+}
+
 func TestParseLiveDump(t *testing.T) {
 	ch := make(chan int)
 	done := make(chan struct{})

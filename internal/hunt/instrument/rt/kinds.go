@@ -11,3 +11,8 @@ const (
 // EnvLeaks is the variable that, set to "off", checks no test for leaked
 // goroutines: hunt's runs of a test whose leak was already found.
 const EnvLeaks = "CONCLAB_HUNT_LEAKS"
+
+// EnvGODEBUG holds the user's GODEBUG when hunt adds its own settings
+// (tracebackancestors, for the creation stacks of leaked goroutines): the
+// runtime restores it once the Go runtime has read both.
+const EnvGODEBUG = "CONCLAB_HUNT_GODEBUG"

@@ -4,6 +4,8 @@ package rt
 
 import (
 	"fmt"
+	"io"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -148,6 +150,7 @@ func checkLeaks(name string, iter int, before map[int64]bool) {
 			if len(leaked) == 0 {
 				return
 			}
+			markLeaked(leaked)
 			var what, stacks []string
 			for i := range leaked {
 				g := &leaked[i]
@@ -160,6 +163,31 @@ func checkLeaks(name string, iter int, before map[int64]bool) {
 		time.Sleep(delay)
 		if delay < 100*time.Millisecond {
 			delay *= 2
+		}
+	}
+}
+
+// markLeaked runs the goroutineleak profile's collection where the binary
+// has it (built with GOEXPERIMENT=goroutineleakprofile): a GC that moves
+// every goroutine blocked on a channel, lock or WaitGroup that no live
+// goroutine can reach into the leaked state. It then reads gs's states
+// again, which say " (leaked)" for those.
+func markLeaked(gs []Goroutine) {
+	p := pprof.Lookup("goroutineleak")
+	if p == nil {
+		return
+	}
+	if p.WriteTo(io.Discard, 1) != nil {
+		return
+	}
+	now := make(map[int64]*Goroutine)
+	all := ParseGoroutines(allStacks())
+	for i := range all {
+		now[all[i].ID] = &all[i]
+	}
+	for i := range gs {
+		if g := now[gs[i].ID]; g != nil {
+			gs[i] = *g
 		}
 	}
 }
