@@ -170,5 +170,15 @@ func trimStack(s string) string {
 		}
 		out = append(out, lines[i])
 	}
-	return frameJunk.ReplaceAllString(strings.TrimSpace(strings.Join(out, "\n")), "")
+	// An ancestor (GODEBUG=tracebackancestors) whose frames were all
+	// dropped, such as the testing package's main goroutine, leaves nothing
+	// under its header.
+	kept := out[:0]
+	for i, l := range out {
+		if strings.HasPrefix(strings.TrimSpace(l), "[originating from goroutine ") && (i+1 == len(out) || funcName(out[i+1]) == "") {
+			continue
+		}
+		kept = append(kept, l)
+	}
+	return frameJunk.ReplaceAllString(strings.TrimSpace(strings.Join(kept, "\n")), "")
 }
