@@ -14,7 +14,9 @@ import (
 )
 
 // TestSweep (make hunt) hunts conclab's own packages and two well-tested
-// libraries from the module cache: none of them may report anything.
+// libraries from the module cache: none of them may report anything but
+// the findings triaged in docs/detectors.md as the library's tests
+// assuming a schedule, which a run shows only now and then.
 func TestSweep(t *testing.T) {
 	if !*long {
 		t.Skip("the long sweep runs with -hunt.long (make hunt)")
@@ -24,16 +26,25 @@ func TestSweep(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
 		patterns []string
+		known    map[string]string // test → why its finding is the test's own
 	}{
-		{"conclab", []string{"./..."}},
-		{"x-sync", []string{"golang.org/x/sync/..."}},
-		{"goleak", []string{"go.uber.org/goleak"}},
+		{"conclab", []string{"./..."}, nil},
+		{"x-sync", []string{"golang.org/x/sync/..."}, nil},
+		{"goleak", []string{"go.uber.org/goleak"}, map[string]string{
+			"TestAll":                      "expects goroutine ids in creation order; ids come in per-P batches",
+			"TestOptionsFilters":           "assumes the goroutine it started has reached block(); a yield (or, above GOMAXPROCS 1, a preemption) after close(started) finds it before",
+			"TestOptionsIgnoreAnyFunction": "assumes the test's goroutine is parked when it lists goroutines",
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			sum, err := Hunt(context.Background(), Config{Dir: root, Patterns: tc.patterns, Runs: 5})
 			require.NoError(t, err)
 			for _, r := range sum.Tests {
 				if f := r.Finding; f != nil {
+					if why, ok := tc.known[r.Test]; ok {
+						t.Logf("%s %s: %s, known: %s", r.Package, r.Test, f.Kind, why)
+						continue
+					}
 					t.Errorf("%s %s: %s: %s\n%s\nreplay: %s", r.Package, r.Test, f.Kind, f.Message, strings.Join(f.Stacks, "\n"), f.Replay)
 				}
 			}
