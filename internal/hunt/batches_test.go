@@ -295,6 +295,7 @@ func TestProgressLine(t *testing.T) {
 		h.tests[0].completed = 20
 		h.tests[1].completed = 3
 		h.runs = 23
+		// Inside synctest's bubble: the fake clock advances at once, nothing waits.
 		time.Sleep(10 * time.Second)
 		assert.Equal(t, "hunt: 1/3 tests done, 1 more run at least once, 23 runs, 0 findings, 10s of 1m0s, 50s left", h.progressLine())
 	})

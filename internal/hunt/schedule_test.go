@@ -109,6 +109,7 @@ func TestDefaultBudgetSequentialPackageRunsEachOnce(t *testing.T) {
 func TestDefaultBudgetUnreportedRunIsConcurrent(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		child := func(ctx context.Context, b *batch) batchResult {
+			// Inside synctest's bubble: the fake clock advances at once, nothing waits.
 			time.Sleep(time.Second)
 			return batchResult{completed: b.count}
 		}
@@ -196,6 +197,7 @@ func TestProgressLineDefaultBudget(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		h := fakeHunter(Config{}, clean, "TestA")
 		h.start = time.Now()
+		// Inside synctest's bubble: the fake clock advances at once, nothing waits.
 		time.Sleep(10 * time.Second)
 		assert.Equal(t, "hunt: 0/1 tests done, 0 more run at least once, 0 runs, 0 findings, 10s of a 30s budget, 20s left", h.progressLine())
 	})
