@@ -9,7 +9,6 @@ import (
 	"github.com/conclab/conclab/internal/pprofkit"
 	"os"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"strings"
 	"sync"
@@ -163,18 +162,25 @@ func TestRecordStops(t *testing.T) {
 	}
 }
 
-// lockedInRecord matches a goroutine's stack whose top frame of conclab's
-// is Record, waiting on a lock.
-var lockedInRecord = regexp.MustCompile(`(?m)^sync\.\(\*Mutex\)\.Lock\(.*\)\n\t.*\n.*/internal/profiling\.Record\(`)
-
-// waitingInRecord reports whether some goroutine is parked on a lock in
-// Record itself.
+// waitingInRecord reports whether some goroutine is parked on a lock taken
+// by Record itself: the innermost frame of this package on its own stack
+// (above any "[originating from" ancestry) is Record. Frames between the
+// lock and Record, such as a hunt's wrapped Mutex, do not matter.
 func waitingInRecord() bool {
 	buf := make([]byte, 1<<20)
 	buf = buf[:runtime.Stack(buf, true)]
 	for _, g := range strings.Split(string(buf), "\n\n") {
-		if strings.Contains(g, " [sync.Mutex.Lock") && lockedInRecord.MatchString(g) {
-			return true
+		if !strings.Contains(g, " [sync.Mutex.Lock") {
+			continue
+		}
+		own, _, _ := strings.Cut(g, "\n[originating from")
+		for _, line := range strings.Split(own, "\n") {
+			if _, fn, ok := strings.Cut(line, "/internal/profiling."); ok && !strings.HasPrefix(line, "\t") {
+				if strings.HasPrefix(fn, "Record(") {
+					return true
+				}
+				break
+			}
 		}
 	}
 	return false
