@@ -42,8 +42,8 @@ where novelty is the share of its latest runs that reached a pair of
 concurrency operations no earlier run had. So a cheap concurrent test gets
 many runs, a slow one few, every concurrent test about the same time. The
 progress line says the budget and the time left. -time D caps the whole
-hunt at D of runs and spends it by the same rule (tests not reached by then
-are "not run"); -runs N runs every test exactly N times.
+hunt at D, builds included, and spends it by the same rule (tests not
+reached by then are "not run", packages not built by then "not built"); -runs N runs every test exactly N times.
 
 Each finding prints its seed, GOMAXPROCS, run number and the command that
 replays it, and how sure it is: definite, releasable (a leak the test
@@ -75,7 +75,7 @@ func runHunt(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs := newFlagSet("hunt", "[flags] [packages]", huntDoc, stdout)
 	run := fs.String("run", "", "hunt only the tests matching this regexp")
 	runs := fs.Int("runs", 0, "runs per test, exactly (0: as many as the budget gives each, see above)")
-	budget := fs.Duration("time", 0, "total time budget for the runs, spent by the rule above (0: the default budget, or none with -runs)")
+	budget := fs.Duration("time", 0, "total time budget for the hunt, builds included, spent by the rule above (0: the default budget, or none with -runs)")
 	parallel := fs.Int("parallel", hunt.DefaultParallel(), "child processes at once")
 	stall := fs.Duration("stall", hunt.DefaultStall, "no progress for this long is a deadlock")
 	seed := fs.String("seed", "", "seed of the first run; run r uses seed+r")
@@ -227,6 +227,9 @@ func finishHunt(sum *hunt.Summary, asJSON bool, out string, ci *huntCI, stdout, 
 	}
 	if sum.NotRun > 0 {
 		return &exitError{1, fmt.Errorf("%d test%s not run: the hunt stopped first (raise -time)", sum.NotRun, map[bool]string{true: "", false: "s"}[sum.NotRun == 1])}
+	}
+	if n := len(sum.NotBuilt); n > 0 {
+		return &exitError{1, fmt.Errorf("%d package%s not built: -time ran out during the builds (raise -time)", n, map[bool]string{true: "", false: "s"}[n == 1])}
 	}
 	return nil
 }

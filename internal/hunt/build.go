@@ -26,18 +26,22 @@ type target struct {
 
 // buildAll builds every package's test binary once, at most parallel at a
 // time, and lists its tests. The first failure is returned after the builds
-// under way have finished.
+// under way have finished. A package left unbuilt because ctx ended has a
+// nil target.
 func buildAll(ctx context.Context, cfg *Config, work string, pkgs []*gotool.Package) ([]*target, error) {
 	targets := make([]*target, len(pkgs))
 	var g errgroup.Group
 	g.SetLimit(cfg.Parallel)
 	for i, p := range pkgs {
 		g.Go(func() error {
-			if err := ctx.Err(); err != nil {
-				return err
+			if ctx.Err() != nil {
+				return nil // not built: the caller tells Ctrl-C from -time
 			}
 			t, err := build(ctx, cfg, filepath.Join(work, fmt.Sprintf("pkg%d", i)), p)
 			if err != nil {
+				if ctx.Err() != nil {
+					return nil
+				}
 				return err
 			}
 			targets[i] = t

@@ -107,13 +107,16 @@ type TestResult struct {
 
 // A Summary is the outcome of a hunt.
 type Summary struct {
-	Type        string       `json:"type"` // "summary", set by MarshalJSON
-	Tests       []TestResult `json:"tests"`
-	Findings    int          `json:"findings"`
-	Runs        int          `json:"runs"`
-	NotRun      int          `json:"not_run"` // tests of which no run finished
-	Seconds     float64      `json:"seconds"`
-	Interrupted bool         `json:"interrupted,omitempty"` // Ctrl-C or -time stopped it before every run was done
+	Type     string       `json:"type"` // "summary", set by MarshalJSON
+	Tests    []TestResult `json:"tests"`
+	Findings int          `json:"findings"`
+	Runs     int          `json:"runs"`
+	NotRun   int          `json:"not_run"` // tests of which no run finished
+	// NotBuilt lists the packages whose test binary -time ran out before
+	// building: their tests are not run, and not counted in Tests.
+	NotBuilt    []string `json:"not_built,omitempty"`
+	Seconds     float64  `json:"seconds"`
+	Interrupted bool     `json:"interrupted,omitempty"` // Ctrl-C or -time stopped it before every run was done
 }
 
 // MarshalJSON writes f with its "type": "finding", which tells it from the
@@ -142,7 +145,7 @@ func (r TestResult) All() []*Finding {
 }
 
 // Clean reports whether the hunt found nothing and ran every test.
-func (s *Summary) Clean() bool { return s.Findings == 0 && s.NotRun == 0 }
+func (s *Summary) Clean() bool { return s.Findings == 0 && s.NotRun == 0 && len(s.NotBuilt) == 0 }
 
 // DefaultParallel is the number of child processes at once when
 // Config.Parallel is zero: GOMAXPROCS.

@@ -23,6 +23,7 @@ func Merge(paths ...string) (*Summary, error) {
 		all.Findings += s.Findings
 		all.Runs += s.Runs
 		all.NotRun += s.NotRun
+		all.NotBuilt = append(all.NotBuilt, s.NotBuilt...)
 		all.Seconds = max(all.Seconds, s.Seconds)
 		all.Interrupted = all.Interrupted || s.Interrupted
 	}

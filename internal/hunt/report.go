@@ -38,6 +38,9 @@ func (s *Summary) WriteText(w io.Writer) error {
 		}
 		fmt.Fprintf(&b, "ok    %-*s  clean in %d run%s\n", width, name, t.Runs, plural(t.Runs))
 	}
+	for _, p := range s.NotBuilt {
+		fmt.Fprintf(&b, "--    %-*s  not run: -time ran out before its test binary was built\n", width, p)
+	}
 	for _, t := range s.Tests {
 		for _, f := range t.All() {
 			b.WriteString("\n")
@@ -50,6 +53,9 @@ func (s *Summary) WriteText(w io.Writer) error {
 	}
 	if s.NotRun > 0 {
 		status += fmt.Sprintf(", %d test%s not run", s.NotRun, plural(s.NotRun))
+	}
+	if n := len(s.NotBuilt); n > 0 {
+		status += fmt.Sprintf(", %d package%s not built (none of its tests run)", n, plural(n))
 	}
 	if n := s.slow(); n > 0 {
 		status += fmt.Sprintf(", %d test%s stopped as slow", n, plural(n))
@@ -124,6 +130,9 @@ func (s *Summary) WriteMarkdown(w io.Writer) error {
 	if s.NotRun > 0 {
 		fmt.Fprintf(&b, ", %d test%s not run", s.NotRun, plural(s.NotRun))
 	}
+	if n := len(s.NotBuilt); n > 0 {
+		fmt.Fprintf(&b, ", %d package%s not built before -time ran out (%s)", n, plural(n), strings.Join(s.NotBuilt, ", "))
+	}
 	if s.Interrupted {
 		b.WriteString(" (stopped early)")
 	}
@@ -163,7 +172,7 @@ var htmlReport = template.Must(template.New("hunt").Parse(`<!DOCTYPE html>
 <style>body{font-family:sans-serif;max-width:72em;margin:2em auto}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .6em}pre{background:#f6f6f6;padding:.6em;overflow-x:auto}.found{color:#a00;font-weight:bold}.certainty{font-weight:normal;color:#555}</style>
 </head><body>
 <h2>Hunt</h2>
-<p>{{len .Tests}} tests, {{.Runs}} runs, {{printf "%.1f" .Seconds}} s, {{.Findings}} findings{{if .NotRun}}, {{.NotRun}} tests not run{{end}}{{if .Interrupted}} (stopped early){{end}}.</p>
+<p>{{len .Tests}} tests, {{.Runs}} runs, {{printf "%.1f" .Seconds}} s, {{.Findings}} findings{{if .NotRun}}, {{.NotRun}} tests not run{{end}}{{with .NotBuilt}}, {{len .}} packages not built before -time ran out{{end}}{{if .Interrupted}} (stopped early){{end}}.</p>
 <table><tr><th>package</th><th>test</th><th>result</th><th>runs</th><th>seed</th><th>GOMAXPROCS</th></tr>
 {{range .Tests}}{{$t := .}}{{range .All}}<tr><td>{{$t.Package}}</td><td>{{$t.Test}}</td><td class="found">{{.Kind}}{{with .Certainty}} <span class="certainty">({{.}})</span>{{end}}</td><td>{{.Run}}</td><td>{{.Seed}}</td><td>{{.GOMAXPROCS}}</td></tr>
 {{else}}<tr><td>{{.Package}}</td><td>{{.Test}}</td><td>{{if .NotRun}}not run{{else if .Slow}}slow (clean, then a run outlived the hard timeout){{else}}clean{{end}}</td><td>{{.Runs}}</td><td></td><td></td></tr>

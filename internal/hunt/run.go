@@ -74,7 +74,12 @@ func (t *testState) timeout() time.Duration {
 type hunter struct {
 	cfg   *Config
 	work  string
-	start time.Time
+	start time.Time // of the runs
+
+	// deadline is when -time runs out, counted from the start of the hunt
+	// (its builds included); zero without -time.
+	deadline time.Time
+	notBuilt []string
 
 	// run runs one batch in a child process: runBatch, or a fake in tests.
 	run func(context.Context, *batch) batchResult
@@ -97,6 +102,7 @@ type hunter struct {
 // *gotool.UsageError for bad input; Ctrl-C (ctx cancelled) or the -time budget
 // stop it early with what was found so far.
 func Hunt(ctx context.Context, cfg Config) (*Summary, error) {
+	began := time.Now()
 	cfg.defaults()
 	if cfg.Shard < 0 || cfg.Shard >= cfg.Shards {
 		return nil, gotool.Usagef("-shard %d/%d: want 0 <= i < n", cfg.Shard, cfg.Shards)
@@ -115,14 +121,30 @@ func Hunt(ctx context.Context, cfg Config) (*Summary, error) {
 			return nil, err
 		}
 	}
-	targets, err := buildAll(ctx, &cfg, work, pkgs)
+	var deadline time.Time
+	buildCtx := ctx
+	if cfg.Time > 0 {
+		deadline = began.Add(cfg.Time)
+		var cancel context.CancelFunc
+		buildCtx, cancel = context.WithDeadline(ctx, deadline)
+		defer cancel()
+	}
+	built, err := buildAll(buildCtx, &cfg, work, pkgs)
+	if ctx.Err() != nil {
+		return &Summary{Interrupted: true}, nil
+	}
 	if err != nil {
-		if ctx.Err() != nil {
-			return &Summary{Interrupted: true}, nil
-		}
 		return nil, err
 	}
-	h := &hunter{cfg: &cfg, work: filepath.Join(work, "runs"), procs: procCycle(cfg.CPU), paths: newPathMapper(work)}
+	h := &hunter{cfg: &cfg, work: filepath.Join(work, "runs"), procs: procCycle(cfg.CPU), paths: newPathMapper(work), deadline: deadline}
+	var targets []*target
+	for i, tg := range built {
+		if tg == nil {
+			h.notBuilt = append(h.notBuilt, pkgs[i].ImportPath)
+		} else {
+			targets = append(targets, tg)
+		}
+	}
 	h.run = h.runBatch
 	if err := os.MkdirAll(h.work, 0o755); err != nil {
 		return nil, err
@@ -145,6 +167,9 @@ func Hunt(ctx context.Context, cfg Config) (*Summary, error) {
 			}
 			h.tests = append(h.tests, &testState{target: tg, name: name, base: seed, stall: cfg.Stall})
 		}
+	}
+	if len(h.tests) == 0 && len(h.notBuilt) > 0 {
+		return &Summary{NotBuilt: h.notBuilt, Interrupted: true}, nil
 	}
 	if len(h.tests) == 0 && cfg.Shards > 1 && cfg.Run == nil {
 		return &Summary{}, nil // a CI matrix may have more shards than tests
@@ -182,13 +207,16 @@ func procCycle(cpu int) []int {
 }
 
 func (h *hunter) hunt(ctx context.Context) *Summary {
+	h.start = time.Now()
 	runCtx := ctx
 	if h.cfg.Time > 0 {
+		if h.deadline.IsZero() {
+			h.deadline = h.start.Add(h.cfg.Time)
+		}
 		var cancel context.CancelFunc
-		runCtx, cancel = context.WithTimeout(ctx, h.cfg.Time)
+		runCtx, cancel = context.WithDeadline(ctx, h.deadline)
 		defer cancel()
 	}
-	h.start = time.Now()
 	h.ctx = runCtx
 	h.cond = sync.NewCond(&h.mu)
 	testCtxs := make([]context.Context, len(h.tests))
@@ -404,7 +432,8 @@ func (h *hunter) summary(cancelled, stopped bool) *Summary {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	elapsed := time.Since(h.start)
-	s := &Summary{Runs: h.runs, Seconds: elapsed.Seconds()}
+	s := &Summary{Runs: h.runs, Seconds: elapsed.Seconds(), NotBuilt: h.notBuilt}
+	s.Interrupted = len(h.notBuilt) > 0
 	for _, t := range h.tests {
 		r := TestResult{Package: t.target.pkg.ImportPath, Test: t.name, Runs: t.completed, Slow: t.slow, Seconds: t.last.Seconds()}
 		if n := len(t.findings); n > 0 {
@@ -446,7 +475,12 @@ func (h *hunter) progressLine() string {
 	clock := elapsed.Round(time.Second).String()
 	switch {
 	case h.cfg.Time > 0:
-		clock = fmt.Sprintf("%s of %s, %s left", clock, h.cfg.Time, max(h.cfg.Time-elapsed, 0).Round(time.Second))
+		deadline := h.deadline
+		if deadline.IsZero() {
+			deadline = h.start.Add(h.cfg.Time)
+		}
+		left := time.Until(deadline)
+		clock = fmt.Sprintf("%s of %s, %s left", (h.cfg.Time - left).Round(time.Second), h.cfg.Time, max(left, 0).Round(time.Second))
 	case h.cfg.Runs == 0:
 		b := h.budget()
 		clock = fmt.Sprintf("%s of a %s budget, %s left", clock, b.Round(time.Second), max(b-elapsed, 0).Round(time.Second))

@@ -4,6 +4,7 @@ package hunt
 // coverage (schedule.go), in synctest bubbles: every run costs fake time.
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -256,12 +257,37 @@ func TestReadCoverage(t *testing.T) {
 // TestScheduleReadsTheRuntimesCoverage hunts a real package under a short
 // -time: the injected runtime tells the test that runs on its own goroutine
 // (with subtests) from the one whose goroutines interleave, and only the
-// second gets more than one run.
+// second gets more than one run. -time counts the build too, so a first
+// hunt of one run a test (which warms the build cache) sets it: twice what
+// that took, and 3 s of runs.
 func TestScheduleReadsTheRuntimesCoverage(t *testing.T) {
-	sum, err := Hunt(t.Context(), Config{Dir: ".", Patterns: []string{"./testdata/budget"}, Time: 3 * time.Second})
+	cfg := Config{Dir: ".", Patterns: []string{"./testdata/budget"}}
+	start := time.Now()
+	warm := cfg
+	warm.Runs = 1
+	_, err := Hunt(t.Context(), warm)
+	require.NoError(t, err, "the warm-up hunt")
+	cfg.Time = 2*time.Since(start) + 3*time.Second
+	sum, err := Hunt(t.Context(), cfg)
 	require.NoError(t, err)
+	require.Empty(t, sum.NotBuilt, "built within -time %v", cfg.Time)
 	runs := runsByTest(sum)
 	assert.Equal(t, 1, runs["TestWords"], "a sequential test runs once")
 	assert.Greater(t, runs["TestTallyConcurrently"], 1, "a concurrent test runs until -time is spent")
 	assert.Zero(t, sum.Findings)
+}
+
+// TestTimeCapsTheBuilds: -time counts from the start of the hunt, so a
+// budget spent before a package's test binary is built leaves the package
+// "not built": listed, never clean, and said in the text.
+func TestTimeCapsTheBuilds(t *testing.T) {
+	sum, err := Hunt(t.Context(), Config{Dir: ".", Patterns: []string{"./testdata/budget"}, Time: time.Nanosecond})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"github.com/conclab/conclab/internal/hunt/testdata/budget"}, sum.NotBuilt)
+	assert.False(t, sum.Clean(), "a package not built is not clean")
+	assert.True(t, sum.Interrupted)
+	var b bytes.Buffer
+	require.NoError(t, sum.WriteText(&b))
+	assert.Contains(t, b.String(), "not run: -time ran out before its test binary was built")
+	assert.Contains(t, b.String(), "1 package not built")
 }
