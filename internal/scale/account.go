@@ -52,8 +52,8 @@ var parts = []struct {
 	{IdleOther, Idle, "idle cores nothing accounts for (other load on the machine, too few goroutines)"},
 	{CPUGC, GC, "CPU per op grown in the collector and the allocator"},
 	{CPULock, Contention, "CPU per op grown in lock slow paths and spinning (sync's, and the runtime's locks as channels take)"},
-	{CPUSched, Scheduler, "CPU per op grown in the scheduler: finding, stealing, starting, parking and waking goroutines (a WaitGroup's or Cond's semaphore too, and runtime stacks with no user frame)"},
-	{CPUUser, Memory, "CPU per op grown in the benchmark's own frames with no runtime cause: cache-line contention, false sharing, memory bandwidth"},
+	{CPUSched, Scheduler, "CPU per op grown in the scheduler: finding, stealing, starting, parking and waking goroutines (a WaitGroup's or Cond's semaphore too, and runtime stacks with no user frame), and as much of the growth in the benchmark's own frames as its own: goroutines that come and go run their work on cold caches"},
+	{CPUUser, Memory, "CPU per op grown in the benchmark's own frames with no runtime cause (beyond what the scheduler's growth explains): cache-line contention, false sharing, memory bandwidth"},
 	{CPUUnsplit, Inconclusive, fmt.Sprintf("CPU per op grown, with fewer than %d CPU samples to say where", MinSamples)},
 }
 
@@ -129,6 +129,7 @@ func account(one, p *Point, cores int) Account {
 		}{{CPUGC, s1.gc, sn.gc}, {CPULock, s1.lock, sn.lock}, {CPUSched, s1.sched, sn.sched}, {CPUUser, user(s1), user(sn)}} {
 			add(c.part, a.Utilisation*(c.vn*cn-c.v1*c1)/cn)
 		}
+		a.migrated()
 	}
 
 	// Cores idle: first what the serial share explains (Amdahl), then the
@@ -160,6 +161,25 @@ func account(one, p *Point, cores int) Account {
 	}
 	slices.SortStableFunc(a.Parts, func(x, y Share) int { return cmp.Compare(y.Of, x.Of) })
 	return a
+}
+
+// migrated moves growth in the benchmark's own frames to the scheduler, as
+// much as the scheduler's own growth: goroutines that come and go (and are
+// stolen by idle processors) run their work on another core than the one
+// that made its data, on cold caches, so the more the scheduler works per
+// op the more the same work costs. What it does not explain stays memory.
+func (a *Account) migrated() {
+	user := slices.IndexFunc(a.Parts, func(s Share) bool { return s.Part == CPUUser })
+	sched := slices.IndexFunc(a.Parts, func(s Share) bool { return s.Part == CPUSched })
+	if user < 0 || sched < 0 {
+		return
+	}
+	moved := min(a.Parts[user].Of, a.Parts[sched].Of)
+	if moved <= 0 {
+		return
+	}
+	a.Parts[user].Of -= moved
+	a.Parts[sched].Of += moved
 }
 
 // spread adds v over the parts in proportion to their weights; false when

@@ -178,6 +178,12 @@ func TestDiagnose(t *testing.T) {
 		{"gc-heap-lock", base, pt(2, 1000, 1, 100, 0, 0, 0, parallel, wait(WaitGC, 1e-6)), GC, 1, "GC"},
 		{"scheduler", base, pt(2, 1000, 2, 200, 0, 0, 0.5, parallel), Scheduler, 1, "the scheduler takes 50 % of CPU at n = 2"},
 		{"memory", base, pt(2, 1000, 2, 200, 0, 0, 0, parallel), Memory, 1, "each op takes 2.00× the CPU of n = 1 in the benchmark's own code, top m.work 90 %"},
+		// The scheduler's growth (30 points) explains as much growth in the
+		// benchmark's own frames (20 of it): goroutines moved between cores.
+		{"scheduler-and-cold-caches", base, pt(2, 1000, 2, 200, 0, 0, 0.3, parallel), Scheduler, 1, "the scheduler takes 30 % of CPU at n = 2"},
+		// Beyond what the scheduler's growth (10) explains, the rest (30 of
+		// 40) is memory.
+		{"memory-beside-scheduler", base, pt(2, 1000, 2, 200, 0, 0, 0.1, parallel), Memory, 0.6, "in the benchmark's own code"},
 		{"one-goroutine", pt(1, 1000, 1, 100, 0, 0, 0, Roles{Bench: 1}), pt(2, 1000, 1, 100, 0, 0, 0, Roles{Bench: 1}), Serial, 1, "one goroutine does the work: 100 % of its CPU is on BenchmarkGet's own goroutine"},
 		{"serial-section", pt(1, 1000, 1, 100, 0, 0, 0, Roles{Bench: 1, Own: 1}), pt(2, 750, 1.33, 100, 0, 0, 0, Roles{Bench: 1, Own: 1}), Serial, 1, "a serial section: 50 % of the work's CPU"},
 		{"waiting", pt(1, 1000, 0.2, 20, 0, 0, 0, parallel), pt(2, 1000, 0.2, 20, 0, 0, 0, parallel), Waiting, 1, "off-CPU with no wait recorded: 0.20 of a core busy at n = 1"},

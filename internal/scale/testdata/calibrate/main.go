@@ -2,12 +2,12 @@
 // with known answers: every cause of [causes] at every level of [levels],
 // each with its work drawn from a seed. It runs `make scale-calibrate`:
 //
-//	go run ./internal/scale/testdata/calibrate -seeds 1,2 -cpu 1,2
+//	go run ./internal/scale/testdata/calibrate -seeds 1,2,3 -cpu 1,2
 //
 // and prints, per seed, a confusion matrix (the cause built in × the
 // verdict) for the dominant levels and one for the others, with the share
-// right. Seed 1 is the corpus the verdict's constants were tuned on; seed 2
-// is held out. With -from DIR it re-reads the results of an earlier run
+// right. Seed 1 is the corpus the verdict's constants were tuned on; the
+// others are held out. With -from DIR it re-reads the results of an earlier run
 // instead of measuring, their profiles analysed again by this code.
 package main
 
@@ -27,7 +27,7 @@ import (
 )
 
 func main() {
-	seeds := flag.String("seeds", "1,2", "corpus seeds: 1 is the tuned split, 2 the held-out one")
+	seeds := flag.String("seeds", "1,2", "corpus seeds: 1 is the tuned split, any other a held-out one")
 	cpu := flag.String("cpu", "1,2", `GOMAXPROCS values, as conclab scale -cpu; "default" for conclab scale's default`)
 	benchtime := flag.String("benchtime", "1s", "-benchtime of each child (conclab scale's default)")
 	out := flag.String("out", "", "keep the corpus and the results here (default: a temporary directory)")
