@@ -52,8 +52,9 @@ measures or waits on time) or likely (see docs/detectors.md). -replay runs
 the finding's own run (its seed, GOMAXPROCS and yield probability)
 ` + strconv.Itoa(hunt.ReplayRuns) + ` times. The seed fixes every decision of the perturbation, not the
 Go scheduler: with GOMAXPROCS above 1 the same seed can take another
-interleaving, so a replay shows the finding in some of its runs, not always
-in the first. Exit status 0 when clean, 1 on any finding or a test not run
+interleaving. So before a finding is reported its run is replayed ` + strconv.Itoa(hunt.ConfirmRuns) + `
+times; if its seed seldom shows it, fresh seeds are tried for one that
+does, and the finding says how many of its replays showed it. Exit status 0 when clean, 1 on any finding or a test not run
 (-time ran out first), 2 on bad input, 130 when interrupted (Ctrl-C).
 'conclab hunt -merge a.json b.json' joins the -json outputs of -shard runs.
 

@@ -25,6 +25,7 @@ import (
 // in place of a test binary.
 func fakeHunter(cfg Config, child func(context.Context, *batch) batchResult, names ...string) *hunter {
 	cfg.defaults()
+	cfg.NoConfirm = true // the fakes count their batches; confirm_test.go turns it on
 	h := &hunter{cfg: &cfg, procs: []int{1}, run: child}
 	tg := &target{pkg: &gotool.Package{ImportPath: "example.com/p"}}
 	for i, name := range names {

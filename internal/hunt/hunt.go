@@ -50,14 +50,17 @@ type Config struct {
 	Stall    time.Duration  // watchdog deadline: no progress for this long is a deadlock (default 3s)
 	Seed     uint64         // first seed when SeedSet: run r uses Seed+r
 	SeedSet  bool
-	Replay   bool          // with SeedSet: every run uses Seed (replays one finding's run Runs times)
-	CPU      int           // GOMAXPROCS of every run; 0 cycles through 2, 1, NumCPU, 4
-	Yield    float64       // yield probability at concurrency operations; 0 means DefaultYield, negative none
-	Shard    int           // hunt the tests whose hash is Shard mod Shards
-	Shards   int           // 0 or 1: no sharding
-	Count    int           // iterations per child process (-test.count); 0 means one
-	Plain    bool          // build without instrumentation (-race only)
-	Grace    time.Duration // leak grace period; 0 leaves the runtime's default
+	Replay   bool // with SeedSet: every run uses Seed (replays one finding's run Runs times)
+	// NoConfirm skips the replays that confirm each finding's seed before
+	// it is reported (see [ConfirmRuns]).
+	NoConfirm bool
+	CPU       int           // GOMAXPROCS of every run; 0 cycles through 2, 1, NumCPU, 4
+	Yield     float64       // yield probability at concurrency operations; 0 means DefaultYield, negative none
+	Shard     int           // hunt the tests whose hash is Shard mod Shards
+	Shards    int           // 0 or 1: no sharding
+	Count     int           // iterations per child process (-test.count); 0 means one
+	Plain     bool          // build without instrumentation (-race only)
+	Grace     time.Duration // leak grace period; 0 leaves the runtime's default
 
 	goMod string // the main module's go.mod, for packages of the module cache
 
@@ -87,7 +90,15 @@ type Finding struct {
 	Yield      float64   `json:"yield"` // the yield probability of that run
 	Stacks     []string  `json:"stacks,omitempty"`
 	Replay     string    `json:"replay"`
-	Seconds    float64   `json:"seconds"` // from the start of the runs to the finding
+	// ReplaySeed is the seed Replay runs: Seed, or a seed whose replays
+	// showed the finding more often (see [ConfirmRuns]). ReplayShown of
+	// ReplayOf replays of it showed the finding's kind, OwnShown of Seed's;
+	// ReplayOf is 0 when the replay was not confirmed.
+	ReplaySeed  uint64  `json:"replay_seed,omitempty"`
+	ReplayShown int     `json:"replay_shown,omitempty"`
+	ReplayOf    int     `json:"replay_of,omitempty"`
+	OwnShown    int     `json:"own_shown,omitempty"`
+	Seconds     float64 `json:"seconds"` // from the start of the runs to the finding
 }
 
 // A TestResult is what hunt saw of one test.

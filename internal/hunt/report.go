@@ -81,6 +81,9 @@ func writeFinding(b *strings.Builder, f *Finding) {
 		}
 	}
 	fmt.Fprintf(b, "replay: %s\n", f.Replay)
+	if note := f.ReplayNote(); note != "" {
+		fmt.Fprintf(b, "        (%s)\n", note)
+	}
 }
 
 // Label is the finding's kind with its certainty, as the reports head it:
@@ -161,6 +164,9 @@ func (s *Summary) WriteMarkdown(w io.Writer) error {
 				fmt.Fprintf(&b, "```\n%s\n```\n\n", strings.Join(f.Stacks, "\n\n"))
 			}
 			fmt.Fprintf(&b, "Replay: `%s`\n", f.Replay)
+			if note := f.ReplayNote(); note != "" {
+				fmt.Fprintf(&b, "(%s)\n", note)
+			}
 		}
 	}
 	_, err := io.WriteString(w, b.String())
@@ -177,7 +183,7 @@ var htmlReport = template.Must(template.New("hunt").Parse(`<!DOCTYPE html>
 {{range .Tests}}{{$t := .}}{{range .All}}<tr><td>{{$t.Package}}</td><td>{{$t.Test}}</td><td class="found">{{.Kind}}{{with .Certainty}} <span class="certainty">({{.}})</span>{{end}}</td><td>{{.Run}}</td><td>{{.Seed}}</td><td>{{.GOMAXPROCS}}</td></tr>
 {{else}}<tr><td>{{.Package}}</td><td>{{.Test}}</td><td>{{if .NotRun}}not run{{else if .Slow}}slow (clean, then a run outlived the hard timeout){{else}}clean{{end}}</td><td>{{.Runs}}</td><td></td><td></td></tr>
 {{end}}{{end}}</table>
-{{range .Tests}}{{range .All}}<h3>{{.Label}}: {{.Test}}</h3><p>{{.Message}}</p>{{if .Certainty}}<p>Certainty: <strong>{{.Certainty}}</strong>: {{.Why}}</p>{{end}}{{range .Stacks}}<pre>{{.}}</pre>{{end}}<p>Replay: <code>{{.Replay}}</code></p>
+{{range .Tests}}{{range .All}}<h3>{{.Label}}: {{.Test}}</h3><p>{{.Message}}</p>{{if .Certainty}}<p>Certainty: <strong>{{.Certainty}}</strong>: {{.Why}}</p>{{end}}{{range .Stacks}}<pre>{{.}}</pre>{{end}}<p>Replay: <code>{{.Replay}}</code>{{with .ReplayNote}} ({{.}}){{end}}</p>
 {{end}}{{end}}</body></html>
 `))
 

@@ -235,7 +235,10 @@ func (h *hunter) hunt(ctx context.Context) *Summary {
 				}
 				start := time.Now()
 				r := h.run(testCtxs[slices.Index(h.tests, b.t)], b)
-				h.finish(b, r, time.Since(start))
+				if f := h.finish(b, r, time.Since(start)); f != nil {
+					h.confirm(runCtx, b, f)
+					h.report(f)
+				}
 			}
 		})
 	}
@@ -325,8 +328,9 @@ func (h *hunter) yield(i int) float64 {
 	return defaultYields[(i/len(h.procs))%len(defaultYields)]
 }
 
-// finish records a batch's outcome and its wall time d.
-func (h *hunter) finish(b *batch, r batchResult, d time.Duration) {
+// finish records a batch's outcome and its wall time d, and returns the
+// finding it made, to be confirmed and reported (nil if none).
+func (h *hunter) finish(b *batch, r batchResult, d time.Duration) *Finding {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	defer h.cond.Broadcast()
@@ -340,7 +344,7 @@ func (h *hunter) finish(b *batch, r batchResult, d time.Duration) {
 		t.slow = true // a run outlived the hard timeout, busy: hunting on would cost that much per run
 	}
 	if t.done() {
-		return
+		return nil
 	}
 	t.completed += r.completed
 	h.runs += r.completed
@@ -349,11 +353,11 @@ func (h *hunter) finish(b *batch, r batchResult, d time.Duration) {
 		t.last = elapsed
 	}
 	if r.cancelled || r.ev == nil {
-		return
+		return nil
 	}
 	e := r.ev
 	if slices.Contains(t.found(), e.kind) {
-		return // a batch scheduled before that kind was found
+		return nil // a batch scheduled before that kind was found
 	}
 	run := b.first + e.iter + 1
 	seed := b.seed + uint64(e.iter)
@@ -372,58 +376,16 @@ func (h *hunter) finish(b *batch, r batchResult, d time.Duration) {
 	if !symptom(f.Kind) {
 		t.cancel()
 	}
+	return f
+}
+
+// report hands a finding, its replay confirmed, to Config.Found.
+func (h *hunter) report(f *Finding) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
 	if h.cfg.Found != nil {
 		h.cfg.Found(*f)
 	}
-}
-
-// ReplayRuns is the number of runs of a finding's replay command. The seed
-// fixes every decision of hunt's perturbation (which yields fire, where a
-// goroutine sleeps), not the Go scheduler: with GOMAXPROCS above one, or
-// where a yield sleeps, the same seed can take another interleaving, so the
-// replay runs the finding's own run several times.
-const ReplayRuns = 10
-
-// replayCommand is the command line that replays a finding's run ReplayRuns
-// times: its seed in every run (-replay), its GOMAXPROCS and its yield
-// probability.
-func replayCommand(cfg *Config, t *testState, seed uint64, procs int, yield float64) string {
-	pkg := t.target.pkg.ImportPath
-	if dir, err := filepath.Abs(cfg.Dir); err == nil {
-		if rel, err := filepath.Rel(dir, t.target.pkg.Dir); err == nil && !strings.HasPrefix(rel, "..") {
-			pkg = "./" + filepath.ToSlash(rel)
-			if rel == "." {
-				pkg = "."
-			}
-		}
-	}
-	return fmt.Sprintf("conclab hunt -replay -run '^%s$' -seed %d -cpu %d -yield %g -runs %d %s",
-		t.name, seed, procs, max(yield, 0), ReplayRuns, pkg)
-}
-
-// progress prints a line on cfg.Progress every few seconds until stopped.
-func (h *hunter) progress(ctx context.Context) (stop func()) {
-	if h.cfg.Progress == nil {
-		return func() {}
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		tick := time.NewTicker(5 * time.Second)
-		defer tick.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-				h.mu.Lock()
-				fmt.Fprintln(h.cfg.Progress, h.progressLine())
-				h.mu.Unlock()
-			}
-		}
-	}()
-	return func() { cancel(); <-done }
 }
 
 // summary sums the hunt up; cancelled says the caller stopped it (Ctrl-C),
