@@ -5,7 +5,9 @@
 // seeded schedule perturbation and varying GOMAXPROCS, and reports each
 // test's data race, leaked goroutine, deadlock, lock-order cycle, panic or
 // failure with the seed that replays it: the first of each kind, until a
-// deadlock, a lock-order cycle or a panic ends the test's hunt.
+// deadlock, a lock-order cycle or a panic ends the test's hunt. Before a
+// finding is reported its run is replayed, and a seed that seldom shows it
+// replaced by one that does (replay.go).
 //
 // # Adding a detector
 //
