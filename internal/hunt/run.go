@@ -18,7 +18,7 @@ import (
 
 // minTimeout and maxTimeout bound the hard timeout of a run.
 const (
-	minTimeout = 30 * time.Second
+	minTimeout = 25 * time.Second
 	maxTimeout = 10 * time.Minute
 )
 
