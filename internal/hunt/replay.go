@@ -32,31 +32,6 @@ func replayCommand(cfg *Config, t *testState, seed uint64, procs int, yield floa
 		t.name, seed, procs, max(yield, 0), ReplayRuns, pkg)
 }
 
-// progress prints a line on cfg.Progress every few seconds until stopped.
-func (h *hunter) progress(ctx context.Context) (stop func()) {
-	if h.cfg.Progress == nil {
-		return func() {}
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		tick := time.NewTicker(5 * time.Second)
-		defer tick.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-				h.mu.Lock()
-				fmt.Fprintln(h.cfg.Progress, h.progressLine())
-				h.mu.Unlock()
-			}
-		}
-	}()
-	return func() { cancel(); <-done }
-}
-
 // Confirming a replay. The seed pins hunt's decisions, not the Go
 // scheduler's: a finding may come from a run whose seed made it likely, or
 // from one the scheduler alone made fail. Before a finding is reported, its

@@ -388,6 +388,31 @@ func (h *hunter) report(f *Finding) {
 	}
 }
 
+// progress prints a line on cfg.Progress every few seconds until stopped.
+func (h *hunter) progress(ctx context.Context) (stop func()) {
+	if h.cfg.Progress == nil {
+		return func() {}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(5 * time.Second)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+				h.mu.Lock()
+				fmt.Fprintln(h.cfg.Progress, h.progressLine())
+				h.mu.Unlock()
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
+}
+
 // summary sums the hunt up; cancelled says the caller stopped it (Ctrl-C),
 // stopped that it or the -time budget did.
 func (h *hunter) summary(cancelled, stopped bool) *Summary {
