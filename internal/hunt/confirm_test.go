@@ -47,6 +47,8 @@ func TestConfirmReplay(t *testing.T) {
 				var mu sync.Mutex
 				calls := map[uint64]int{}
 				child := func(_ context.Context, b *batch) batchResult {
+					// Inside synctest's bubble: the fake clock advances at once,
+					// and the run costs tc.cost in hunt's accounts.
 					time.Sleep(tc.cost)
 					mu.Lock()
 					defer mu.Unlock()
